@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "FaceAdversary",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "FaceTensor", targets: ["FaceTensor"]),
+    .library(name: "FaceNets", targets: ["FaceNets"]),
+    .library(name: "Adversary", targets: ["Adversary"]),
+    .library(name: "FacePipeline", targets: ["FacePipeline"]),
+    .executable(name: "advcli", targets: ["advcli"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // MARK: - C system libraries and shims
+    .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
+    .systemLibrary(
+      name: "CFreeType", pkgConfig: "freetype2",
+      providers: [.apt(["libfreetype-dev", "pkg-config"])]),
+    .target(
+      name: "CShims", dependencies: ["CHDF5", "CPNG"],
+      linkerSettings: [
+        .linkedLibrary("hdf5_serial"), .linkedLibrary("png16"), .linkedLibrary("jpeg"),
+      ]),
+
+    // MARK: - Libraries
+    .target(name: "FaceTensor", dependencies: ["COpenBLAS", "CHDF5", "CPNG", "CShims"]),
+    .target(name: "FaceNets", dependencies: ["FaceTensor"]),
+    .target(name: "Adversary", dependencies: ["FaceTensor"]),
+    .target(
+      name: "FacePipeline", dependencies: ["FaceNets", "Adversary", "CFreeType"]),
+
+    // MARK: - CLI
+    .executableTarget(
+      name: "advcli",
+      dependencies: [
+        "FacePipeline",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Test support
+    .target(name: "FaceTestSupport", dependencies: ["FaceTensor"]),
+
+    // MARK: - Tests
+    .testTarget(
+      name: "FaceTensorTests", dependencies: ["FaceTensor", "FaceTestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "FaceNetsTests", dependencies: ["FaceNets", "FaceTestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "AdversaryTests", dependencies: ["Adversary", "FaceTestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "FacePipelineTests",
+      dependencies: ["FacePipeline", "FaceNets", "Adversary", "FaceTestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "advcliTests", dependencies: ["advcli", "FaceTestSupport"],
+      resources: [.copy("Fixtures")]),
+  ]
+)

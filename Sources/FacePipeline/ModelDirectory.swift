@@ -1,0 +1,60 @@
+import Foundation
+
+/// Where model files are looked up: an explicit `--models DIR`, else `$FACEADVERSARY_MODELS`, else
+/// `~/.local/share/faceadversary/models` (where `make setup` puts them).
+public struct ModelDirectory: Sendable, Equatable {
+  /// The folders searched, in order.
+  public let searchPath: [URL]
+
+  /// The search path for an optional explicit folder and the given environment.
+  public init(
+    explicit: URL? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    home: URL = FileManager.default.homeDirectoryForCurrentUser
+  ) {
+    if let explicit {
+      searchPath = [explicit]
+    } else {
+      var folders: [URL] = []
+      if let fromEnvironment = environment["FACEADVERSARY_MODELS"], !fromEnvironment.isEmpty {
+        folders.append(URL(fileURLWithPath: fromEnvironment, isDirectory: true))
+      }
+      folders.append(ModelDirectory.defaultFolder(home: home))
+      searchPath = folders
+    }
+  }
+
+  /// `~/.local/share/faceadversary/models`.
+  public static func defaultFolder(
+    home: URL = FileManager.default.homeDirectoryForCurrentUser
+  ) -> URL {
+    home.appendingPathComponent(".local/share/faceadversary/models", isDirectory: true)
+  }
+
+  /// The first existing file called `name` along the search path.
+  /// - Parameter howToGet: a sentence saying how to obtain the file, quoted in the error.
+  /// - Throws: `ModelFileError.notFound` listing every place searched.
+  public func locate(_ name: String, howToGet: String) throws -> URL {
+    for folder in searchPath {
+      let candidate = folder.appendingPathComponent(name)
+      if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+    }
+    throw ModelFileError.notFound(
+      name: name, searched: searchPath.map { $0.path }, howToGet: howToGet)
+  }
+
+  /// The folder new downloads go to: the first folder of the search path.
+  public var writableFolder: URL { searchPath[0] }
+}
+
+/// A model file could not be found.
+public enum ModelFileError: Error, Equatable, CustomStringConvertible {
+  case notFound(name: String, searched: [String], howToGet: String)
+
+  public var description: String {
+    switch self {
+    case .notFound(let name, let searched, let howToGet):
+      return "model file \(name) not found; searched: \(searched.joined(separator: ", ")). \(howToGet)"
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/// A small, fast, seedable random number generator (SplitMix64), so every test and benchmark is
+/// reproducible: the same seed gives the same sequence on every run and machine.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+  private var state: UInt64
+
+  /// Creates a generator whose sequence is determined by `seed`.
+  public init(seed: UInt64) { state = seed }
+
+  /// The next 64 random bits.
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// A uniform `Float` in `range`.
+  public mutating func uniform(_ range: ClosedRange<Float> = -1...1) -> Float {
+    Float.random(in: range, using: &self)
+  }
+
+  /// A standard normal sample (Box-Muller).
+  public mutating func normal() -> Float {
+    let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
+    let u2 = Double.random(in: 0..<1, using: &self)
+    return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif

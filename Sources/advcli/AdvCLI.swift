@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `advcli`: detect, identify, embed and attack faces on real photos.
+@main
+struct AdvCLI: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "advcli",
+    abstract: "Fool face recognition with small, invisible perturbations.",
+    subcommands: [])
+}
