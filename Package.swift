@@ -12,7 +12,8 @@ let package = Package(
     .executable(name: "advcli", targets: ["advcli"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // MARK: - C system libraries and shims
@@ -30,7 +31,9 @@ let package = Package(
 
     // MARK: - Libraries
     .target(name: "FaceTensor", dependencies: ["COpenBLAS", "CHDF5", "CPNG", "CShims"]),
-    .target(name: "FaceNets", dependencies: ["FaceTensor"]),
+    .target(
+      name: "FaceNets",
+      dependencies: ["FaceTensor", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "Adversary", dependencies: ["FaceTensor"]),
     .target(
       name: "FacePipeline", dependencies: ["FaceNets", "Adversary", "CFreeType"]),
