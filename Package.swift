@@ -47,7 +47,8 @@ let package = Package(
       ]),
 
     // MARK: - Test support
-    .target(name: "FaceTestSupport", dependencies: ["FaceTensor"]),
+    .target(name: "FaceTestSupport", dependencies: ["FaceTensor", "CPeakProbe"]),
+    .target(name: "CPeakProbe", path: "Benchmarks/CPeakProbe"),
 
     // MARK: - Tests
     .testTarget(
@@ -66,5 +67,10 @@ let package = Package(
     .testTarget(
       name: "advcliTests", dependencies: ["advcli", "FaceTestSupport"],
       resources: [.copy("Fixtures")]),
+
+    // MARK: - Benchmarks
+    .executableTarget(
+      name: "gemm-bench", dependencies: ["FaceTensor", "FaceTestSupport", "COpenBLAS"],
+      path: "Benchmarks/gemm-bench"),
   ]
 )
