@@ -140,9 +140,7 @@ class Instrumented:
             qq3 = total_boxes[:, 2] + total_boxes[:, 7] * regw
             qq4 = total_boxes[:, 3] + total_boxes[:, 8] * regh
             total_boxes = np.transpose(np.vstack([qq1, qq2, qq3, qq4, total_boxes[:, 4]]))
-            s1["after_regression"] = r4(total_boxes)
             total_boxes = self.rerec(total_boxes.copy())
-            s1["after_square"] = r4(total_boxes)
             total_boxes[:, 0:4] = np.fix(total_boxes[:, 0:4]).astype(np.int32)
             s1["output"] = r4(total_boxes)
             status = self.pad(total_boxes.copy(), width, height)
