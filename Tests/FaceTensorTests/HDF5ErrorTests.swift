@@ -100,6 +100,30 @@ import Testing
     #expect(!reason.isEmpty)
   }
 
+  @Test func corruptGroupStructureFailsToReadNamingTheObject() throws {
+    var bytes = try Data(contentsOf: HDF5Fixtures.url("keras2_fixed_strings.h5"))
+    // Break every symbol-table node ("SNOD", h5py's default old-style groups): the file opens
+    // (the superblock is intact) but no link below the root can be followed.
+    let signature = Data("SNOD".utf8)
+    var searchStart = bytes.startIndex
+    while let found = bytes.range(of: signature, in: searchStart..<bytes.endIndex) {
+      bytes.replaceSubrange(found, with: Data("XXXX".utf8))
+      searchStart = found.upperBound
+    }
+    try HDF5Fixtures.withTemporaryFolder { folder in
+      let url = folder.appendingPathComponent("damaged.h5")
+      try bytes.write(to: url)
+      let file = try HDF5File(contentsOf: url)
+      let path = "/conv1/7x7_s2/conv1/7x7_s2/kernel:0"
+      let error = #expect(throws: HDF5Error.self) { try file.tensor(at: path) }
+      guard case .readFailed(url.path, path, let reason)? = error else {
+        Issue.record("expected readFailed at '\(path)', got \(String(describing: error))")
+        return
+      }
+      #expect(!reason.isEmpty)
+    }
+  }
+
   /// Writes `bytes` to a file, expects `HDF5File` to throw `.openFailed` for it, and returns the
   /// reason (HDF5's message, which depends on the HDF5 version).
   private func openFailureReason(of bytes: Data) throws -> String {
