@@ -34,7 +34,7 @@ public protocol Attack: Sendable {
 
 /// The documented defaults of the attacks (and of the CLI).
 public enum AttackDefaults {
-  /// The L∞ budget: 8 levels of 0...255, that is `8/255` of the range. An L2 budget has no default.
+  /// The L∞ budget: 8 levels of 0...255, that is `8/255` of the range; L2 budgets have none.
   public static let lInfinityEpsilon: Float = 8
   /// Iterations of BIM, PGD, MI-FGSM and Adam.
   public static let steps = 50
@@ -85,10 +85,13 @@ func resolveRandomStart(_ asked: Bool?, goal: AttackGoal, otherwise: Bool = fals
 ) {
   if let asked { return (asked, []) }
   if goal.needsRandomStart {
-    return (true, [
-      "random start on: at the clean image the distance to the source's own descriptor has a"
-        + " zero gradient, so an attack started there never moves"
-    ])
+    return (
+      true,
+      [
+        "random start on: at the clean image the distance to the source's own descriptor has a"
+          + " zero gradient, so an attack started there never moves"
+      ]
+    )
   }
   return (otherwise, [])
 }

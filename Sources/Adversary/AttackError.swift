@@ -1,5 +1,6 @@
-/// A value given to an attack from outside (hyper-parameters, images, labels, descriptors, masks,
-/// CLI text) broke a rule. Each message names the rule and the value received, in the style of
+/// A value given to an attack from outside broke a rule.
+///
+/// The values are hyper-parameters, images, labels, descriptors, masks and CLI text. Each message names the rule and the value received, in the style of
 /// cleverhans ("eps must be greater than or equal to 0, got -1.0 instead").
 public enum AttackError: Error, Equatable, CustomStringConvertible {
   /// `epsilon` (pixel levels) is negative or not finite.
@@ -43,6 +44,7 @@ public enum AttackError: Error, Equatable, CustomStringConvertible {
   /// A pixel amount (`--eps`, `--step`) could not be read.
   case invalidPixelAmount(String)
 
+  /// The message: the rule broken and the value received.
   public var description: String {
     switch self {
     case .invalidEpsilon(let value):
@@ -93,6 +95,7 @@ public enum AttackError: Error, Equatable, CustomStringConvertible {
   /// "NAME must be greater than (or equal to) 0, got V instead", or "NAME must be finite" for ±inf.
   private func bound(_ name: String, _ value: Float, atLeastZero: Bool) -> String {
     if value.isInfinite { return "\(name) must be finite, got \(value) instead" }
-    return "\(name) must be greater than \(atLeastZero ? "or equal to " : "")0, got \(value) instead"
+    return
+      "\(name) must be greater than \(atLeastZero ? "or equal to " : "")0, got \(value) instead"
   }
 }

@@ -62,8 +62,9 @@ public enum AttackMethod: String, Sendable, Equatable, CaseIterable {
   }
 }
 
-/// Settings common to the attacks, as the CLI collects them; nil means "not given" (the
-/// method's default applies). Amounts are in pixel levels of 0...255 (`PixelAmount` reads
+/// Settings common to the attacks, as the CLI collects them.
+///
+/// Nil means "not given": the method's default applies. Amounts are in pixel levels of 0...255 (`PixelAmount` reads
 /// `8/255` as 8).
 public struct AttackSettings: Sendable, Equatable {
   /// ε (`--eps`), levels.
@@ -101,7 +102,7 @@ public struct AttackSettings: Sendable, Equatable {
 public struct ConfiguredAttack: Sendable {
   /// The configured attack; call its `run(on:images:goal:mask:seed:progress:)`.
   public let attack: any Attack
-  /// One sentence per ignored setting (e.g. FGSM's `steps`).
+  /// One sentence per ignored setting, such as FGSM's `steps`.
   public let notes: [String]
 }
 
@@ -115,7 +116,8 @@ extension CarliniWagnerL2 {
     }
     if settings.norm == .lInfinity {
       throw AttackError.meaninglessOption(
-        method: .cw, option: "norm linf", reason: "this Carlini-Wagner attack minimises the L2 norm")
+        method: .cw, option: "norm linf", reason: "this Carlini-Wagner attack minimises the L2 norm"
+      )
     }
     if settings.stepSize != nil {
       throw AttackError.meaninglessOption(

@@ -43,7 +43,7 @@ public struct PixelAmount: Sendable, Equatable, CustomStringConvertible {
     levels = Float(value)
   }
 
-  /// The amount as levels, e.g. "8.0 levels".
+  /// The amount in levels, such as "8.0 levels".
   public var description: String { "\(levels) levels" }
 }
 

@@ -1,8 +1,7 @@
+import Adversary
 import FaceTensor
 import FaceTestSupport
 import Testing
-
-import Adversary
 
 /// A call that must fail, and the message it must fail with, verbatim.
 struct ErrorCase: CustomStringConvertible, Sendable {
@@ -22,8 +21,10 @@ struct ErrorCase: CustomStringConvertible, Sendable {
   }()
   static let images = Tensor(repeating: 100, shape: [2, 2, 2, 3])
 
-  static func run(_ attack: any Attack, goal: AttackGoal = .untargeted(), images: Tensor = images,
-                  mask: Tensor? = nil, model: DenseTestModel = model) throws {
+  static func run(
+    _ attack: any Attack, goal: AttackGoal = .untargeted(), images: Tensor = images,
+    mask: Tensor? = nil, model: DenseTestModel = model
+  ) throws {
     _ = try attack.run(on: model, images: images, goal: goal, mask: mask, seed: 0, progress: nil)
   }
 
@@ -61,20 +62,24 @@ struct ErrorCase: CustomStringConvertible, Sendable {
       name: "adam learning rate", message: "learning rate must be greater than 0, got -2.0 instead",
       call: { try run(AdamAttack(learningRate: -2)) }),
     ErrorCase(
-      name: "cw rounds", message: "binary search rounds must be greater than or equal to 1, got 0 instead",
+      name: "cw rounds",
+      message: "binary search rounds must be greater than or equal to 1, got 0 instead",
       call: { try run(CarliniWagnerL2(searchRounds: 0)) }),
     ErrorCase(
       name: "cw constant", message: "initial constant c must be greater than 0, got 0.0 instead",
       call: { try run(CarliniWagnerL2(initialConstant: 0)) }),
     ErrorCase(
-      name: "image rank", message: "images must have shape [N, H, W, C] with N, H, W, C >= 1, got [2, 12] instead",
+      name: "image rank",
+      message: "images must have shape [N, H, W, C] with N, H, W, C >= 1, got [2, 12] instead",
       call: { try run(FGSM(), images: Tensor(zeros: [2, 12])) }),
     ErrorCase(
-      name: "empty batch", message: "images must have shape [N, H, W, C] with N, H, W, C >= 1, got [0, 2, 2, 3] instead",
+      name: "empty batch",
+      message: "images must have shape [N, H, W, C] with N, H, W, C >= 1, got [0, 2, 2, 3] instead",
       call: { try run(FGSM(), images: Tensor(zeros: [0, 2, 2, 3])) }),
     ErrorCase(
       name: "out of bounds",
-      message: "images must lie within the model's input bounds 0.0...255.0, got values in -3.0...256.0",
+      message:
+        "images must lie within the model's input bounds 0.0...255.0, got values in -3.0...256.0",
       call: {
         var images = ErrorCase.images
         images[0, 0, 0, 0] = -3
@@ -104,7 +109,8 @@ struct ErrorCase: CustomStringConvertible, Sendable {
       }),
     ErrorCase(
       name: "mask shape",
-      message: "mask of shape [1, 3, 2, 1] does not fit images [2, 2, 2, 3]: use [N or 1, H, W, C or 1]",
+      message:
+        "mask of shape [1, 3, 2, 1] does not fit images [2, 2, 2, 3]: use [N or 1, H, W, C or 1]",
       call: { try run(PGD(), mask: Tensor(zeros: [1, 3, 2, 1])) }),
     ErrorCase(
       name: "mask value", message: "mask values must be 0 (keep) or 1 (may change), got 0.5",
@@ -124,7 +130,8 @@ struct ErrorCase: CustomStringConvertible, Sendable {
         + " instead of bounding it",
       call: { _ = try AttackMethod.cw.makeAttack(with: AttackSettings(epsilon: 8)) }),
     ErrorCase(
-      name: "pixel amount", message: "'8/0' is not a pixel amount: give levels of 0...255 (8, 0.5)"
+      name: "pixel amount",
+      message: "'8/0' is not a pixel amount: give levels of 0...255 (8, 0.5)"
         + " or a fraction of the full range (8/255)",
       call: { _ = try PixelAmount(parsing: "8/0") }),
   ]

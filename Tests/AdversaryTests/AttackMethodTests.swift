@@ -18,9 +18,11 @@ import Testing
     var generator = SplitMix64(seed: 4)
     let model = DenseTestModel.linearClassifier(classes: 3, pixelCount: 48, generator: &generator)
     let images = Tensor(repeating: 120, shape: [2, 4, 4, 3])
-    let one = try PGD(steps: 1, earlyStop: false).run(on: model, images: images, goal: .untargeted())
+    let one = try PGD(steps: 1, earlyStop: false).run(
+      on: model, images: images, goal: .untargeted())
     #expect(one.perturbation.scalars.allSatisfy { abs($0) == 2 })
-    let ten = try PGD(steps: 10, earlyStop: false).run(on: model, images: images, goal: .untargeted())
+    let ten = try PGD(steps: 10, earlyStop: false).run(
+      on: model, images: images, goal: .untargeted())
     #expect(ten.perturbation.maxAbs() == 8)
   }
 
@@ -48,7 +50,8 @@ import Testing
   }
 
   @Test func namesMatchTheCLI() {
-    #expect(AttackMethod.allCases.map(\.rawValue) == ["fgsm", "bim", "pgd", "mifgsm", "adam", "cw"])
+    #expect(
+      AttackMethod.allCases.map(\.rawValue) == ["fgsm", "bim", "pgd", "mifgsm", "adam", "cw"])
     #expect(PerturbationNorm(rawValue: "linf") == .lInfinity)
     #expect(PerturbationNorm(rawValue: "l2") == .l2)
   }

@@ -1,8 +1,7 @@
+import Adversary
 import FaceTensor
 import FaceTestSupport
 import Testing
-
-import Adversary
 
 @Suite struct CarliniWagnerTests {
   @Test func findsNearlyTheSmallestL2PerturbationOfALinearClassifier() throws {
@@ -61,7 +60,8 @@ import Adversary
     if intent == .dodging {
       goal = .dodging(threshold: 0.2, margin: 0.05)
     } else {
-      let swapped = Tensor(shape: [2, 6], scalars: Array(clean.scalars[6...] + clean.scalars[..<6]))
+      let swapped = Tensor(
+        shape: [2, 6], scalars: Array(clean.scalars[6...] + clean.scalars[..<6]))
       goal = .impersonation(targets: swapped, threshold: 0.3, margin: 0.05)
     }
     let result = try CarliniWagnerL2(searchRounds: 3, steps: 100, learningRate: 0.05).run(

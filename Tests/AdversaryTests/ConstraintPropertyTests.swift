@@ -1,8 +1,7 @@
+import Adversary
 import FaceTensor
 import FaceTestSupport
 import Testing
-
-import Adversary
 
 /// One random configuration: shape, model, goal, attack, budget and mask, all from one seed.
 struct PropertyCase: CustomStringConvertible, Sendable {
@@ -36,7 +35,8 @@ struct PropertyCase: CustomStringConvertible, Sendable {
       return PGD(epsilon: epsilon, steps: 4, norm: norm, restarts: 2, earlyStop: false)
     case .mifgsm: return MIFGSM(epsilon: epsilon, steps: 6, norm: norm, earlyStop: false)
     case .adam: return AdamAttack(epsilon: epsilon, steps: 6, norm: norm, earlyStop: false)
-    case .cw: return CarliniWagnerL2(searchRounds: 2, steps: 8, learningRate: 0.05, earlyStop: false)
+    case .cw:
+      return CarliniWagnerL2(searchRounds: 2, steps: 8, learningRate: 0.05, earlyStop: false)
     }
   }
 
@@ -59,7 +59,8 @@ struct PropertyCase: CustomStringConvertible, Sendable {
     let methodIndex = AttackMethod.allCases.firstIndex(of: c.method) ?? 0
     var generator = SplitMix64(seed: c.seed &* 7919 &+ UInt64(methodIndex))
     let shape = [
-      1 + Int(generator.next() % 3), 1 + Int(generator.next() % 6), 1 + Int(generator.next() % 6), 3,
+      1 + Int(generator.next() % 3), 1 + Int(generator.next() % 6), 1 + Int(generator.next() % 6),
+      3,
     ]
     let p = shape[1] * shape[2] * shape[3]
     let images = randomImages(shape, generator: &generator)
@@ -126,13 +127,16 @@ struct PropertyCase: CustomStringConvertible, Sendable {
     var generator = SplitMix64(seed: 8)
     let model = DenseTestModel.linearClassifier(classes: 4, pixelCount: 192, generator: &generator)
     // Mid-range pixels, so that clipping at the bounds never shortens δ.
-    let images = Tensor(shape: [3, 8, 8, 3], scalars: (0..<576).map { _ in Float(100 + generator.next() % 50) })
+    let images = Tensor(
+      shape: [3, 8, 8, 3], scalars: (0..<576).map { _ in Float(100 + generator.next() % 50) })
     var norms: [Double] = []
     _ = try PGD(epsilon: 3, stepSize: 2, steps: 10, norm: .l2, earlyStop: false).run(
       on: model, images: images, goal: .untargeted(), mask: nil, seed: 0,
       progress: { progress in
         // After the first step (‖δ‖₂ = 2) every step overshoots the sphere and is projected.
-        if progress.step > 1 { norms += ConstraintPropertyTests.l2Norms(progress.adversarial - images) }
+        if progress.step > 1 {
+          norms += ConstraintPropertyTests.l2Norms(progress.adversarial - images)
+        }
       })
     #expect(norms.count == 27)
     #expect(norms.allSatisfy { $0 <= 3 }, "\(norms.max() ?? 0)")
@@ -172,13 +176,15 @@ struct PropertyCase: CustomStringConvertible, Sendable {
     }
   }
 
-  /// A mask `[1, H, W, 1]` freeing about two thirds of the pixels, or nil one time in three.
+  /// A mask freeing about two thirds of the values, shared `[1, H, W, 1]` or full `[N, H, W, C]`,
+  /// or nil, each one time in three.
   static func randomMask(shape: [Int], generator: inout SplitMix64) -> Tensor? {
-    guard generator.next() % 3 != 0 else { return nil }
-    let count = shape[1] * shape[2]
+    let kind = generator.next() % 3
+    guard kind != 0 else { return nil }
+    let maskShape = kind == 1 ? [1, shape[1], shape[2], 1] : shape
     return Tensor(
-      shape: [1, shape[1], shape[2], 1],
-      scalars: (0..<count).map { _ in generator.next() % 3 == 0 ? 0 : 1 })
+      shape: maskShape,
+      scalars: (0..<maskShape.reduce(1, *)).map { _ in generator.next() % 3 == 0 ? 0 : 1 })
   }
 
   /// What is wrong with `adversarial`, if anything: out of bounds, outside the ball (checked in
@@ -195,7 +201,8 @@ struct PropertyCase: CustomStringConvertible, Sendable {
       original.shape[0], original.shape[1], original.shape[2], original.shape[3]
     )
     if let mask {
-      for i in 0..<(n * h * w * c) where mask.scalars[(i / c) % (h * w)] == 0 {
+      let shared = mask.shape[0] == 1 && mask.shape[3] == 1
+      for i in 0..<(n * h * w * c) where mask.scalars[shared ? (i / c) % (h * w) : i] == 0 {
         if x[i].bitPattern != x0[i].bitPattern { return "masked value \(i) changed" }
       }
     }
@@ -215,8 +222,10 @@ struct PropertyCase: CustomStringConvertible, Sendable {
     let n = perturbation.shape[0]
     let p = perturbation.count / n
     return (0..<n).map { i in
-      (0..<p).reduce(0.0) { $0 + Double(perturbation.scalars[i * p + $1]) * Double(perturbation.scalars[i * p + $1]) }
-        .squareRoot()
+      (0..<p).reduce(0.0) {
+        $0 + Double(perturbation.scalars[i * p + $1]) * Double(perturbation.scalars[i * p + $1])
+      }
+      .squareRoot()
     }
   }
 }

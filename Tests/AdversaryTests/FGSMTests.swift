@@ -1,8 +1,7 @@
+import Adversary
 import FaceTensor
 import FaceTestSupport
 import Testing
-
-import Adversary
 
 @Suite struct FGSMTests {
   /// A two-class linear model `z = [0, w·x·s − 5]`: every image is class 0, and the gradient of
@@ -55,7 +54,8 @@ import Adversary
     let model = DenseTestModel.linearClassifier(classes: 4, pixelCount: 27, generator: &generator)
     let images = randomImages([3, 3, 3, 3], generator: &generator)
     for norm in PerturbationNorm.allCases {
-      let result = try FGSM(epsilon: 0, norm: norm).run(on: model, images: images, goal: .untargeted())
+      let result = try FGSM(epsilon: 0, norm: norm).run(
+        on: model, images: images, goal: .untargeted())
       #expect(bitPatterns(result.adversarial) == bitPatterns(images))
       #expect(result.perturbation.maxAbs() == 0)
     }

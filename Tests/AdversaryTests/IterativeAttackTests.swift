@@ -1,8 +1,7 @@
+import Adversary
 import FaceTensor
 import FaceTestSupport
 import Testing
-
-import Adversary
 
 @Suite struct IterativeAttackTests {
   static func setting(seed: UInt64, images n: Int = 6) -> (DenseTestModel, Tensor) {
@@ -22,7 +21,8 @@ import Adversary
   @Test func targetedPGDReachesTheTargets() throws {
     let (model, images) = IterativeAttackTests.setting(seed: 2)
     let targets = [0, 1, 2, 3, 4, 0]
-    let result = try PGD(epsilon: 48).run(on: model, images: images, goal: .targeted(labels: targets))
+    let result = try PGD(epsilon: 48).run(
+      on: model, images: images, goal: .targeted(labels: targets))
     for (sample, target) in zip(result.rounded.samples, targets) {
       #expect(sample.success)
       #expect(sample.topClasses.first?.label == target)
@@ -46,7 +46,8 @@ import Adversary
 
   @Test func withoutEarlyStopEveryStepRuns() throws {
     let (model, images) = IterativeAttackTests.setting(seed: 1)
-    let stopping = try BIM(epsilon: 32, steps: 20).run(on: model, images: images, goal: .untargeted())
+    let stopping = try BIM(epsilon: 32, steps: 20).run(
+      on: model, images: images, goal: .untargeted())
     let running = try BIM(epsilon: 32, steps: 20, earlyStop: false).run(
       on: model, images: images, goal: .untargeted())
     #expect(stopping.trace.allSatisfy { $0.count < 20 })
@@ -91,11 +92,13 @@ import Adversary
       on: model, images: images, goal: .untargeted(), mask: nil, seed: 0, progress: nil)
     let p = 108
     for i in 0..<3 {
-      let single = Tensor(shape: [1, 6, 6, 3], scalars: Array(images.scalars[(i * p)..<((i + 1) * p)]))
+      let single = Tensor(
+        shape: [1, 6, 6, 3], scalars: Array(images.scalars[(i * p)..<((i + 1) * p)]))
       let alone = try attack.run(
         on: model, images: single, goal: .untargeted(), mask: nil, seed: 0, progress: nil)
       #expect(
-        bitPatterns(alone.adversarial) == Array(bitPatterns(batch.adversarial)[(i * p)..<((i + 1) * p)]))
+        bitPatterns(alone.adversarial)
+          == Array(bitPatterns(batch.adversarial)[(i * p)..<((i + 1) * p)]))
       #expect(alone.trace[0] == batch.trace[i])
     }
   }
@@ -138,10 +141,12 @@ import Adversary
     let clean = model.outputs(for: images)
     let targets = Tensor(shape: [2, 8], scalars: Array(clean.scalars[8...] + clean.scalars[..<8]))
     let goal = AttackGoal.impersonation(targets: targets, threshold: 0.2, margin: 0.05)
-    let result = try PGD(epsilon: 64, stepSize: 2, steps: 100).run(on: model, images: images, goal: goal)
+    let result = try PGD(epsilon: 64, stepSize: 2, steps: 100).run(
+      on: model, images: images, goal: goal)
     #expect(
       result.rounded.samples.allSatisfy { $0.success && ($0.distance ?? 1) <= 0.2 },
-      "\(result.rounded.samples.map { ($0.distance, $0.metrics.lInfinity) }) \(result.trace.map { $0.map(\.loss) })")
+      "\(result.rounded.samples.map { ($0.distance, $0.metrics.lInfinity) }) \(result.trace.map { $0.map(\.loss) })"
+    )
   }
 
   @Test func imagesAlreadyAtTheGoalAreLeftAlone() throws {

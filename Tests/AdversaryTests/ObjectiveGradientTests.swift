@@ -1,8 +1,7 @@
+import Adversary
 import FaceTensor
 import FaceTestSupport
 import Testing
-
-import Adversary
 
 /// An objective and outputs at which to check its gradient, kept away from its kinks.
 struct ObjectiveCase: CustomStringConvertible, Sendable {
@@ -61,7 +60,8 @@ struct ObjectiveCase: CustomStringConvertible, Sendable {
   }
 
   static func randomOutputs(width: Int, generator: inout SplitMix64, spread: Float) -> Tensor {
-    Tensor(shape: [rows, width], scalars: (0..<(rows * width)).map { _ in spread * generator.normal() })
+    Tensor(
+      shape: [rows, width], scalars: (0..<(rows * width)).map { _ in spread * generator.normal() })
   }
 
   /// Logits whose hinge is active (value ≥ 1) and whose strongest other class leads the next by

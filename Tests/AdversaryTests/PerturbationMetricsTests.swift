@@ -1,8 +1,7 @@
+import Adversary
 import FaceTensor
 import Foundation
 import Testing
-
-import Adversary
 
 /// scikit-image's SSIM and PSNR for image pairs, written by Scripts/fixtures/ssim_reference.py.
 struct SSIMReference: Decodable {

@@ -1,6 +1,5 @@
-import Testing
-
 import Adversary
+import Testing
 
 @Suite struct PixelAmountTests {
   @Test(arguments: [

@@ -1,7 +1,6 @@
+import Adversary
 import FaceTensor
 import Testing
-
-import Adversary
 
 @Suite struct PixelRoundingTests {
   @Test func roundsToTheNearestLevelHalvesAwayFromZeroThenClamps() {

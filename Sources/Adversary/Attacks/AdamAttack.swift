@@ -1,7 +1,8 @@
 import FaceTensor
 
-/// A perturbation optimised by Adam, projected after every step: the attack the seed write-up
-/// tried, done correctly. Adam's step `x −= lr · m̂ / (√v̂ + 1e-8)` (moments of `∇loss`, per image,
+/// A perturbation optimised by Adam and projected after every step.
+///
+/// This is the attack the seed write-up tried, done correctly. Adam's step `x −= lr · m̂ / (√v̂ + 1e-8)` (moments of `∇loss`, per image,
 /// bias-corrected with each image's own step count) is followed by the projection onto the
 /// ε-ball, the bounds and the mask, so the budget holds at every step.
 public struct AdamAttack: Attack {
@@ -22,6 +23,7 @@ public struct AdamAttack: Attack {
   /// Stop each image once it reaches the goal's margin (after 8-bit rounding).
   public let earlyStop: Bool
 
+  /// The method, as the CLI names it.
   public var method: AttackMethod { .adam }
 
   /// An Adam attack; see the properties for units and defaults.
@@ -40,11 +42,14 @@ public struct AdamAttack: Attack {
     self.earlyStop = earlyStop
   }
 
+  /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
   public func validate() throws {
     _ = try resolvedLearningRate()
     try checkSteps(steps)
   }
 
+  /// Runs the attack (see `Attack.run(on:images:goal:mask:seed:progress:)`); the defaults are
+  /// no mask, seed 0 and no progress reports.
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil

@@ -1,6 +1,8 @@
 import FaceTensor
 
-/// The basic iterative method, I-FGSM (Kurakin et al. 2017): `steps` FGSM steps of size α from the
+/// The basic iterative method, I-FGSM.
+///
+/// Kurakin, Goodfellow and Bengio 2017: `steps` FGSM steps of size α from the
 /// clean image, `x ← Π(x − α · sign(∇loss))`, each projected onto the ε-ball, the bounds and the
 /// mask (L2: steps along `∇/‖∇‖₂`). Each image stops when it reaches the goal's margin.
 public struct BIM: Attack {
@@ -19,6 +21,7 @@ public struct BIM: Attack {
   /// step and returns the last iterate.
   public let earlyStop: Bool
 
+  /// The method, as the CLI names it.
   public var method: AttackMethod { .bim }
 
   /// A BIM attack; see the properties for units and defaults.
@@ -34,11 +37,14 @@ public struct BIM: Attack {
     self.earlyStop = earlyStop
   }
 
+  /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
   public func validate() throws {
     _ = try PerturbationBudget(epsilon: epsilon, stepSize: stepSize, norm: norm)
     try checkSteps(steps)
   }
 
+  /// Runs the attack (see `Attack.run(on:images:goal:mask:seed:progress:)`); the defaults are
+  /// no mask, seed 0 and no progress reports.
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil

@@ -31,9 +31,10 @@ public struct CarliniWagnerL2: Attack {
   /// over the last `max(steps / 10, 1)` steps.
   public let earlyStop: Bool
 
+  /// The method, as the CLI names it.
   public var method: AttackMethod { .cw }
 
-  /// A C&W L2 attack; see the properties for units and defaults. κ is the goal's margin.
+  /// A C&W L2 attack; see the properties for units and defaults (κ is the goal's margin).
   public init(
     searchRounds: Int = AttackDefaults.searchRounds,
     initialConstant: Float = AttackDefaults.initialConstant,
@@ -47,6 +48,7 @@ public struct CarliniWagnerL2: Attack {
     self.earlyStop = earlyStop
   }
 
+  /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
   public func validate() throws {
     guard searchRounds >= 1 else { throw AttackError.invalidSearchRounds(searchRounds) }
     guard initialConstant.isFinite, initialConstant > 0 else {
@@ -58,6 +60,8 @@ public struct CarliniWagnerL2: Attack {
     }
   }
 
+  /// Runs the attack (see `Attack.run(on:images:goal:mask:seed:progress:)`); the defaults are
+  /// no mask, seed 0 and no progress reports.
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil
@@ -65,10 +69,14 @@ public struct CarliniWagnerL2: Attack {
     try validate()
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)
     var search = CarliniWagnerSearch(attack: self, setup: setup, seed: seed, progress: progress)
-    let notes = goal.needsRandomStart
-      ? ["each round starts from uniform noise of ±1 level: the dodging hinge has a zero gradient"
-        + " at the clean image"] : []
-    return setup.result(adversarial: search.run(dodging: goal.needsRandomStart), trace: search.trace, notes: notes)
+    let notes =
+      goal.needsRandomStart
+      ? [
+        "each round starts from uniform noise of ±1 level: the dodging hinge has a zero gradient"
+          + " at the clean image"
+      ] : []
+    return setup.result(
+      adversarial: search.run(dodging: goal.needsRandomStart), trace: search.trace, notes: notes)
   }
 }
 
@@ -148,7 +156,9 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
               let t = (2 * (Double(x) - Double(lo)) / Double(range) - 1) * (1 - 1e-6)
               wRow[j] = Float(atanh(t))
             }
-            CarliniWagnerSearch.images(from: UnsafeBufferPointer(wRow), into: image, original: original, mask: mask, lo: lo, range: range)
+            CarliniWagnerSearch.images(
+              from: UnsafeBufferPointer(wRow), into: image, original: original, mask: mask, lo: lo,
+              range: range)
           }
         }
       }
@@ -165,7 +175,8 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
         let constants = self.constants
         let dImages = setup.gradient(of: images, samples: active, buffer: &batch) { outputs in
           var dOutputs = Tensor(zeros: outputs.shape)
-          let hinges = setup.goal.hinge.evaluate(outputs: outputs, samples: active, gradient: &dOutputs)
+          let hinges = setup.goal.hinge.evaluate(
+            outputs: outputs, samples: active, gradient: &dOutputs)
           let width = outputs.shape[1]
           outputs.withUnsafeBufferPointer { values in
             dOutputs.withUnsafeMutableBufferPointer { dValues in
@@ -173,9 +184,12 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
                 let row = UnsafeBufferPointer(rebasing: values[(k * width)..<((k + 1) * width)])
                 let assessment = setup.goal.assess(sample: i, output: row)
                 let l2 = setup.l2Distance(of: images, sample: i)
-                let total = (l2 / Double(range)) * (l2 / Double(range)) + constants[i] * Double(hinges[k])
+                let total =
+                  (l2 / Double(range)) * (l2 / Double(range)) + constants[i] * Double(hinges[k])
                 totals[i] = total
-                trace[i].append(TraceEntry(run: round, step: step, loss: Float(total), success: assessment.success))
+                trace[i].append(
+                  TraceEntry(
+                    run: round, step: step, loss: Float(total), success: assessment.success))
                 if assessment.reachedMargin && l2 < candidateL2[i] {
                   candidateL2[i] = l2
                   setup.copyImage(i, from: images, to: &candidate)
@@ -202,11 +216,14 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
                   for j in 0..<p {
                     let free: Float = (mask?[j] ?? 1) == 0 ? 0 : 1
                     let dx = g[j] + scale * (image[j] - original[j])
-                    let t = tanh(wRow[j])
+                    // tanh(w) recovered from x = lo + range · (tanh(w) + 1) / 2.
+                    let t = 2 * (image[j] - lo) / range - 1
                     g[j] = free * dx * range / 2 * (1 - t * t)
                   }
                   adam.step(sample: i, image: wRow, gradient: g)
-                  CarliniWagnerSearch.images(from: UnsafeBufferPointer(wRow), into: image, original: original, mask: mask, lo: lo, range: range)
+                  CarliniWagnerSearch.images(
+                    from: UnsafeBufferPointer(wRow), into: image, original: original, mask: mask,
+                    lo: lo, range: range)
                 }
               }
             }

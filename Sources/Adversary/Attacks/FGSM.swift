@@ -1,6 +1,8 @@
 import FaceTensor
 
-/// The fast gradient sign method (Goodfellow et al. 2015): one step of size ε,
+/// The fast gradient sign method: one step of size ε.
+///
+/// Goodfellow, Shlens and Szegedy 2015:
 /// `x' = clip(x − ε · sign(∇loss))` for L∞ (`x − ε · ∇/‖∇‖₂` for L2, the fast gradient method),
 /// projected onto the ball, the bounds and the mask.
 ///
@@ -14,19 +16,24 @@ public struct FGSM: Attack {
   /// Start from a uniform random point of the ball; nil: only for dodging.
   public let randomStart: Bool?
 
+  /// The method, as the CLI names it.
   public var method: AttackMethod { .fgsm }
 
   /// An FGSM attack; see the properties for units and defaults.
-  public init(epsilon: Float? = nil, norm: PerturbationNorm = .lInfinity, randomStart: Bool? = nil) {
+  public init(epsilon: Float? = nil, norm: PerturbationNorm = .lInfinity, randomStart: Bool? = nil)
+  {
     self.epsilon = epsilon
     self.norm = norm
     self.randomStart = randomStart
   }
 
+  /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
   public func validate() throws {
     _ = try PerturbationBudget(epsilon: epsilon, stepSize: nil, norm: norm)
   }
 
+  /// Runs the attack (see `Attack.run(on:images:goal:mask:seed:progress:)`); the defaults are
+  /// no mask, seed 0 and no progress reports.
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil

@@ -1,6 +1,8 @@
 import FaceTensor
 
-/// The momentum iterative FGSM (Dong et al. 2018): BIM whose steps follow a velocity
+/// The momentum iterative FGSM.
+///
+/// Dong and others 2018: BIM whose steps follow a velocity
 /// `v ← μ·v + ∇loss / ‖∇loss‖₁`, `x ← Π(x − α · sign(v))` (L2: along `v/‖v‖₂`), projected onto the
 /// ε-ball, the bounds and the mask after every step. Each image has its own velocity.
 public struct MIFGSM: Attack {
@@ -19,6 +21,7 @@ public struct MIFGSM: Attack {
   /// Stop each image once it reaches the goal's margin (after 8-bit rounding).
   public let earlyStop: Bool
 
+  /// The method, as the CLI names it.
   public var method: AttackMethod { .mifgsm }
 
   /// An MI-FGSM attack; see the properties for units and defaults.
@@ -36,12 +39,15 @@ public struct MIFGSM: Attack {
     self.earlyStop = earlyStop
   }
 
+  /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
   public func validate() throws {
     _ = try PerturbationBudget(epsilon: epsilon, stepSize: stepSize, norm: norm)
     try checkSteps(steps)
     guard momentum.isFinite, momentum >= 0 else { throw AttackError.invalidMomentum(momentum) }
   }
 
+  /// Runs the attack (see `Attack.run(on:images:goal:mask:seed:progress:)`); the defaults are
+  /// no mask, seed 0 and no progress reports.
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil

@@ -1,6 +1,8 @@
 import FaceTensor
 
-/// Projected gradient descent (Madry et al. 2018) under L∞ or L2: from a random point of the
+/// Projected gradient descent under L∞ or L2.
+///
+/// Madry, Makelov, Schmidt, Tsipras and Vladu 2018: from a random point of the
 /// ε-ball (or the clean image), `steps` steps `x ← Π(x − α · sign(∇loss))` (L2: along
 /// `∇/‖∇‖₂`), each projected onto the ball, the bounds and the mask; `restarts` runs from new
 /// random points for the images not yet successful, keeping each image's best run.
@@ -24,6 +26,7 @@ public struct PGD: Attack {
   /// step and keeps each run's last iterate.
   public let earlyStop: Bool
 
+  /// The method, as the CLI names it.
   public var method: AttackMethod { .pgd }
 
   /// A PGD attack; see the properties for units and defaults.
@@ -41,6 +44,7 @@ public struct PGD: Attack {
     self.earlyStop = earlyStop
   }
 
+  /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
   public func validate() throws {
     _ = try PerturbationBudget(epsilon: epsilon, stepSize: stepSize, norm: norm)
     try checkSteps(steps)
@@ -52,6 +56,8 @@ public struct PGD: Attack {
     }
   }
 
+  /// Runs the attack (see `Attack.run(on:images:goal:mask:seed:progress:)`); the defaults are
+  /// no mask, seed 0 and no progress reports.
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil

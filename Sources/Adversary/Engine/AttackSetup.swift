@@ -151,7 +151,9 @@ struct AttackSetup<Model: AttackableModel> {
   /// Calls `body` with image `sample`'s values of `images` and of the mask.
   func withRows<R>(
     of images: inout Tensor, sample: Int,
-    _ body: (UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>?) -> R
+    _ body: (
+      UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>?
+    ) -> R
   ) -> R {
     let range = (sample * pixelsPerImage)..<((sample + 1) * pixelsPerImage)
     return images.withUnsafeMutableBufferPointer { values in
@@ -159,7 +161,9 @@ struct AttackSetup<Model: AttackableModel> {
         let image = UnsafeMutableBufferPointer(rebasing: values[range])
         let cleanRow = UnsafeBufferPointer(rebasing: clean[range])
         guard let mask else { return body(image, cleanRow, nil) }
-        return mask.withUnsafeBufferPointer { body(image, cleanRow, UnsafeBufferPointer(rebasing: $0[range])) }
+        return mask.withUnsafeBufferPointer {
+          body(image, cleanRow, UnsafeBufferPointer(rebasing: $0[range]))
+        }
       }
     }
   }
@@ -190,12 +194,15 @@ struct AttackSetup<Model: AttackableModel> {
     }
   }
 
-  private static func topClasses(of logits: UnsafeBufferPointer<Float>, count: Int) -> [ClassScore] {
+  private static func topClasses(of logits: UnsafeBufferPointer<Float>, count: Int) -> [ClassScore]
+  {
     var top = logits[0]
     for z in logits { top = Swift.max(top, z) }
     var total = 0.0
     for z in logits { total += exp(Double(z - top)) }
-    let order = logits.indices.sorted { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
+    let order = logits.indices.sorted {
+      logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1)
+    }
     return order.prefix(count).map { j in
       ClassScore(label: j, probability: Float(exp(Double(logits[j] - top)) / total))
     }

@@ -1,6 +1,8 @@
 import FaceTensor
 
-/// The loop every gradient attack but C&W shares (FGSM is one step of it): from the clean image
+/// The loop every gradient attack but C&W shares; FGSM is one step of it.
+///
+/// From the clean image
 /// (or a random point of the ball), `steps` times: forward and backward on the images still
 /// being optimised, a step of the rule against the masked gradient, and the projection onto the
 /// ball, the bounds and the mask. Restarts re-run the loop for the images that have not reached

@@ -42,7 +42,9 @@ struct SteepestDescentStep: StepRule {
   }
 }
 
-/// MI-FGSM (Dong et al. 2018): a velocity accumulates L1-normalised gradients,
+/// The MI-FGSM step (Dong and others 2018).
+///
+/// A velocity accumulates L1-normalised gradients,
 /// `v ← μ·v + g / ‖g‖₁`, and the image takes the steepest-descent step of the norm along `v`.
 struct MomentumStep: StepRule {
   let stepSize: Float
@@ -77,8 +79,9 @@ struct MomentumStep: StepRule {
   }
 }
 
-/// Adam (Kingma & Ba 2015) on the perturbation, followed by the projection: the seed write-up's
-/// optimiser-driven attack, with the ball, bounds and mask enforced after every step.
+/// Adam (Kingma and Ba 2015) on the perturbation.
+///
+/// Followed by the projection, this is the seed write-up's optimiser-driven attack, with the ball, bounds and mask enforced after every step.
 /// `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `x −= lr · m̂ / (√v̂ + ε̂)` with bias-corrected
 /// `m̂ = m / (1−β₁ᵗ)`, `v̂ = v / (1−β₂ᵗ)`. The first step moves each value by about `lr`.
 struct AdamStep: StepRule {

@@ -12,7 +12,7 @@ struct ResolvedGoal: Sendable {
   let reference: Reference
   /// How far past the success line an image must get before it may stop early; C&W's κ.
   let margin: Float
-  /// The loss the gradient attacks (FGSM ... Adam) minimise.
+  /// The loss the gradient attacks (FGSM to Adam) minimise.
   let objective: any AttackObjective
   /// The Carlini-Wagner hinge with κ = `margin`.
   let hinge: any AttackObjective
@@ -27,28 +27,35 @@ struct ResolvedGoal: Sendable {
     margin = goal.margin
     switch goal {
     case .untargeted(let labels, let loss, _):
-      let labels = try labels.map { try ResolvedGoal.checked($0, images: imageCount, classes: width) }
+      let labels =
+        try labels.map { try ResolvedGoal.checked($0, images: imageCount, classes: width) }
         ?? ResolvedGoal.topClasses(of: cleanOutputs)
       reference = .classes(labels: labels, targeted: false)
-      objective = ResolvedGoal.classificationObjective(loss, labels: labels, targeted: false, kappa: margin)
+      objective = ResolvedGoal.classificationObjective(
+        loss, labels: labels, targeted: false, kappa: margin)
       hinge = LogitMarginObjective(labels: labels, targeted: false, kappa: margin)
     case .targeted(let labels, let loss, _):
       let labels = try ResolvedGoal.checked(labels, images: imageCount, classes: width)
       reference = .classes(labels: labels, targeted: true)
-      objective = ResolvedGoal.classificationObjective(loss, labels: labels, targeted: true, kappa: margin)
+      objective = ResolvedGoal.classificationObjective(
+        loss, labels: labels, targeted: true, kappa: margin)
       hinge = LogitMarginObjective(labels: labels, targeted: true, kappa: margin)
     case .dodging(let sources, let metric, let threshold, _):
-      let references = try sources.map { try ResolvedGoal.checked($0, images: imageCount, width: width) }
+      let references =
+        try sources.map { try ResolvedGoal.checked($0, images: imageCount, width: width) }
         ?? cleanOutputs
       try ResolvedGoal.check(threshold: threshold)
       reference = .descriptors(references, metric: metric, intent: .dodging, threshold: threshold)
-      objective = EmbeddingDistanceObjective(references: references, metric: metric, intent: .dodging)
+      objective = EmbeddingDistanceObjective(
+        references: references, metric: metric, intent: .dodging)
       hinge = EmbeddingHingeObjective(
-        references: references, metric: metric, intent: .dodging, threshold: threshold, kappa: margin)
+        references: references, metric: metric, intent: .dodging, threshold: threshold,
+        kappa: margin)
     case .impersonation(let targets, let metric, let threshold, _):
       let references = try ResolvedGoal.checked(targets, images: imageCount, width: width)
       try ResolvedGoal.check(threshold: threshold)
-      reference = .descriptors(references, metric: metric, intent: .impersonation, threshold: threshold)
+      reference = .descriptors(
+        references, metric: metric, intent: .impersonation, threshold: threshold)
       objective = EmbeddingDistanceObjective(
         references: references, metric: metric, intent: .impersonation)
       hinge = EmbeddingHingeObjective(

@@ -16,13 +16,16 @@ public struct PerturbationMetrics: Sendable, Equatable {
   /// The metrics of `image` against `original`, both `[H, W, C]` (or `[1, H, W, C]`).
   /// - Precondition: equal shapes.
   public init(original: Tensor, image: Tensor) {
-    precondition(original.shape == image.shape, "[metrics] shapes differ: \(original.shape), \(image.shape)")
-    let shape = original.rank == 4 && original.shape[0] == 1
+    precondition(
+      original.shape == image.shape, "[metrics] shapes differ: \(original.shape), \(image.shape)")
+    let shape =
+      original.rank == 4 && original.shape[0] == 1
       ? Array(original.shape.dropFirst()) : original.shape
     precondition(shape.count == 3, "[metrics] images must be [H, W, C], got \(original.shape)")
     self = original.withUnsafeBufferPointer { x0 in
       image.withUnsafeBufferPointer { x in
-        PerturbationMetrics(original: x0, image: x, height: shape[0], width: shape[1], channels: shape[2])
+        PerturbationMetrics(
+          original: x0, image: x, height: shape[0], width: shape[1], channels: shape[2])
       }
     }
   }

@@ -1,7 +1,8 @@
 import FaceTensor
 
-/// The mean structural similarity (SSIM) of two images, as Wang et al. 2004 define it and as
-/// scikit-image's `structural_similarity(a, b, channel_axis=-1, data_range=255,
+/// The mean structural similarity (SSIM) of two images.
+///
+/// As Wang, Bovik, Sheikh and Simoncelli 2004 define it and as scikit-image's `structural_similarity(a, b, channel_axis=-1, data_range=255,
 /// gaussian_weights=True, sigma=1.5, use_sample_covariance=False)` computes it.
 ///
 /// Per channel: local means, variances and covariance under an 11×11 Gaussian window (σ = 1.5,

@@ -22,11 +22,13 @@ public struct CrossEntropyObjective: AttackObjective {
     self.targeted = targeted
   }
 
+  /// The loss of image `sample` and, when `gradient` is given, its gradient (see the type's doc).
   public func loss(
     sample: Int, output z: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>?
   ) -> Float {
     let label = labels[sample]
-    precondition(label >= 0 && label < z.count, "[crossEntropy] label \(label) for \(z.count) logits")
+    precondition(
+      label >= 0 && label < z.count, "[crossEntropy] label \(label) for \(z.count) logits")
     var top = Double(z[0])
     for j in 1..<z.count { top = Swift.max(top, Double(z[j])) }
     var total = 0.0

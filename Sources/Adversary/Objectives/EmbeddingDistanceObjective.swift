@@ -17,12 +17,14 @@ public struct EmbeddingDistanceObjective: AttackObjective {
   /// An objective comparing image `i`'s descriptor with row `i` of `references` (or its only row).
   /// - Precondition: `references` has rank 2.
   public init(references: Tensor, metric: DistanceMetric, intent: EmbeddingIntent) {
-    precondition(references.rank == 2, "[embedding] references must be [N, D], got \(references.shape)")
+    precondition(
+      references.rank == 2, "[embedding] references must be [N, D], got \(references.shape)")
     self.references = references
     self.metric = metric
     self.intent = intent
   }
 
+  /// The loss of image `sample` and, when `gradient` is given, its gradient (see the type's doc).
   public func loss(
     sample: Int, output: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>?
   ) -> Float {
@@ -56,6 +58,7 @@ public struct EmbeddingHingeObjective: AttackObjective {
     self.kappa = kappa
   }
 
+  /// The loss of image `sample` and, when `gradient` is given, its gradient (see the type's doc).
   public func loss(
     sample: Int, output: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>?
   ) -> Float {

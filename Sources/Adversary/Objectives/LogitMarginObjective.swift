@@ -19,12 +19,14 @@ public struct LogitMarginObjective: AttackObjective {
     self.kappa = kappa
   }
 
+  /// The loss of image `sample` and, when `gradient` is given, its gradient (see the type's doc).
   public func loss(
     sample: Int, output z: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>?
   ) -> Float {
     let label = labels[sample]
     precondition(z.count >= 2, "[logitMargin] needs at least 2 logits, got \(z.count)")
-    precondition(label >= 0 && label < z.count, "[logitMargin] label \(label) for \(z.count) logits")
+    precondition(
+      label >= 0 && label < z.count, "[logitMargin] label \(label) for \(z.count) logits")
     let other = LogitMarginObjective.strongestOther(than: label, in: z)
     let gap = targeted ? z[other] - z[label] : z[label] - z[other]
     let value = gap + kappa

@@ -7,9 +7,11 @@ import FaceTensor
 public struct AttackResult: Sendable {
   /// The clean images, as given.
   public let original: Tensor
-  /// The adversarial images as the attack optimised them (`Float`, within the bounds, the ball
-  /// and the mask). An image the attack could not move successfully is its best attempt (PGD, ...)
-  /// or the original (C&W, which keeps only results that succeed).
+  /// The adversarial images as the attack optimised them: `Float`, within the bounds, the ball
+  /// and the mask.
+  ///
+  /// An image the attack could not move successfully is its best attempt (PGD and the other
+  /// ε-bounded attacks) or the original (C&W, which keeps only results that succeed).
   public let adversarial: Tensor
   /// `adversarial` as the attack left it, judged by the model.
   public let optimized: AttackEvaluation
@@ -18,7 +20,7 @@ public struct AttackResult: Sendable {
   public let rounded: AttackEvaluation
   /// Per image, every step it took, in order (several runs for PGD restarts and C&W rounds).
   public let trace: [[TraceEntry]]
-  /// Choices the attack made that the caller did not spell out (e.g. a random start switched on).
+  /// Choices the attack made that the caller did not spell out, such as a random start.
   public let notes: [String]
 
   /// `adversarial − original`, in pixel levels.
@@ -53,9 +55,10 @@ public struct SampleEvaluation: Sendable, Equatable {
   /// The attack's loss here (what it minimises: see `AttackObjective`).
   public let loss: Float
   /// Classification: the five most probable classes (softmax of the logits), most probable first.
+  ///
   /// Empty for embedding goals.
   public let topClasses: [ClassScore]
-  /// Embedding goals: the distance to the reference descriptor. Nil for classification.
+  /// Embedding goals: the distance to the reference descriptor; nil for classification.
   public let distance: Float?
   /// The image's distance to its original.
   public let metrics: PerturbationMetrics

@@ -2,7 +2,9 @@ import Adversary
 import FaceTensor
 import FaceTestSupport
 
-/// A model with a closed form for tests: `z = act(W · vec(x) · scale + b)`, `W` `[D, P]`, with
+/// A model with a closed form for tests.
+///
+/// `z = act(W · vec(x) · scale + b)`, `W` `[D, P]`, with
 /// `act` the identity (a linear/logistic classifier) or tanh (a small embedding). Computed in
 /// `Double`. Records the range of every input it is given, so tests can check that no attack ever
 /// queries it outside the bounds.
@@ -53,7 +55,9 @@ struct DenseTestModel: AttackableModel {
     for i in 0..<n {
       for k in 0..<outputCount {
         var total = 0.0
-        for j in 0..<pixelCount { total += weights[k * pixelCount + j] * Double(x[i * pixelCount + j]) }
+        for j in 0..<pixelCount {
+          total += weights[k * pixelCount + j] * Double(x[i * pixelCount + j])
+        }
         let z = total * scale + bias[k]
         values[i * outputCount + k] = usesTanh ? tanh(z) : z
       }
