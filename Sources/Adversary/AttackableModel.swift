@@ -7,6 +7,11 @@ import FaceTensor
 /// Pixels are RGB, NHWC `[N, H, W, 3]`, in `inputBounds` (0...255 for every FaceAdversary model);
 /// any preprocessing (channel order, mean subtraction, resampling from a photo) is inside the
 /// model, so gradients are with respect to these pixels.
+///
+/// Attacks call the model on any subset of their batch, in the batch's order (images that reached
+/// their goal leave it), so row `i` of the outputs must depend on image `i` alone and any batch
+/// size from 1 to N must work. The pullback is called at most once, and released before the
+/// attack touches the images again.
 public protocol AttackableModel {
   /// The range every input pixel must lie in.
   var inputBounds: ClosedRange<Float> { get }
