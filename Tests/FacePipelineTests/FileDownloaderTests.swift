@@ -102,7 +102,9 @@ struct FileDownloaderTests {
             + " by hand and put it at \(folder.path)/rcmalli_vggface_labels_v2.npy."))
     }
     #expect(Date().timeIntervalSince(start) < 10)
-    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(entry.fileName).path))
+    let destination = folder.appendingPathComponent(entry.fileName)
+    #expect(!FileManager.default.fileExists(atPath: destination.path))
+    #expect(!FileManager.default.fileExists(atPath: FileDownloader.partFile(for: destination).path))
   }
 
   @Test func contentRangeHeadersAreParsed() {

@@ -69,7 +69,11 @@ public struct FileDownloader: Sendable {
     session.finishTasksAndInvalidate()
 
     let outcome = transfer.outcome
-    if let failure = outcome.failure { throw failure }
+    if let failure = outcome.failure {
+      // Keep what arrived for a resume; a part file that received nothing is just clutter.
+      if outcome.bytesOnDisk == 0 { try? FileManager.default.removeItem(at: part) }
+      throw failure
+    }
     if let total = outcome.total, outcome.bytesOnDisk != total {
       throw DownloadError.incomplete(url: url, received: outcome.bytesOnDisk, expected: total)
     }
