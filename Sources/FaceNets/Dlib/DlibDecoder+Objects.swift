@@ -1,53 +1,32 @@
 /// dlib objects built from the primitives: tensors (section 1.4 of the format note), column
 /// matrices and 2-D points (as `shape_predictor` stores them).
 extension DlibDecoder {
-  /// Reads the four extents `N, C, H, W` of a tensor; each must be in `0...Int32.max` and their
-  /// product must fit an `Int`.
-  /// - Returns: the extents and the offset of the first one.
-  private mutating func readExtents(_ what: String) throws -> (extents: [Int], offset: Int) {
+  /// Reads the four extents `N, C, H, W` of a tensor, which must equal `expected`.
+  /// - Throws: `impossibleShape` at the first extent.
+  private mutating func expectExtents(_ expected: [Int], of what: String) throws {
     let start = offset
     var stored: [Int64] = []
     for axis in ["N", "C", "H", "W"] {
       stored.append(try readInteger("\(what) \(axis)"))
     }
-    var count: Int64 = 1
-    var overflow = false
-    for extent in stored {
-      let product = count.multipliedReportingOverflow(by: extent)
-      overflow = overflow || product.overflow
-      count = product.partialValue
-    }
-    if overflow || stored.contains(where: { $0 < 0 || $0 > Int64(Int32.max) }) {
-      throw DlibFormatError.impossibleShape(
-        file: fileName, offset: start, object: what, expected: "of non-negative extents",
-        found: stored)
-    }
-    return (stored.map { Int($0) }, start)
-  }
-
-  /// Throws `impossibleShape` unless `extents` equal `expected`.
-  private func requireShape(
-    _ extents: [Int], equals expected: [Int], for what: String, at start: Int
-  ) throws {
-    if extents != expected {
+    if stored != expected.map({ Int64($0) }) {
       throw DlibFormatError.impossibleShape(
         file: fileName, offset: start, object: what,
-        expected: expected.map(String.init).joined(separator: "x"),
-        found: extents.map { Int64($0) })
+        expected: expected.map(String.init).joined(separator: "x"), found: stored)
     }
   }
 
   /// Reads a tensor with data (`resizable_tensor`): version 2, extents `N, C, H, W`, then
   /// `N*C*H*W` little-endian float32 in row-major NCHW order.
   ///
-  /// The extents are compared with `expectedShape` before any data is read or allocated.
+  /// The extents are compared with `expectedShape` before any data is read or allocated, so a
+  /// damaged size field never causes an allocation.
   /// - Returns: the values in row-major NCHW order.
   /// - Throws: `unknownVersion`, `impossibleShape` (at the first extent), `truncated`.
   mutating func readTensor(_ what: String, expectedShape: [Int]) throws -> [Float] {
     try expectVersion(of: "\(what) tensor", equals: 2)
-    let (extents, start) = try readExtents(what)
-    try requireShape(extents, equals: expectedShape, for: what, at: start)
-    let count = extents.reduce(1, *)
+    try expectExtents(expectedShape, of: what)
+    let count = expectedShape.reduce(1, *)
     guard count <= remaining / 4 else {
       throw DlibFormatError.truncated(
         file: fileName, offset: offset, expected: "\(what) data (\(count) float32)",
@@ -60,8 +39,7 @@ extension DlibDecoder {
   /// the extents must equal `expectedShape`.
   mutating func expectAliasTensor(_ what: String, shape expectedShape: [Int]) throws {
     try expectVersion(of: "\(what) view", equals: 1)
-    let (extents, start) = try readExtents(what)
-    try requireShape(extents, equals: expectedShape, for: what, at: start)
+    try expectExtents(expectedShape, of: what)
   }
 
   /// Reads a `dlib::matrix<float,0,1>`: rows and columns (stored negated by current dlib,

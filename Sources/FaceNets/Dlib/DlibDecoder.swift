@@ -51,8 +51,8 @@ struct DlibDecoder {
 
   /// Reads an integer: a control byte (bit 7 = negative, bits 0-3 = n value bytes, 1...8, bits
   /// 4-6 clear), then n bytes of the magnitude, least significant first.
-  /// - Throws: `badControlByte`, `truncated`, or `unexpectedValue` if the magnitude does not fit
-  ///   an `Int64`.
+  /// - Throws: `badControlByte`, `truncated` (at the control byte, needing 1 + n bytes), or
+  ///   `unexpectedValue` if the magnitude does not fit an `Int64`.
   mutating func readInteger(_ what: String) throws -> Int64 {
     let start = offset
     let control = try readByte(what)
@@ -61,7 +61,7 @@ struct DlibDecoder {
       throw DlibFormatError.badControlByte(
         file: fileName, offset: start, expected: what, found: control)
     }
-    try requireBytes(count, for: what, startingAt: offset)
+    try requireBytes(1 + count, for: what, startingAt: start)
     var magnitude: UInt64 = 0
     for i in (0..<count).reversed() {
       magnitude = magnitude << 8 | UInt64(bytes[offset + i])
@@ -204,7 +204,8 @@ struct DlibDecoder {
     try requireBytes(Int(length), for: what, startingAt: offset)
     let text = bytes[offset..<offset + Int(length)].map { byte -> String in
       (0x20..<0x7F).contains(byte) && byte != 0x5C
-        ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16, uppercase: true)
+        ? String(UnicodeScalar(byte))
+        : "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
     }.joined()
     offset += Int(length)
     return text
@@ -232,13 +233,13 @@ struct DlibDecoder {
   /// - Precondition: the caller has checked with `requireBytes` that `4 * count` bytes are left.
   mutating func readRawFloats(count: Int) -> [Float] {
     precondition(4 * count <= remaining, "[DlibDecoder] raw floats read past the end")
+    let start = offset
     let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-      for i in 0..<count {
-        let base = offset + 4 * i
-        let bits =
-          UInt32(bytes[base]) | UInt32(bytes[base + 1]) << 8 | UInt32(bytes[base + 2]) << 16
-          | UInt32(bytes[base + 3]) << 24
-        buffer[i] = Float(bitPattern: bits)
+      bytes.withUnsafeBytes { raw in
+        for i in 0..<count {
+          let bits = raw.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)
+          buffer[i] = Float(bitPattern: UInt32(littleEndian: bits))
+        }
       }
       initialized = count
     }

@@ -29,8 +29,8 @@ public enum DlibFormatError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .truncated(let file, let offset, let expected, let needed, let remaining):
-      return "\(file): byte \(offset): expected \(expected) (\(needed) bytes), found only "
-        + "\(remaining) bytes before the end of the file"
+      return "\(file): byte \(offset): expected \(expected) (\(bytes(needed))), found only "
+        + "\(bytes(remaining)) before the end of the file"
     case .badControlByte(let file, let offset, let expected, let found):
       return "\(file): byte \(offset): expected \(expected) (an integer control byte: 1 to 8 value "
         + "bytes, bits 0x70 clear), found 0x\(hex(found))"
@@ -52,6 +52,11 @@ public enum DlibFormatError: Error, Equatable, CustomStringConvertible {
       return "\(file): cannot be read: \(reason)"
     }
   }
+}
+
+/// "1 byte", "2 bytes".
+private func bytes(_ count: Int) -> String {
+  count == 1 ? "1 byte" : "\(count) bytes"
 }
 
 /// Two upper-case hex digits.

@@ -41,7 +41,9 @@ enum DlibResNetReader {
       case .skip(let id): nodes.append(.skip(tag: id))
       case .layer(let layer):
         nodes.append(try readLayer(layer, from: &decoder))
-        try readTrailer(of: layer, isInputWrapper: index == 0, from: &decoder)
+        let next = forward.indices.contains(index + 1) ? forward[index + 1] : nil
+        try readTrailer(
+          isInputWrapper: index == 0, feedsRelu: next == .layer(.relu), from: &decoder)
       }
     }
     try decoder.requireEnd()
@@ -157,12 +159,18 @@ enum DlibResNetReader {
 
   /// Reads the trailer after a layer's details (section 2.2): three bools, three empty
   /// tensors and, for the input wrapper only, `sample_expansion_factor` = 1.
+  ///
+  /// The third bool, `get_output_and_gradient_input_disabled`, is '1' exactly for the layers
+  /// whose output goes straight into a relu (dlib runs the relu in place on their output buffer):
+  /// the 15 affine layers followed by a relu and the 14 add_prev layers. (Section 2.2 of the
+  /// format note says "'1' for affine layers"; the file has '0' for the 14 affine layers that
+  /// feed an add_prev or a tag.)
   private static func readTrailer(
-    of layer: DlibResNetTopology.Layer, isInputWrapper: Bool, from decoder: inout DlibDecoder
+    isInputWrapper: Bool, feedsRelu: Bool, from decoder: inout DlibDecoder
   ) throws {
     try decoder.expectBool("this_layer_setup_called", equals: true)
     try decoder.expectBool("gradient_input_is_stale", equals: true)
-    try decoder.expectBool("get_output_and_gradient_input_disabled", equals: layer.isAffine)
+    try decoder.expectBool("get_output_and_gradient_input_disabled", equals: feedsRelu)
     for field in ["x_grad", "cached_output", isInputWrapper ? "grad_final" : "params_grad"] {
       _ = try decoder.readTensor(field, expectedShape: [0, 0, 0, 0])
     }

@@ -12,12 +12,6 @@ enum DlibResNetTopology {
     case addPrevious(tag: Int)
     case fullyConnected(inputs: Int, outputs: Int)
 
-    /// Whether this is an affine layer (its trailer's third bool is '1').
-    var isAffine: Bool {
-      if case .affine = self { return true }
-      return false
-    }
-
     /// The version string that starts the layer's details in the file.
     var versionString: String {
       switch self {
