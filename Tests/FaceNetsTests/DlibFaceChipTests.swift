@@ -8,26 +8,34 @@ import Testing
 /// `../shared/fixtures/dlib-chips` (PNG, compared byte for byte) and the seeded cases of
 /// `Fixtures/dlib/alignment_cases.json` (compared by FNV-1a 64 digest and byte sum).
 @Suite struct DlibFaceChipTests {
-  @Test(.enabled(if: DlibTestSupport.hasChipFixtures), arguments: try DlibChipFixtures.load().chips)
-  func geometryMatchesTheFixture(_ chip: DlibChipFixtures.Chip) throws {
-    let details = DlibFaceChipDetails(landmarks: dlibPoints(chip.landmarks5_xy))
-    expectRectangle(details, chip.chip_rect_ltrb, angle: chip.chip_angle_rad, label: chip.chip)
-    let image = try SharedPhotos.photo(chip.source_image)
-    let sampling = DlibChipSampling(details: details, imageWidth: image.width, imageHeight: image.height)
-    #expect(sampling.pyramidLevels == chip.pyramid_levels_used)
+  @Test(.enabled(if: DlibTestSupport.hasSharedData(for: "chipGeometryMatchesTheFixtures")))
+  func chipGeometryMatchesTheFixtures() throws {
+    for chip in try DlibChipFixtures.load().chips {
+      let details = DlibFaceChipDetails(landmarks: dlibPoints(chip.landmarks5_xy))
+      expectRectangle(details, chip.chip_rect_ltrb, angle: chip.chip_angle_rad, label: chip.chip)
+      let image = try SharedPhotos.photo(chip.source_image)
+      let sampling = DlibChipSampling(
+        details: details, imageWidth: image.width, imageHeight: image.height)
+      #expect(sampling.pyramidLevels == chip.pyramid_levels_used, "\(chip.chip)")
+    }
   }
 
-  @Test(.enabled(if: DlibTestSupport.hasChipFixtures), arguments: try DlibChipFixtures.load().chips)
-  func extractedChipIsDlibsChipBitForBit(_ chip: DlibChipFixtures.Chip) throws {
-    let image = try SharedPhotos.photo(chip.source_image)
-    let expected = try RGBImage(contentsOf: DlibTestSupport.chipFixtureFolder.appendingPathComponent(chip.chip))
-    let found = DlibFaceChipDetails(landmarks: dlibPoints(chip.landmarks5_xy)).extractChip(from: image)
-    #expect(found.width == 150 && found.height == 150)
-    let differing = zip(found.pixels, expected.pixels).filter { $0 != $1 }.count
-    #expect(differing == 0, "\(chip.chip): \(differing) of \(expected.pixels.count) bytes differ")
+  @Test(.enabled(if: DlibTestSupport.hasSharedData(for: "extractedChipsAreDlibsChipsBitForBit")))
+  func extractedChipsAreDlibsChipsBitForBit() throws {
+    for chip in try DlibChipFixtures.load().chips {
+      let image = try SharedPhotos.photo(chip.source_image)
+      let expected = try RGBImage(
+        contentsOf: DlibTestSupport.chipFixtureFolder.appendingPathComponent(chip.chip))
+      let found = DlibFaceChipDetails(landmarks: dlibPoints(chip.landmarks5_xy))
+        .extractChip(from: image)
+      #expect(found.width == 150 && found.height == 150)
+      let differing = zip(found.pixels, expected.pixels).filter { $0 != $1 }.count
+      #expect(differing == 0, "\(chip.chip): \(differing) of \(expected.pixels.count) bytes differ")
+    }
   }
 
-  @Test func seededChipsMatchDlib() throws {
+  @Test(.enabled(if: DlibTestSupport.hasSharedData(for: "seededChipsMatchDlib")))
+  func seededChipsMatchDlib() throws {
     let cases = try DlibAlignmentCases.load().chip_cases
     for (index, item) in cases.enumerated() {
       let label = "case \(index): \(item.photo) \(item.landmarks_xy)"
@@ -42,7 +50,8 @@ import Testing
     }
   }
 
-  @Test func theCropBoxLiesInsideThePhotoAndCoversEverySample() throws {
+  @Test(.enabled(if: DlibTestSupport.hasSharedData(for: "cropBoxAndMapAgreeWithTheRectangle")))
+  func cropBoxAndMapAgreeWithTheRectangle() throws {
     let cases = try DlibAlignmentCases.load().chip_cases
     for item in cases {
       let image = try SharedPhotos.photo(item.photo)

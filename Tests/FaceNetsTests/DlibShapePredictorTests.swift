@@ -42,14 +42,17 @@ struct DlibShapePredictorTests {
     #expect(predictor.cascades.allSatisfy { $0.anchorIndices.count == $0.deltas.count })
   }
 
-  @Test(.enabled(if: DlibTestSupport.hasChipFixtures), arguments: try DlibChipFixtures.load().chips)
-  func landmarksOfTheChipFixturesMatchDlib(_ chip: DlibChipFixtures.Chip) throws {
-    let image = try SharedPhotos.photo(chip.source_image)
-    let found = predictor.landmarks(in: image, face: DlibRectangle(ltrb: chip.hog_rect_ltrb))
-    #expect(found == dlibPoints(chip.landmarks5_xy))
+  @Test(.enabled(if: DlibTestSupport.hasSharedData(for: "landmarksOfTheChipFixturesMatchDlib")))
+  func landmarksOfTheChipFixturesMatchDlib() throws {
+    for chip in try DlibChipFixtures.load().chips {
+      let image = try SharedPhotos.photo(chip.source_image)
+      let found = predictor.landmarks(in: image, face: DlibRectangle(ltrb: chip.hog_rect_ltrb))
+      #expect(found == dlibPoints(chip.landmarks5_xy), "\(chip.chip)")
+    }
   }
 
-  @Test func landmarksOfSeededBoxesMatchDlib() throws {
+  @Test(.enabled(if: DlibTestSupport.hasSharedData(for: "landmarksOfSeededBoxesMatchDlib")))
+  func landmarksOfSeededBoxesMatchDlib() throws {
     let cases = try DlibAlignmentCases.load().landmark_cases
     for (index, item) in cases.enumerated() {
       let image = try SharedPhotos.photo(item.photo)

@@ -1,26 +1,13 @@
 import FaceTensor
+import FaceTestSupport
 import Foundation
 import Testing
 
 @testable import FaceNets
 
-/// Where the dlib tests find their inputs, and the fixtures they share.
-///
-/// NOTE: FaceTestSupport has no helper for `FACEADVERSARY_SHARED` yet; this applies the project
-/// rule itself: `$FACEADVERSARY_SHARED`, else `../shared` relative to the package root.
+/// Where the dlib tests find their inputs, and the fixtures they share. Photos and the chip
+/// fixtures come from `../shared` through `SharedData` (`FACEADVERSARY_SHARED`).
 enum DlibTestSupport {
-  /// The package root (three levels above this file).
-  static let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-  /// `$FACEADVERSARY_SHARED`, else `../shared` next to the package.
-  static let shared: URL = {
-    let environment = ProcessInfo.processInfo.environment["FACEADVERSARY_SHARED"] ?? ""
-    return environment.isEmpty
-      ? packageRoot.appendingPathComponent("../shared").standardizedFileURL
-      : URL(fileURLWithPath: environment, isDirectory: true)
-  }()
-
   /// `$FACEADVERSARY_MODELS`, else `~/.local/share/faceadversary/models` (where
   /// `Scripts/install_models.sh` puts the dlib files).
   static let models: URL = {
@@ -43,9 +30,9 @@ enum DlibTestSupport {
   static var hasShapePredictor: Bool {
     FileManager.default.fileExists(atPath: shapePredictorURL.path)
   }
-  /// Whether `../shared/fixtures/dlib-chips/expected.json` is there.
-  static var hasChipFixtures: Bool {
-    FileManager.default.fileExists(atPath: chipFixtureFolder.appendingPathComponent("expected.json").path)
+  /// Whether `../shared` is there (recorded as not run otherwise, see `SharedData`).
+  static func hasSharedData(for test: String) -> Bool {
+    SharedData.isAvailable(for: test)
   }
 
   /// The committed fixtures of this module, `Fixtures/dlib/<name>`.
@@ -57,13 +44,13 @@ enum DlibTestSupport {
   }
 
   /// `../shared/fixtures/dlib-chips`.
-  static let chipFixtureFolder = shared.appendingPathComponent("fixtures/dlib-chips")
+  static var chipFixtureFolder: URL { SharedData.url("fixtures/dlib-chips") }
 
   /// A photo of `../shared` by its path relative to that folder (`data/faces/obama.jpg`), or
   /// by the `../shared/...` form `expected.json` uses.
   static func photo(_ path: String) throws -> RGBImage {
     let relative = path.hasPrefix("../shared/") ? String(path.dropFirst("../shared/".count)) : path
-    return try RGBImage(contentsOf: shared.appendingPathComponent(relative))
+    return try RGBImage(contentsOf: SharedData.url(relative))
   }
 
   /// FNV-1a 64 of the bytes, as 16 lower-case hex digits (the digest of
@@ -80,7 +67,7 @@ enum DlibTestSupport {
 
 /// `../shared/fixtures/dlib-chips/expected.json` (the fields these tests use).
 struct DlibChipFixtures: Decodable {
-  struct Chip: Decodable, CustomTestStringConvertible {
+  struct Chip: Decodable {
     let chip: String
     let source_image: String
     let hog_rect_ltrb: [Int]
@@ -88,8 +75,6 @@ struct DlibChipFixtures: Decodable {
     let chip_rect_ltrb: [Double]
     let chip_angle_rad: Double
     let pyramid_levels_used: Int
-
-    var testDescription: String { chip }
   }
   let chips: [Chip]
 

@@ -18,7 +18,10 @@ extension DlibFaceChipDetails {
       return copyChip(from: image)
     }
     let sampling = DlibChipSampling(details: self, imageWidth: image.width, imageHeight: image.height)
-    var source = image.cropped(to: sampling.cropBox)
+    let box = sampling.cropBox
+    var source = image.cropped(
+      x: box.left, y: box.top, width: max(box.right - box.left + 1, 0),
+      height: max(box.bottom - box.top + 1, 0))
     for _ in 0..<sampling.pyramidLevels {
       source = DlibImagePyramid.down(source)
     }
@@ -71,23 +74,5 @@ extension DlibFaceChipDetails {
       }
     }
     return chip
-  }
-}
-
-extension RGBImage {
-  /// The pixels inside `box` (inclusive corners), which must lie within the image or be empty.
-  func cropped(to box: DlibRectangle) -> RGBImage {
-    guard !box.isEmpty else { return RGBImage(width: 0, height: 0) }
-    precondition(
-      box.left >= 0 && box.top >= 0 && box.right < width && box.bottom < height,
-      "[crop] box \(box) is not inside a \(width)x\(height) image")
-    let cropWidth = box.right - box.left + 1
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(cropWidth * (box.bottom - box.top + 1) * 3)
-    for y in box.top...box.bottom {
-      let start = (y * width + box.left) * 3
-      bytes += pixels[start..<start + cropWidth * 3]
-    }
-    return RGBImage(width: cropWidth, height: box.bottom - box.top + 1, pixels: bytes)
   }
 }
