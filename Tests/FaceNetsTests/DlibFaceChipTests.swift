@@ -42,7 +42,8 @@ import Testing
       let image = try SharedPhotos.photo(item.photo)
       let details = DlibFaceChipDetails(landmarks: dlibPoints(item.landmarks_xy))
       expectRectangle(details, item.chip_rect_ltrb, angle: item.chip_angle_rad, label: label)
-      let sampling = DlibChipSampling(details: details, imageWidth: image.width, imageHeight: image.height)
+      let sampling = DlibChipSampling(
+        details: details, imageWidth: image.width, imageHeight: image.height)
       #expect(sampling.pyramidLevels == item.pyramid_levels, "\(label)")
       let chip = details.extractChip(from: image)
       #expect(DlibTestSupport.fnv1a64(chip.pixels) == item.chip_fnv1a64, "\(label)")
@@ -56,14 +57,17 @@ import Testing
     for item in cases {
       let image = try SharedPhotos.photo(item.photo)
       let details = DlibFaceChipDetails(landmarks: dlibPoints(item.landmarks_xy))
-      let sampling = DlibChipSampling(details: details, imageWidth: image.width, imageHeight: image.height)
+      let sampling = DlibChipSampling(
+        details: details, imageWidth: image.width, imageHeight: image.height)
       let box = sampling.cropBox
       guard !box.isEmpty else { continue }
       #expect(box.left >= 0 && box.top >= 0 && box.right < image.width && box.bottom < image.height)
       // The chip's centre pixel maps to the rectangle's centre, in the sampled level's pixels.
       let centre = sampling.chipToSource.apply(x: 74.5, y: 74.5)
-      var (x, y) = ((details.left + details.right) / 2 - Double(box.left),
-                    (details.top + details.bottom) / 2 - Double(box.top))
+      var (x, y) = (
+        (details.left + details.right) / 2 - Double(box.left),
+        (details.top + details.bottom) / 2 - Double(box.top)
+      )
       for _ in 0..<sampling.pyramidLevels {
         (x, y) = (x / 2 - 1.25, y / 2 - 0.75)
       }
@@ -73,7 +77,8 @@ import Testing
 
   @Test func pyramidLevelsMatchDlibsPyramidDown() throws {
     for item in try DlibAlignmentCases.load().pyramid_cases {
-      let down = DlibImagePyramid.down(RGBImage(width: item.width, height: item.height, pixels: item.rgb))
+      let down = DlibImagePyramid.down(
+        RGBImage(width: item.width, height: item.height, pixels: item.rgb))
       #expect(down.width == item.down_width && down.height == item.down_height)
       #expect(down.pixels == item.down_rgb, "\(item.height)x\(item.width)")
     }

@@ -3,9 +3,13 @@ import Testing
 
 @testable import FaceNets
 
-/// Damaged copies of the installed ResNet file: each gives the typed error at the damaged field's
-/// byte offset, never a crash. Offsets come from `Fixtures/dlib/resnet_reference.json`.
-@Suite(.enabled(if: DlibTestSupport.hasResNet, "dlib_face_recognition_resnet_model_v1.dat is not installed"))
+/// Damaged copies of the installed ResNet file give typed errors, never a crash.
+///
+/// Each error names the damaged field's byte offset; offsets come from
+/// `Fixtures/dlib/resnet_reference.json`.
+@Suite(
+  .enabled(
+    if: DlibTestSupport.hasResNet, "dlib_face_recognition_resnet_model_v1.dat is not installed"))
 struct DlibResNetDamageTests {
   let name = DlibModelFile.faceRecognitionResNetV1.name
   let original: [UInt8]
@@ -37,7 +41,9 @@ struct DlibResNetDamageTests {
     let offset = reference.wrapper_versions_offset + 2 * 16
     for damaged: UInt8 in [0x00, 0x41, 0x0C] {
       #expect { try parse(patched(at: offset, with: [damaged])) } throws: { error in
-        guard case .badControlByte(let file, let at, let expected, let found) = error as? DlibFormatError
+        guard
+          case .badControlByte(let file, let at, let expected, let found) = error
+            as? DlibFormatError
         else { return false }
         return file == name && at == offset && found == damaged
           && expected.hasPrefix("wrapper 17 of 130 (")
@@ -49,12 +55,15 @@ struct DlibResNetDamageTests {
     // Wrapper 1 (the fc layer) claims version 1 (a tag/skip) instead of 2.
     let offset = reference.wrapper_versions_offset
     #expect { try parse(patched(at: offset, with: [0x01, 0x01])) } throws: {
-      "\($0)" == "\(name): byte \(offset): expected wrapper 1 of 130 (fc_2 layer) version 2, found 1"
+      "\($0)"
+        == "\(name): byte \(offset): expected wrapper 1 of 130 (fc_2 layer) version 2, found 1"
     }
     // The last wrapper is the input layer's (version 3).
     let last = reference.wrapper_versions_offset + 2 * 129
-    #expect(throws: DlibFormatError.unknownVersion(
-      file: name, offset: last, object: "wrapper 130 of 130 (con_4 layer)", expected: 3, found: 2)) {
+    #expect(
+      throws: DlibFormatError.unknownVersion(
+        file: name, offset: last, object: "wrapper 130 of 130 (con_4 layer)", expected: 3, found: 2)
+    ) {
       try parse(patched(at: last, with: [0x01, 0x02]))
     }
   }
@@ -67,8 +76,10 @@ struct DlibResNetDamageTests {
     // An add_prev_ layer deep in the file, renamed to 'add_prex_'.
     let layer = try #require(
       reference.layers.first { $0.version_string == "add_prev_" && $0.index > 50 })
-    #expect(throws: DlibFormatError.unexpectedVersionString(
-      file: name, offset: layer.offset, expected: "add_prev_", found: "add_prex_")) {
+    #expect(
+      throws: DlibFormatError.unexpectedVersionString(
+        file: name, offset: layer.offset, expected: "add_prev_", found: "add_prex_")
+    ) {
       try parse(patched(at: layer.offset + 2 + 7, with: Array("x".utf8)))
     }
   }
@@ -76,23 +87,29 @@ struct DlibResNetDamageTests {
   @Test func aDamagedShapeFieldIsReportedBeforeReadingData() throws {
     // Conv layer 4: its parameter tensor's N (0x02 0x20 0x24 = 9248) becomes 9249.
     let n = afterVersionString(of: 4) + 2
-    #expect(throws: DlibFormatError.impossibleShape(
-      file: name, offset: n, object: "conv parameters", expected: "9248x1x1x1",
-      found: [9249, 1, 1, 1])) {
+    #expect(
+      throws: DlibFormatError.impossibleShape(
+        file: name, offset: n, object: "conv parameters", expected: "9248x1x1x1",
+        found: [9249, 1, 1, 1])
+    ) {
       try parse(patched(at: n, with: [0x02, 0x21, 0x24]))
     }
     // The fc layer's num_outputs 128 becomes 127.
     let outputs = afterVersionString(of: 107)
-    #expect(throws: DlibFormatError.unexpectedValue(
-      file: name, offset: outputs, field: "fc num_outputs", expected: "= 128", found: "127")) {
+    #expect(
+      throws: DlibFormatError.unexpectedValue(
+        file: name, offset: outputs, field: "fc num_outputs", expected: "= 128", found: "127")
+    ) {
       try parse(patched(at: outputs, with: [0x01, 0x7F]))
     }
     // The affine view of layer 1 claims 31 channels.
     let affine = reference.layers[1]
     let gammaView = try #require(affine.params_data_offset) + 4 * 64
-    #expect(throws: DlibFormatError.impossibleShape(
-      file: name, offset: gammaView + 2, object: "affine gamma", expected: "1x32x1x1",
-      found: [1, 31, 1, 1])) {
+    #expect(
+      throws: DlibFormatError.impossibleShape(
+        file: name, offset: gammaView + 2, object: "affine gamma", expected: "1x32x1x1",
+        found: [1, 31, 1, 1])
+    ) {
       try parse(patched(at: gammaView + 4, with: [0x01, 0x1F]))
     }
   }
@@ -102,9 +119,11 @@ struct DlibResNetDamageTests {
     let n = afterVersionString(of: 0) + 2
     var copy = original
     copy.replaceSubrange(n..<n + 3, with: [0x08, 0, 0, 0, 0, 0, 0, 0, 0x40])
-    #expect(throws: DlibFormatError.impossibleShape(
-      file: name, offset: n, object: "conv parameters", expected: "4736x1x1x1",
-      found: [1 << 62, 1, 1, 1])) {
+    #expect(
+      throws: DlibFormatError.impossibleShape(
+        file: name, offset: n, object: "conv parameters", expected: "4736x1x1x1",
+        found: [1 << 62, 1, 1, 1])
+    ) {
       try parse(copy)
     }
   }
@@ -113,7 +132,9 @@ struct DlibResNetDamageTests {
   func truncationIsReportedWhereTheFieldStarts(length: Int) throws {
     let cut = Array(original.prefix(length))
     #expect { try parse(cut) } throws: { error in
-      guard case .truncated(let file, let offset, _, let needed, let remaining) = error as? DlibFormatError
+      guard
+        case .truncated(let file, let offset, _, let needed, let remaining) = error
+          as? DlibFormatError
       else { return false }
       return file == name && offset <= length && offset + remaining == length && needed > remaining
     }
@@ -122,17 +143,21 @@ struct DlibResNetDamageTests {
   @Test func truncationInsideTensorDataNamesTheData() throws {
     let layer = reference.layers[25]
     let data = try #require(layer.params_data_offset)
-    #expect(throws: DlibFormatError.truncated(
-      file: name, offset: data, expected: "conv parameters data (18496 float32)",
-      needed: 4 * 18496, remaining: 1000)) {
+    #expect(
+      throws: DlibFormatError.truncated(
+        file: name, offset: data, expected: "conv parameters data (18496 float32)",
+        needed: 4 * 18496, remaining: 1000)
+    ) {
       try parse(Array(original.prefix(data + 1000)))
     }
   }
 
   @Test func truncationInTheLastTrailerIsFound() {
     // The last byte is the value byte of the final empty tensor's W.
-    #expect(throws: DlibFormatError.truncated(
-      file: name, offset: original.count - 2, expected: "params_grad W", needed: 2, remaining: 1)) {
+    #expect(
+      throws: DlibFormatError.truncated(
+        file: name, offset: original.count - 2, expected: "params_grad W", needed: 2, remaining: 1)
+    ) {
       try parse(Array(original.dropLast()))
     }
   }
@@ -146,15 +171,19 @@ struct DlibResNetDamageTests {
   @Test func filesThatAreNotThisNetworkAreRefusedAtTheirFirstByte() throws {
     // A JSON file: '{' = 0x7B has bits 0x70 set.
     let json = [UInt8](try DlibTestSupport.fixture("resnet_reference.json"))
-    #expect(throws: DlibFormatError.badControlByte(
-      file: name, offset: 0, expected: "loss layer wrapper version", found: 0x7B)) {
+    #expect(
+      throws: DlibFormatError.badControlByte(
+        file: name, offset: 0, expected: "loss layer wrapper version", found: 0x7B)
+    ) {
       try parse(json)
     }
     // The shape predictor file: version 1 fits, then its matrix rows (-10) are no string.
     if DlibTestSupport.hasShapePredictor {
       let other = [UInt8](try Data(contentsOf: DlibTestSupport.shapePredictorURL))
-      #expect(throws: DlibFormatError.unexpectedVersionString(
-        file: name, offset: 2, expected: "loss_metric_2", found: "<a string of length -10>")) {
+      #expect(
+        throws: DlibFormatError.unexpectedVersionString(
+          file: name, offset: 2, expected: "loss_metric_2", found: "<a string of length -10>")
+      ) {
         try parse(other)
       }
     }

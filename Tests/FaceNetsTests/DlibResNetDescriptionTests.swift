@@ -53,7 +53,9 @@ enum InstalledResNet {
   }
 }
 
-@Suite(.enabled(if: DlibTestSupport.hasResNet, "dlib_face_recognition_resnet_model_v1.dat is not installed"))
+@Suite(
+  .enabled(
+    if: DlibTestSupport.hasResNet, "dlib_face_recognition_resnet_model_v1.dat is not installed"))
 struct DlibResNetDescriptionTests {
   let reference: DlibResNetReference
   let network: DlibResNetDescription
@@ -93,7 +95,8 @@ struct DlibResNetDescriptionTests {
     #expect(kinds == reference.layers.map(\.version_string))
     // Markers are the wrapper versions equal to 1 (tags and skips are not stored otherwise).
     #expect(network.nodes.count == reference.wrapper_versions.count)
-    #expect(network.nodes.count - stored.count == reference.wrapper_versions.filter { $0 == 1 }.count)
+    #expect(
+      network.nodes.count - stored.count == reference.wrapper_versions.filter { $0 == 1 }.count)
   }
 
   @Test func convolutionsHaveTheFilesShapesStridesAndPadding() throws {
@@ -105,7 +108,9 @@ struct DlibResNetDescriptionTests {
     try #require(convolutions.count == stored.count)
     for (conv, layer) in zip(convolutions, stored) {
       let filters = try #require(layer.filters)  // (OC, C, KH, KW)
-      #expect(conv.kernel.shape == [filters[2], filters[3], filters[1], filters[0]], "layer \(layer.index)")
+      #expect(
+        conv.kernel.shape == [filters[2], filters[3], filters[1], filters[0]],
+        "layer \(layer.index)")
       #expect(conv.bias.shape == [filters[0]])
       #expect([conv.strideY, conv.strideX] == layer.stride)
       #expect([conv.padY, conv.padX] == layer.pad)
@@ -120,9 +125,10 @@ struct DlibResNetDescriptionTests {
       }
     }
     let stored = reference.layers.compactMap(\.pool)
-    #expect(pools.map {
-      [$0.kernelHeight, $0.kernelWidth, $0.strideY, $0.strideX, $0.padY, $0.padX]
-    } == stored)
+    #expect(
+      pools.map {
+        [$0.kernelHeight, $0.kernelWidth, $0.strideY, $0.strideX, $0.padY, $0.padX]
+      } == stored)
     #expect(pools.filter(\.isGlobal).count == 1)
   }
 
@@ -160,13 +166,16 @@ struct DlibResNetDescriptionTests {
     }
     var generator = SplitMix64(seed: 4)
     for _ in 0..<64 {
-      let (oc, c, kh, kw) = (Int.random(in: 0..<32, using: &generator),
-                             Int.random(in: 0..<32, using: &generator),
-                             Int.random(in: 0..<3, using: &generator),
-                             Int.random(in: 0..<3, using: &generator))
+      let (oc, c, kh, kw) = (
+        Int.random(in: 0..<32, using: &generator),
+        Int.random(in: 0..<32, using: &generator),
+        Int.random(in: 0..<3, using: &generator),
+        Int.random(in: 0..<3, using: &generator)
+      )
       let at = dataOffset + 4 * (((oc * 32 + c) * 3 + kh) * 3 + kw)
-      let stored = Float(bitPattern: UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8
-        | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24)
+      let stored = Float(
+        bitPattern: UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8
+          | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24)
       #expect(conv.kernel[kh, kw, c, oc] == stored)
     }
   }
@@ -190,7 +199,9 @@ struct DlibResNetDescriptionTests {
       default: break
       }
     }
-    let adds = network.nodes.filter { if case .addPrevious = $0 { return true } else { return false } }
+    let adds = network.nodes.filter {
+      if case .addPrevious = $0 { return true } else { return false }
+    }
     #expect(adds.count == reference.layers.filter { $0.version_string == "add_prev_" }.count)
   }
 

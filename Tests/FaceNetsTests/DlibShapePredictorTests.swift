@@ -27,7 +27,9 @@ enum SharedPhotos {
   }
 }
 
-@Suite(.enabled(if: DlibTestSupport.hasShapePredictor, "shape_predictor_5_face_landmarks.dat is not installed"))
+@Suite(
+  .enabled(
+    if: DlibTestSupport.hasShapePredictor, "shape_predictor_5_face_landmarks.dat is not installed"))
 struct DlibShapePredictorTests {
   let predictor: DlibShapePredictor
 
@@ -57,13 +59,16 @@ struct DlibShapePredictorTests {
     for (index, item) in cases.enumerated() {
       let image = try SharedPhotos.photo(item.photo)
       let found = predictor.landmarks(in: image, face: DlibRectangle(ltrb: item.box_ltrb))
-      #expect(found == dlibPoints(item.landmarks_xy), "case \(index): \(item.photo) \(item.box_ltrb)")
+      #expect(
+        found == dlibPoints(item.landmarks_xy), "case \(index): \(item.photo) \(item.box_ltrb)")
     }
   }
 }
 
 /// Damaged copies of the shape predictor file give typed errors at the right offsets.
-@Suite(.enabled(if: DlibTestSupport.hasShapePredictor, "shape_predictor_5_face_landmarks.dat is not installed"))
+@Suite(
+  .enabled(
+    if: DlibTestSupport.hasShapePredictor, "shape_predictor_5_face_landmarks.dat is not installed"))
 struct DlibShapePredictorDamageTests {
   let name = DlibModelFile.shapePredictor5Landmarks.name
   let original: [UInt8]
@@ -90,17 +95,21 @@ struct DlibShapePredictorDamageTests {
 
   @Test func aDamagedControlByteIsReportedAtItsOffset() {
     // Byte 2 is the initial shape's row count control byte (0x81: negative, 1 value byte).
-    #expect(throws: DlibFormatError.badControlByte(
-      file: name, offset: 2, expected: "initial shape rows", found: 0xF1)) {
+    #expect(
+      throws: DlibFormatError.badControlByte(
+        file: name, offset: 2, expected: "initial shape rows", found: 0xF1)
+    ) {
       try parse(patched(at: 2, with: [0xF1]))
     }
   }
 
   @Test func anImpossibleShapeIsRefused() {
     // Initial shape 9x1 (an odd length), and 10x2.
-    #expect(throws: DlibFormatError.impossibleShape(
-      file: name, offset: 2, object: "initial shape", expected: "2*parts x 1 with parts >= 1",
-      found: [9, 1])) {
+    #expect(
+      throws: DlibFormatError.impossibleShape(
+        file: name, offset: 2, object: "initial shape", expected: "2*parts x 1 with parts >= 1",
+        found: [9, 1])
+    ) {
       var copy = original
       // Drop the 10th value (its mantissa and exponent) and shrink the row count.
       let (start, end) = (tenthValueRange.lowerBound, tenthValueRange.upperBound)
@@ -108,8 +117,10 @@ struct DlibShapePredictorDamageTests {
       copy[3] = 9
       try parse(copy)
     }
-    #expect(throws: DlibFormatError.impossibleShape(
-      file: name, offset: 2, object: "initial shape", expected: "Nx1", found: [10, 2])) {
+    #expect(
+      throws: DlibFormatError.impossibleShape(
+        file: name, offset: 2, object: "initial shape", expected: "Nx1", found: [10, 2])
+    ) {
       try parse(patched(at: 4, with: [0x81, 0x02]))
     }
   }
@@ -127,9 +138,11 @@ struct DlibShapePredictorDamageTests {
   @Test func anIncompleteTreeIsRefused() {
     // The first tree's split count 15 (0x01 0x0F) becomes 14: not 2^k - 1.
     let splits = tenthValueRange.upperBound + 5  // cascade count (2 bytes), tree count (3 bytes)
-    #expect(throws: DlibFormatError.unexpectedValue(
-      file: name, offset: splits, field: "split count",
-      expected: "2^k - 1 (a complete tree)", found: "14")) {
+    #expect(
+      throws: DlibFormatError.unexpectedValue(
+        file: name, offset: splits, field: "split count",
+        expected: "2^k - 1 (a complete tree)", found: "14")
+    ) {
       try parse(patched(at: splits, with: [0x01, 0x0E]))
     }
   }
@@ -137,7 +150,9 @@ struct DlibShapePredictorDamageTests {
   @Test(arguments: [0, 1, 3, 60, 1000, 4_575_244])
   func truncationIsReportedWhereTheFieldStarts(length: Int) {
     #expect { try parse(Array(original.prefix(length))) } throws: { error in
-      guard case .truncated(let file, let offset, _, let needed, let remaining) = error as? DlibFormatError
+      guard
+        case .truncated(let file, let offset, _, let needed, let remaining) = error
+          as? DlibFormatError
       else { return false }
       return file == name && offset <= length && offset + remaining == length && needed > remaining
     }
@@ -160,8 +175,10 @@ struct DlibShapePredictorDamageTests {
     let other = [UInt8](try Data(contentsOf: DlibTestSupport.resNetURL))
     // Version 1 fits; the string length 13 passes as a row count, then 'l' (0x6C) is no
     // control byte.
-    #expect(throws: DlibFormatError.badControlByte(
-      file: name, offset: 4, expected: "initial shape columns", found: 0x6C)) {
+    #expect(
+      throws: DlibFormatError.badControlByte(
+        file: name, offset: 4, expected: "initial shape columns", found: 0x6C)
+    ) {
       try parse(other)
     }
   }

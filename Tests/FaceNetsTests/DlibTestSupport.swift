@@ -5,8 +5,10 @@ import Testing
 
 @testable import FaceNets
 
-/// Where the dlib tests find their inputs, and the fixtures they share. Photos and the chip
-/// fixtures come from `../shared` through `SharedData` (`FACEADVERSARY_SHARED`).
+/// Where the dlib tests find their inputs, and the fixtures they share.
+///
+/// Photos and the chip fixtures come from `../shared` through `SharedData`
+/// (`FACEADVERSARY_SHARED`).
 enum DlibTestSupport {
   /// `$FACEADVERSARY_MODELS`, else `~/.local/share/faceadversary/models` (where
   /// `Scripts/install_models.sh` puts the dlib files).
@@ -81,7 +83,8 @@ struct DlibChipFixtures: Decodable {
   static func load() throws -> DlibChipFixtures {
     try JSONDecoder().decode(
       DlibChipFixtures.self,
-      from: Data(contentsOf: DlibTestSupport.chipFixtureFolder.appendingPathComponent("expected.json")))
+      from: Data(
+        contentsOf: DlibTestSupport.chipFixtureFolder.appendingPathComponent("expected.json")))
   }
 }
 

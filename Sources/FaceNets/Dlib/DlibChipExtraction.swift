@@ -17,7 +17,8 @@ extension DlibFaceChipDetails {
     if angle == 0, right - left + 1 == Double(size), bottom - top + 1 == Double(size) {
       return copyChip(from: image)
     }
-    let sampling = DlibChipSampling(details: self, imageWidth: image.width, imageHeight: image.height)
+    let sampling = DlibChipSampling(
+      details: self, imageWidth: image.width, imageHeight: image.height)
     let box = sampling.cropBox
     var source = image.cropped(
       x: box.left, y: box.top, width: max(box.right - box.left + 1, 0),

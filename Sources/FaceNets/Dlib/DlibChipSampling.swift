@@ -1,8 +1,10 @@
 import Foundation
 
-/// How dlib resamples a face chip from a photo (`extract_image_chips` with bilinear
-/// interpolation; section 5.3 of `../shared/docs/dlib-resnet-format.md`), as plain numbers so a
-/// differentiable sampler can reproduce it:
+/// How dlib resamples a face chip from a photo, as plain numbers.
+///
+/// This is `extract_image_chips` with bilinear interpolation (section 5.3 of
+/// `../shared/docs/dlib-resnet-format.md`), laid out so a differentiable sampler can reproduce
+/// it:
 ///
 /// 1. crop the photo to `cropBox`;
 /// 2. apply `DlibImagePyramid.down` `pyramidLevels` times to the crop;
@@ -13,9 +15,11 @@ import Foundation
 /// NOTE: when `angle == 0` and the rectangle measures exactly `size x size`, dlib copies pixels
 /// instead of resampling (`extractChip(from:)` does the same); real landmarks never give that.
 public struct DlibChipSampling: Sendable, Equatable {
-  /// The part of the photo the chip is resampled from (inclusive, photo pixels): the rotated
-  /// rectangle's bounding box grown by a margin for the pyramid's blur, clipped to the photo and
-  /// rounded half away from zero. Empty when the chip lies entirely outside the photo.
+  /// The part of the photo the chip is resampled from (inclusive, photo pixels).
+  ///
+  /// It is the rotated rectangle's bounding box grown by a margin for the pyramid's blur,
+  /// clipped to the photo and rounded half away from zero; empty when the chip lies entirely
+  /// outside the photo.
   public let cropBox: DlibRectangle
   /// How many times the crop is halved by `DlibImagePyramid.down` before sampling (0 = sample the
   /// crop itself).
@@ -100,7 +104,9 @@ private struct Box {
 
   /// `pyramid_down<2>::rect_down`: each corner `p / 2 - (1.25, 0.75)`.
   var down: Box {
-    Box(left: left / 2 - 1.25, top: top / 2 - 0.75, right: right / 2 - 1.25, bottom: bottom / 2 - 0.75)
+    Box(
+      left: left / 2 - 1.25, top: top / 2 - 0.75, right: right / 2 - 1.25, bottom: bottom / 2 - 0.75
+    )
   }
 
   var centre: SIMD2<Double> { SIMD2(left + right, top + bottom) / 2 }

@@ -189,8 +189,9 @@ struct DlibDecoder {
     }
   }
 
-  /// Reads a string: an integer length, then that many raw bytes. Bytes outside printable ASCII
-  /// are shown as `\xNN`.
+  /// Reads a string: an integer length, then that many raw bytes.
+  ///
+  /// Bytes outside printable ASCII are shown as `\xNN`.
   /// - Throws: `unexpectedValue` if the length exceeds `maxLength`, `truncated` if the bytes are
   ///   not there.
   mutating func readString(_ what: String, maxLength: Int) throws -> String {

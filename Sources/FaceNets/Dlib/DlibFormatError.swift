@@ -26,6 +26,7 @@ public enum DlibFormatError: Error, Equatable, CustomStringConvertible {
   /// The file could not be read at all.
   case unreadable(file: String, reason: String)
 
+  /// The message: file, byte offset, what was expected and what was found.
   public var description: String {
     switch self {
     case .truncated(let file, let offset, let expected, let needed, let remaining):

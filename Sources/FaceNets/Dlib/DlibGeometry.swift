@@ -1,5 +1,7 @@
-/// A rectangle of whole pixels as dlib's `rectangle`: the corners are inclusive, so it is
-/// `right - left + 1` pixels wide. Coordinates are 0-based columns (x) and rows (y) of the photo.
+/// A rectangle of whole pixels, as dlib's `rectangle`.
+///
+/// The corners are inclusive, so it is `right - left + 1` pixels wide. Coordinates are 0-based
+/// columns (x) and rows (y) of the photo.
 public struct DlibRectangle: Sendable, Hashable, CustomStringConvertible {
   /// The first column.
   public var left: Int
@@ -21,6 +23,7 @@ public struct DlibRectangle: Sendable, Hashable, CustomStringConvertible {
   /// Whether the rectangle holds no pixel (`left > right` or `top > bottom`).
   public var isEmpty: Bool { left > right || top > bottom }
 
+  /// `[(left, top) (right, bottom)]`, as dlib prints a rectangle.
   public var description: String { "[(\(left), \(top)) (\(right), \(bottom))]" }
 }
 
@@ -38,6 +41,7 @@ public struct DlibPoint: Sendable, Hashable, CustomStringConvertible {
     self.y = y
   }
 
+  /// `(x, y)`.
   public var description: String { "(\(x), \(y))" }
 }
 
@@ -67,9 +71,9 @@ public struct DlibAffineTransform: Sendable, Equatable {
     (m00 * x + m01 * y + b0, m10 * x + m11 * y + b1)
   }
 
-  /// The least-squares similarity transform (scale, rotation, translation) taking `from[i]`
-  /// towards `to[i]`: dlib's `find_similarity_transform` (Umeyama 1991, eqs. 34-43).
+  /// The least-squares similarity transform (scale, rotation, translation) from `from` to `to`.
   ///
+  /// This is dlib's `find_similarity_transform` (Umeyama 1991, equations 34 to 43).
   /// In two dimensions the fitted `scale * R` has a closed form: with the cross-covariance
   /// `Cov = mean (to_i - mean_to)(from_i - mean_from)^T = [[a, b], [c, d]]` and `sigma = mean
   /// |from_i - mean_from|^2`, it is `[[a + d, b - c], [c - b, a + d]] / sigma`. The SVD recipe

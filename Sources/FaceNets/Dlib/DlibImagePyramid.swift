@@ -3,7 +3,9 @@ import FaceTensor
 /// dlib's `pyramid_down<2>` on RGB images: a 5x5 binomial blur `[1 4 6 4 1]^T [1 4 6 4 1] / 256`
 /// and halving, in integer arithmetic.
 public enum DlibImagePyramid {
-  /// One pyramid level down: `H x W` becomes `((H - 3) / 2) x ((W - 3) / 2)`, per channel
+  /// One pyramid level down.
+  ///
+  /// `H x W` becomes `((H - 3) / 2) x ((W - 3) / 2)`; per channel
   /// `tmp[r][c] = x[r][2c] + 4 x[r][2c+1] + 6 x[r][2c+2] + 4 x[r][2c+3] + x[r][2c+4]`, then
   /// `out[i][c] = (tmp[2i][c] + 4 tmp[2i+1][c] + 6 tmp[2i+2][c] + 4 tmp[2i+3][c] + tmp[2i+4][c])
   /// / 256` (integer division). Only full windows are used; there is no border handling.

@@ -14,7 +14,7 @@ public enum DlibChecksumPolicy: Sendable, Equatable {
 /// Both files come from the PyPI source archive `face_recognition_models==0.3.0` (CC0 1.0);
 /// `Scripts/install_models.sh` installs them.
 public struct DlibModelFile: Sendable, Equatable {
-  /// The file name, e.g. `dlib_face_recognition_resnet_model_v1.dat`.
+  /// The file name, such as `dlib_face_recognition_resnet_model_v1.dat`.
   public let name: String
   /// The lower-case hex SHA-256 of the published file.
   public let sha256: String

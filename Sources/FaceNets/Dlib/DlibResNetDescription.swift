@@ -77,8 +77,10 @@ public struct DlibResNetDescription: Sendable {
   }
 }
 
-/// One node of `DlibResNetDescription`, in forward order. Tensors are NCHW with N = 1 in the
-/// formulas below; the parameters are stored in FaceAdversary layouts.
+/// One node of `DlibResNetDescription`, in forward order.
+///
+/// Tensors are NCHW with N = 1 in the formulas below; the parameters are stored in
+/// FaceAdversary layouts.
 public enum DlibResNetNode: Sendable, Equatable {
   /// Cross-correlation plus bias (no kernel flip), zero outside the input:
   /// `out[oc,i,j] = bias[oc] + sum kernel[kh,kw,c,oc] * in[c, i*s + kh - p, j*s + kw - p]`.
@@ -120,8 +122,9 @@ public struct DlibConvolution: Sendable, Equatable {
   public let padX: Int
 }
 
-/// A pooling window of `DlibResNetNode`. Output size `1 + (H + 2*padY - kernelHeight) /
-/// strideY` (integer division), likewise for W.
+/// A pooling window of `DlibResNetNode`.
+///
+/// Output size `1 + (H + 2*padY - kernelHeight) / strideY` (integer division), likewise for W.
 public struct DlibPooling: Sendable, Equatable {
   /// Window rows; 0 (with `kernelWidth` 0) means the whole input.
   public let kernelHeight: Int

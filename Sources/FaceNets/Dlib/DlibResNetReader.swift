@@ -69,7 +69,8 @@ enum DlibResNetReader {
     switch layer {
     case .convolution(let oc, let c, let k, let stride, let pad):
       return .convolution(
-        try readConvolution(outChannels: oc, inChannels: c, kernel: k, stride: stride, pad: pad,
+        try readConvolution(
+          outChannels: oc, inChannels: c, kernel: k, stride: stride, pad: pad,
           from: &decoder))
     case .affine(let channels):
       let params = try decoder.readTensor(

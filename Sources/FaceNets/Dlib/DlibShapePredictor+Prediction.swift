@@ -33,7 +33,7 @@ extension DlibShapePredictor {
   public func landmarks(in image: RGBImage, face: DlibRectangle) -> [DlibPoint] {
     let limit = 1 << 31
     precondition(
-      [face.left, face.top, face.right, face.bottom].allSatisfy { abs($0) < limit },
+      [face.left, face.top, face.right, face.bottom].allSatisfy { -limit < $0 && $0 < limit },
       "[landmarks] face box \(face) has coordinates beyond +-2^31")
     let toImage = BoxMapping(face)
     var shape = initialShape
@@ -97,7 +97,8 @@ extension DlibShapePredictor.RegressionTree {
     var node = 0
     while node < splits.count {
       let split = splits[node]
-      node = features[split.index1] - features[split.index2] > split.threshold
+      node =
+        features[split.index1] - features[split.index2] > split.threshold
         ? 2 * node + 1 : 2 * node + 2
     }
     let base = (node - splits.count) * shape.count

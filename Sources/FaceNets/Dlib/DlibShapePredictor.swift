@@ -1,10 +1,11 @@
 import FaceTensor
 import Foundation
 
-/// dlib's face landmark model (an ensemble of regression trees, Kazemi and Sullivan 2014) read
-/// from a `shape_predictor_*.dat` file, e.g. `shape_predictor_5_face_landmarks.dat` (5 points:
-/// the outer and inner corner of the eye on the image's right side, the same for the left eye,
-/// and the base of the nose).
+/// dlib's face landmark model: an ensemble of regression trees (Kazemi and Sullivan 2014).
+///
+/// It is read from a `shape_predictor_*.dat` file such as `shape_predictor_5_face_landmarks.dat`
+/// (5 points: the outer and inner corner of the eye on the image's right side, the same for the
+/// left eye, and the base of the nose).
 ///
 /// A shape is a list of points in the face box's unit square ((0, 0) = the box's top-left corner,
 /// (1, 1) its bottom-right one). Prediction starts from the mean shape and runs a cascade of
