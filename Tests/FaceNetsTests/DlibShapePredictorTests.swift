@@ -170,9 +170,9 @@ struct DlibShapePredictorDamageTests {
     }
   }
 
-  @Test func theResNetFileIsNotAShapePredictor() throws {
-    guard DlibTestSupport.hasResNet else { return }
-    let other = [UInt8](try Data(contentsOf: DlibTestSupport.resNetURL))
+  @Test(.enabled(if: DlibTestSupport.hasResNet, "needs the ResNet file"))
+  func theResNetFileIsNotAShapePredictor() throws {
+    let other = try #require(InstalledResNet.bytes)
     // Version 1 fits; the string length 13 passes as a row count, then 'l' (0x6C) is no
     // control byte.
     #expect(
