@@ -24,9 +24,18 @@ public struct GradientCheckReport: Sendable, CustomStringConvertible {
   public let tolerance: Double
   /// Whether the analytic gradient had the expected shape (a wrong shape always fails).
   public let shapesAgree: Bool
+  /// Elements left out because their finite difference straddles a kink (only when the check was
+  /// asked to skip kinks).
+  public let kinkCount: Int
+  /// The largest accepted `kinkCount / checkedCount`.
+  public let maximumKinkFraction: Double
 
-  /// Whether every checked element is within tolerance (and the shapes agree).
-  public var passes: Bool { shapesAgree && worstRelativeError <= tolerance }
+  /// Whether every compared element is within tolerance, the shapes agree, and few enough elements
+  /// were skipped as kinks.
+  public var passes: Bool {
+    shapesAgree && worstRelativeError <= tolerance
+      && Double(kinkCount) <= maximumKinkFraction * Double(max(checkedCount, 1))
+  }
 
   /// The multi-dimensional index of the worst element.
   public var worstIndex: [Int] {
@@ -47,6 +56,7 @@ public struct GradientCheckReport: Sendable, CustomStringConvertible {
     return "gradient check '\(label)' \(verdict): worst element \(worstIndex) (flat \(worstFlatIndex)) "
       + "analytic \(worstAnalytic), numeric \(worstNumeric), relative error \(worstRelativeError) "
       + "(tolerance \(tolerance)); \(checkedCount) of \(shape.reduce(1, *)) elements checked"
+      + (kinkCount > 0 ? ", \(kinkCount) skipped as kinks (at most \(maximumKinkFraction) allowed)" : "")
   }
 }
 
@@ -67,17 +77,27 @@ public struct GradientCheckReport: Sendable, CustomStringConvertible {
 ///   - tolerance: largest accepted relative error.
 ///   - denominatorFloor: the relative error's denominator is at least this.
 ///   - sampleLimit: above this many elements, a seeded sample of this size is checked.
+///   - skippingKinks: for piecewise-linear functions (networks with ReLU or max pooling): also
+///     evaluate `L(x)` and leave out an element whose one-sided differences
+///     `(L(x+) - L(x)) / ε` and `(L(x) - L(x-)) / ε` disagree by more than `tolerance`
+///     (relative): the step crossed a kink, where no finite difference is meaningful (a kink
+///     crossed inside the step moves the central difference by half that disagreement, so kept
+///     elements carry at most `tolerance / 2` of kink error). A wrong analytic gradient cannot make
+///     them disagree, so the remaining elements are checked as strictly.
+///   - maximumKinkFraction: the check fails if more than this fraction of elements are skipped.
 ///   - generator: draws the sample.
 public func checkGradient(
   _ label: String = "gradient",
   of f: (Tensor) -> Tensor, at x: Tensor, upstream: Tensor, analytic: Tensor,
   epsilon: Float = 1e-2, tolerance: Double = 1e-2, denominatorFloor: Double = 1e-3,
-  sampleLimit: Int = 10_000, generator: inout SplitMix64
+  sampleLimit: Int = 10_000, skippingKinks: Bool = false, maximumKinkFraction: Double = 0.1,
+  generator: inout SplitMix64
 ) -> GradientCheckReport {
   guard analytic.shape == x.shape else {
     return GradientCheckReport(
       label: label, shape: x.shape, checkedCount: 0, worstFlatIndex: 0, worstAnalytic: .nan,
-      worstNumeric: .nan, worstRelativeError: .infinity, tolerance: tolerance, shapesAgree: false)
+      worstNumeric: .nan, worstRelativeError: .infinity, tolerance: tolerance, shapesAgree: false,
+      kinkCount: 0, maximumKinkFraction: maximumKinkFraction)
   }
   let indices: [Int]
   if x.count <= sampleLimit {
@@ -95,6 +115,8 @@ public func checkGradient(
     return y.dot(upstream)
   }
   var worst = (index: 0, analytic: 0.0, numeric: 0.0, error: -1.0)
+  var kinkCount = 0
+  let lossAtX = skippingKinks ? loss(x) : 0
   var probe = x
   for i in indices {
     let original = x.scalars[i]
@@ -106,6 +128,14 @@ public func checkGradient(
     let lossMinus = loss(probe)
     probe.withUnsafeMutableBufferPointer { $0[i] = original }
     let numeric = (lossPlus - lossMinus) / (Double(plus) - Double(minus))
+    if skippingKinks {
+      let right = (lossPlus - lossAtX) / (Double(plus) - Double(original))
+      let left = (lossAtX - lossMinus) / (Double(original) - Double(minus))
+      if relativeError(right, left, floor: denominatorFloor) > tolerance {
+        kinkCount += 1
+        continue
+      }
+    }
     let a = Double(analytic.scalars[i])
     let error = relativeError(a, numeric, floor: denominatorFloor)
     if error > worst.error || error.isNaN {
@@ -115,7 +145,8 @@ public func checkGradient(
   return GradientCheckReport(
     label: label, shape: x.shape, checkedCount: indices.count, worstFlatIndex: worst.index,
     worstAnalytic: worst.analytic, worstNumeric: worst.numeric,
-    worstRelativeError: max(worst.error, 0), tolerance: tolerance, shapesAgree: true)
+    worstRelativeError: max(worst.error, 0), tolerance: tolerance, shapesAgree: true,
+    kinkCount: kinkCount, maximumKinkFraction: maximumKinkFraction)
 }
 
 /// `|a - b| / max(|a|, |b|, floor)`.

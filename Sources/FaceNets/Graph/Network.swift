@@ -17,6 +17,10 @@ public struct NetworkParameter: Sendable, Equatable, CustomStringConvertible {
   /// The parameter's shape.
   public let shape: [Int]
 
+  public init(layer: String, name: String, shape: [Int]) {
+    (self.layer, self.name, self.shape) = (layer, name, shape)
+  }
+
   public var description: String { "\(layer)/\(name) \(shape)" }
 }
 

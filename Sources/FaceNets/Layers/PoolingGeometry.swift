@@ -21,9 +21,10 @@ public enum PoolingRounding: Sendable, Equatable {
 ///
 /// Padding rules:
 /// - `.same` (TensorFlow/Keras): `out = ceil(in / stride)`, total padding
-///   `max((out - 1) · stride + window - in, 0)`, the odd pixel at the bottom/right. For the sizes
-///   MTCNN sees, Keras 'same' max pooling (`mtcnn` 0.1.1) equals Caffe's ceil rule. `rounding` is
-///   ignored.
+///   `max((out - 1) · stride + window - in, 0)`, the odd pixel at the bottom/right; `rounding` is
+///   ignored. A 2x2/2 window gives the same windows as Caffe's ceil rule for every size, a 3x3/2
+///   window for even sizes only; `mtcnn` 0.1.1 (Keras) picks 'same' or 'valid' per layer so that
+///   its sizes match the Caffe-trained weights.
 /// - `.valid` and `.explicit(...)`: output size by `rounding` (`.floor` or Caffe's `.ceil`).
 public struct PoolingGeometry: Sendable, Equatable {
   public let batch: Int
