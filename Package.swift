@@ -63,5 +63,10 @@ let package = Package(
     .testTarget(
       name: "advcliTests", dependencies: ["advcli", "FaceTestSupport"],
       resources: [.copy("Fixtures")]),
+
+    // MARK: - Benchmarks
+    .executableTarget(
+      name: "layer-bench", dependencies: ["FaceNets", "FaceTestSupport"],
+      path: "Benchmarks/layer-bench"),
   ]
 )
