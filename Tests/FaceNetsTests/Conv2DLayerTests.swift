@@ -41,3 +41,21 @@ import Testing
         == "'kernel' has shape [4, 2, 3, 3], expected [3, 3, 2, 4]")
   }
 }
+
+@Suite struct Conv2DFoldingTests {
+  @Test func foldingABatchNormGivesTheSameFunctionAndInputGradient() {
+    var g = SplitMix64(seed: 9)
+    let c = Conv2DCase.all[2]
+    let (conv, x) = c.make(seed: 10)
+    let oc = c.kernelShape[3]
+    let bn = BatchNorm(
+      gamma: g.uniformTensor([oc]), beta: g.uniformTensor([oc]), movingMean: g.uniformTensor([oc]),
+      movingVariance: g.uniformTensor([oc], in: 0.5...2), epsilon: 1e-3)
+    let folded = conv.folding(bn)
+    let expected = ReferenceTensor(bn(conv(x)))
+    let report = compare("folded", folded(x), to: expected, tolerance: 1e-5)
+    #expect(report.passes, "\(report)")
+    let gradient = LayerGradientCheck.input(of: folded, at: x, seed: 11)
+    #expect(gradient.passes, "\(gradient)")
+  }
+}

@@ -118,3 +118,21 @@ public struct BatchNorm: InPlaceLayer {
     }
   }
 }
+
+extension Conv2D {
+  /// This convolution followed by `batchNorm`, as one convolution:
+  /// `kernel'[..., oc] = kernel[..., oc] · scale[oc]`, `bias'[oc] = bias[oc] · scale[oc] + shift[oc]`
+  /// (`scale`, `shift` from `BatchNorm.scaleAndShift`). A frozen batch norm is a per-channel affine
+  /// map, so the result is the same function of the input (up to Float rounding) with the same
+  /// input gradient, and saves a pass over the activations.
+  /// - Precondition: `batchNorm` has one channel per output channel.
+  public func folding(_ batchNorm: BatchNorm) -> Conv2D {
+    let oc = kernel.shape[3]
+    precondition(batchNorm.gamma.count == oc, "[Conv2D] batch norm has \(batchNorm.gamma.count) channels, conv \(oc)")
+    let (scale, shift) = batchNorm.scaleAndShift
+    let foldedKernel = ChannelScale(scale: scale, shift: nil).apply(to: kernel, op: "Conv2D.folding")
+    let b = bias?.scalars ?? [Float](repeating: 0, count: oc)
+    let foldedBias = Tensor(shape: [oc], scalars: (0..<oc).map { b[$0] * scale[$0] + shift[$0] })
+    return Conv2D(kernel: foldedKernel, bias: foldedBias, strides: strides, dilations: dilations, padding: padding)
+  }
+}

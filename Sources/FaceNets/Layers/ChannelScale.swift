@@ -65,14 +65,20 @@ enum ChannelSums {
     var productSum = [Double](repeating: 0, count: channels)
     let rows = a.count / channels
     a.withUnsafeBufferPointer { a in
-      for r in 0..<rows {
-        for c in 0..<channels { sum[c] += Double(a[r * channels + c]) }
+      let a = a.baseAddress!
+      sum.withUnsafeMutableBufferPointer { total in
+        for r in 0..<rows {
+          let row = a + r * channels
+          for c in 0..<channels { total[c] += Double(row[c]) }
+        }
       }
       guard let b else { return }
       b.withUnsafeBufferPointer { b in
-        for r in 0..<rows {
-          for c in 0..<channels {
-            productSum[c] += Double(a[r * channels + c]) * Double(b[r * channels + c])
+        let b = b.baseAddress!
+        productSum.withUnsafeMutableBufferPointer { total in
+          for r in 0..<rows {
+            let (rowA, rowB) = (a + r * channels, b + r * channels)
+            for c in 0..<channels { total[c] += Double(rowA[c]) * Double(rowB[c]) }
           }
         }
       }

@@ -65,21 +65,15 @@ public struct PReLU: Layer {
       { dy in
         precondition(dy.shape == input.shape, "[PReLU backward] gradient \(dy.shape), input \(input.shape)")
         let c = alpha.count
-        var dAlpha = [Double](repeating: 0, count: c)
+        // dx = dy where x > 0, alpha · dy elsewhere: a branch-free select per element.
         let dx = input.withUnsafeBufferPointer { x in
           dy.withUnsafeBufferPointer { g in
             alpha.withUnsafeBufferPointer { a in
               Tensor(shape: input.shape) { d in
-                for r in 0..<(x.count / c) {
-                  let o = r * c
-                  for j in 0..<c {
-                    let v = x[o + j]
-                    if v > 0 {
-                      d[o + j] = g[o + j]
-                    } else {
-                      d[o + j] = a[j] * g[o + j]
-                      if wantsAlpha { dAlpha[j] += Double(g[o + j]) * Double(v) }
-                    }
+                ElementLoop.forEachChunk(x.count / c, work: x.count) { rows in
+                  for r in rows {
+                    let o = r * c
+                    for j in 0..<c { d[o + j] = g[o + j] * (x[o + j] > 0 ? 1 : a[j]) }
                   }
                 }
               }
@@ -87,7 +81,10 @@ public struct PReLU: Layer {
           }
         }
         guard wantsAlpha else { return (dx, [:]) }
-        return (dx, ["alpha": Tensor(shape: alpha.shape, scalars: dAlpha.map(Float.init))])
+        // dAlpha[c] = Σ_{x ≤ 0} dy · x = Σ dy · min(x, 0)
+        let negativePart = input.mapped { min($0, 0) }
+        let dAlpha = ChannelSums.of(dy, times: negativePart, channels: c).productSum ?? Tensor(zeros: [c])
+        return (dx, ["alpha": dAlpha.reshaped(to: alpha.shape)])
       }
     )
   }

@@ -86,7 +86,8 @@ public struct MaxPool2D: Layer {
               let cols = g.inputColumns(forOutputColumn: ow)
               let o = (nr * g.outputWidth + ow) * c
               let first = ((n * g.inputHeight + rows.lowerBound) * g.inputWidth + cols.lowerBound) * c
-              for j in 0..<c { y[o + j] = x[first + j] }
+              let out = y.baseAddress! + o
+              out.update(from: x.baseAddress! + first, count: c)
               if let winners {
                 for j in 0..<c { winners[o + j] = first + j }
                 for ih in rows {
@@ -101,8 +102,8 @@ public struct MaxPool2D: Layer {
               } else {
                 for ih in rows {
                   for iw in cols {
-                    let p = ((n * g.inputHeight + ih) * g.inputWidth + iw) * c
-                    for j in 0..<c { y[o + j] = max(y[o + j], x[p + j]) }
+                    let pixel = x.baseAddress! + ((n * g.inputHeight + ih) * g.inputWidth + iw) * c
+                    for j in 0..<c { out[j] = max(out[j], pixel[j]) }
                   }
                 }
               }
