@@ -72,5 +72,8 @@ let package = Package(
     .executableTarget(
       name: "gemm-bench", dependencies: ["FaceTensor", "FaceTestSupport", "COpenBLAS"],
       path: "Benchmarks/gemm-bench"),
+    .executableTarget(
+      name: "layer-bench", dependencies: ["FaceNets", "FaceTestSupport"],
+      path: "Benchmarks/layer-bench"),
   ]
 )

@@ -52,6 +52,8 @@ public enum LayerParameterError: Error, Equatable, CustomStringConvertible {
   case unknownParameter(name: String, known: [String])
   /// The value's shape differs from the parameter's.
   case shapeMismatch(name: String, expected: [Int], actual: [Int])
+  /// A network has no layer of this name.
+  case unknownLayer(name: String)
 
   public var description: String {
     switch self {
@@ -61,6 +63,8 @@ public enum LayerParameterError: Error, Equatable, CustomStringConvertible {
         : "no parameter '\(name)'; the layer has \(known.sorted().joined(separator: ", "))"
     case .shapeMismatch(let name, let expected, let actual):
       return "'\(name)' has shape \(actual), expected \(expected)"
+    case .unknownLayer(let name):
+      return "no layer named '\(name)' in the network"
     }
   }
 }

@@ -1,0 +1,130 @@
+import FaceTensor
+
+/// Bilinear resize of every image of an NHWC batch to `outputHeight × outputWidth`, with
+/// half-pixel centres and edge clamping, as OpenCV's `INTER_LINEAR` (on float images) and
+/// TensorFlow's `resize(..., method: bilinear, half_pixel_centers: true)` compute it.
+///
+/// Mapping (rows; columns alike with `W / OW`): output row `r` samples input row
+/// `sy = clamp((r + 0.5) · H / OH - 0.5, 0, H - 1)`, between rows `y0 = floor(sy)` and
+/// `y1 = min(y0 + 1, H - 1)` with weight `wy = sy - y0` on `y1`;
+/// `y[r, c] = (1 - wy)((1 - wx) x[y0, x0] + wx x[y0, x1]) + wy((1 - wx) x[y1, x0] + wx x[y1, x1])`.
+///
+/// Backward (the adjoint of the interpolation): each output gradient is scattered to its four
+/// input pixels with the same weights. NOTE: OpenCV interpolates 8-bit images in fixed point
+/// (11-bit weights); on float data the results agree to rounding.
+public struct BilinearResize: Layer {
+  /// `OH`.
+  public let outputHeight: Int
+  /// `OW`.
+  public let outputWidth: Int
+
+  /// - Precondition: both sizes are at least 1.
+  public init(outputHeight: Int, outputWidth: Int) {
+    precondition(outputHeight >= 1 && outputWidth >= 1, "[BilinearResize] size \(outputHeight)x\(outputWidth)")
+    self.outputHeight = outputHeight
+    self.outputWidth = outputWidth
+  }
+
+  /// `[N, OH, OW, C]` for `[N, H, W, C]`.
+  public func callAsFunction(_ input: Tensor) -> Tensor {
+    precondition(input.rank == 4 && input.shape[1] >= 1 && input.shape[2] >= 1, "[BilinearResize] input must be NHWC, got \(input.shape)")
+    let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+    let rows = BilinearTaps(input: h, output: outputHeight)
+    let cols = BilinearTaps(input: w, output: outputWidth)
+    let (oh, ow) = (outputHeight, outputWidth)
+    return input.withUnsafeBufferPointer { x in
+      Tensor(shape: [n, oh, ow, c]) { y in
+        ElementLoop.forEachChunk(n * oh, work: y.count * 4) { outputRows in
+          for nr in outputRows {
+            let b = nr / oh
+            let r = nr - b * oh
+            let wy = rows.weight[r]
+            let top = x.baseAddress! + ((b * h + rows.low[r]) * w) * c
+            let bottom = x.baseAddress! + ((b * h + rows.high[r]) * w) * c
+            for col in 0..<ow {
+              let wx = cols.weight[col]
+              let (x0, x1) = (cols.low[col] * c, cols.high[col] * c)
+              let o = (nr * ow + col) * c
+              for j in 0..<c {
+                let upper = (1 - wx) * top[x0 + j] + wx * top[x1 + j]
+                let lower = (1 - wx) * bottom[x0 + j] + wx * bottom[x1 + j]
+                y[o + j] = (1 - wy) * upper + wy * lower
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  public func valueWithPullback(at input: Tensor, scope: GradientScope)
+    -> (value: Tensor, pullback: Pullback)
+  {
+    let inputShape = input.shape
+    let (oh, ow) = (outputHeight, outputWidth)
+    return (
+      self(input),
+      { dy in
+        let (n, h, w, c) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
+        precondition(dy.shape == [n, oh, ow, c], "[BilinearResize backward] gradient \(dy.shape)")
+        let rows = BilinearTaps(input: h, output: oh)
+        let cols = BilinearTaps(input: w, output: ow)
+        var dx = Tensor(zeros: inputShape)
+        dy.withUnsafeBufferPointer { g in
+          dx.withUnsafeMutableBufferPointer { d in
+            let d = d
+            // Images write disjoint parts of dx.
+            ElementLoop.forEachChunk(n, work: dy.count * 4) { images in
+              for b in images {
+                for r in 0..<oh {
+                  let wy = rows.weight[r]
+                  let top = d.baseAddress! + ((b * h + rows.low[r]) * w) * c
+                  let bottom = d.baseAddress! + ((b * h + rows.high[r]) * w) * c
+                  for col in 0..<ow {
+                    let wx = cols.weight[col]
+                    let (x0, x1) = (cols.low[col] * c, cols.high[col] * c)
+                    let o = ((b * oh + r) * ow + col) * c
+                    for j in 0..<c {
+                      let v = g[o + j]
+                      top[x0 + j] += (1 - wy) * (1 - wx) * v
+                      top[x1 + j] += (1 - wy) * wx * v
+                      bottom[x0 + j] += wy * (1 - wx) * v
+                      bottom[x1 + j] += wy * wx * v
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        return (dx, [:])
+      }
+    )
+  }
+}
+
+/// The two source indices and the weight of the second for every output coordinate of one axis
+/// of a half-pixel, edge-clamped bilinear resize.
+struct BilinearTaps {
+  /// `floor(s)` per output coordinate.
+  let low: [Int]
+  /// `min(low + 1, in - 1)`.
+  let high: [Int]
+  /// `s - low`: the weight of `high`.
+  let weight: [Float]
+
+  init(input: Int, output: Int) {
+    let scale = Double(input) / Double(output)
+    var low = [Int]()
+    var high = [Int]()
+    var weight = [Float]()
+    for o in 0..<output {
+      let s = min(max((Double(o) + 0.5) * scale - 0.5, 0), Double(input - 1))
+      let i0 = Int(s.rounded(.down))
+      low.append(i0)
+      high.append(min(i0 + 1, input - 1))
+      weight.append(Float(s - Double(i0)))
+    }
+    (self.low, self.high, self.weight) = (low, high, weight)
+  }
+}

@@ -1,0 +1,109 @@
+import FaceTensor
+
+/// 2-D convolution (cross-correlation, as Keras/TensorFlow/Caffe/dlib compute it) of an NHWC batch
+/// with an HWIO kernel, plus an optional per-channel bias.
+///
+/// Forward: `y[n, oh, ow, oc] = bias[oc] + Σ_{kh, kw, c} x[n, oh·sy - top + kh·dy,
+/// ow·sx - left + kw·dx, c] · kernel[kh, kw, c, oc]`, zero outside the input; computed as
+/// im2col + `sgemm` by `Convolution.forward`.
+/// Backward: `dx = col2im(dy · kernelᵀ)`; `dKernel = cols(x)ᵀ · dy`; `dBias = Σ_{n, oh, ow} dy`.
+/// With `GradientScope.input` the pullback neither keeps the input nor computes `dKernel`/`dBias`.
+///
+/// Padding: `.valid`, `.same` (TensorFlow's rule: output `ceil(in / stride)`, the odd extra
+/// row/column at the bottom/right, which matters for stride 2), or `.explicit` per side.
+public struct Conv2D: Layer {
+  /// `[KH, KW, C, OC]`.
+  public var kernel: Tensor
+  /// `[OC]`, or nil for a convolution without bias.
+  public var bias: Tensor?
+  /// `(sy, sx)`.
+  public let strides: (Int, Int)
+  /// `(dy, dx)`: the spacing of the kernel taps.
+  public let dilations: (Int, Int)
+  /// How the input borders are padded.
+  public let padding: Padding
+
+  /// A convolution with the given weights.
+  /// - Precondition: `kernel` has rank 4; `bias`, if given, has shape `[OC]`.
+  public init(
+    kernel: Tensor, bias: Tensor?, strides: (Int, Int) = (1, 1), dilations: (Int, Int) = (1, 1),
+    padding: Padding = .valid
+  ) {
+    precondition(kernel.rank == 4, "[Conv2D] kernel must be HWIO, got shape \(kernel.shape)")
+    if let bias {
+      precondition(
+        bias.shape == [kernel.shape[3]],
+        "[Conv2D] bias has shape \(bias.shape), expected [\(kernel.shape[3])]")
+    }
+    self.kernel = kernel
+    self.bias = bias
+    self.strides = strides
+    self.dilations = dilations
+    self.padding = padding
+  }
+
+  /// A convolution with zero weights of the given shape, to be filled by a loader.
+  /// - Parameter kernelShape: `[KH, KW, C, OC]`.
+  public init(
+    kernelShape: [Int], useBias: Bool = true, strides: (Int, Int) = (1, 1),
+    dilations: (Int, Int) = (1, 1), padding: Padding = .valid
+  ) {
+    precondition(kernelShape.count == 4, "[Conv2D] kernel must be HWIO, got shape \(kernelShape)")
+    self.init(
+      kernel: Tensor(zeros: kernelShape), bias: useBias ? Tensor(zeros: [kernelShape[3]]) : nil,
+      strides: strides, dilations: dilations, padding: padding)
+  }
+
+  /// The geometry of applying this convolution to an input of shape `[N, H, W, C]`.
+  public func geometry(forInputShape shape: [Int]) -> Conv2DGeometry {
+    Conv2DGeometry(
+      inputShape: shape, kernelShape: kernel.shape, strides: strides, dilations: dilations,
+      padding: padding)
+  }
+
+  /// `[N, OH, OW, OC]` for an input `[N, H, W, C]`.
+  public func callAsFunction(_ input: Tensor) -> Tensor {
+    Convolution.forward(input, kernel: kernel, bias: bias, geometry: geometry(forInputShape: input.shape))
+  }
+
+  public func valueWithPullback(at input: Tensor, scope: GradientScope)
+    -> (value: Tensor, pullback: Pullback)
+  {
+    let g = geometry(forInputShape: input.shape)
+    let output = Convolution.forward(input, kernel: kernel, bias: bias, geometry: g)
+    let kernel = self.kernel
+    let hasBias = bias != nil
+    let savedInput: Tensor? = scope == .inputAndParameters ? input : nil
+    return (
+      output,
+      { dy in
+        let dx = Convolution.inputGradient(dy, kernel: kernel, geometry: g)  // [N, H, W, C]
+        guard let savedInput else { return (dx, [:]) }
+        let (dKernel, dBias) = Convolution.parameterGradients(dy, input: savedInput, geometry: g)
+        var parameters: ParameterGradients = ["kernel": dKernel]
+        if hasBias { parameters["bias"] = dBias }
+        return (dx, parameters)
+      }
+    )
+  }
+
+  /// `kernel`, and `bias` when the layer has one.
+  public var parameters: [String: Tensor] {
+    var result = ["kernel": kernel]
+    if let bias { result["bias"] = bias }
+    return result
+  }
+
+  public mutating func setParameter(_ name: String, to value: Tensor) throws {
+    switch (name, bias) {
+    case ("kernel", _):
+      try LayerParameterError.checkShape(of: value, forParameter: name, current: kernel)
+      kernel = value
+    case ("bias", let current?):
+      try LayerParameterError.checkShape(of: value, forParameter: name, current: current)
+      bias = value
+    default:
+      throw LayerParameterError.unknownParameter(name: name, known: Array(parameters.keys))
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import FaceTensor
+
+/// Parametric ReLU with one slope per channel (the last axis):
+/// `y[..., c] = x` if `x > 0`, else `alpha[c] · x`.
+///
+/// Backward: `dx = dy` where `x > 0`, else `alpha[c] · dy`; `dAlpha[c] = Σ_{x ≤ 0} dy · x`.
+///
+/// `alpha` keeps the shape it was created with: `[C]`, or Keras's `[1, 1, C]` for a PReLU with
+/// `shared_axes=[1, 2]` after a convolution (as in MTCNN); any shape whose extents are 1 except the
+/// last is accepted.
+public struct PReLU: Layer {
+  /// The slopes, `C` values in a shape like `[C]` or `[1, 1, C]`.
+  public var alpha: Tensor
+
+  /// A PReLU with the given slopes.
+  /// - Precondition: every extent of `alpha` but the last is 1.
+  public init(alpha: Tensor) {
+    precondition(
+      alpha.rank >= 1 && alpha.shape.dropLast().allSatisfy { $0 == 1 },
+      "[PReLU] alpha must be [C] or [1, ..., 1, C], got \(alpha.shape)")
+    self.alpha = alpha
+  }
+
+  /// Zero slopes of shape `alphaShape` (default `[channels]`), to be filled by a loader.
+  public init(channels: Int, alphaShape: [Int]? = nil) {
+    let shape = alphaShape ?? [channels]
+    precondition(shape.last == channels, "[PReLU] alpha shape \(shape) must end in \(channels)")
+    self.init(alpha: Tensor(zeros: shape))
+  }
+
+  /// The number of channels (slopes).
+  public var channels: Int { alpha.count }
+
+  /// `[..., C]` → `[..., C]`.
+  public func callAsFunction(_ input: Tensor) -> Tensor {
+    let c = channels
+    precondition(
+      input.rank >= 1 && input.shape[input.rank - 1] == c,
+      "[PReLU] input has shape \(input.shape), expected \(c) channels on the last axis")
+    return input.withUnsafeBufferPointer { x in
+      alpha.withUnsafeBufferPointer { a in
+        Tensor(shape: input.shape) { y in
+          ElementLoop.forEachChunk(x.count / c, work: x.count) { rows in
+            for r in rows {
+              let o = r * c
+              for j in 0..<c {
+                let v = x[o + j]
+                y[o + j] = v > 0 ? v : a[j] * v
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  public func valueWithPullback(at input: Tensor, scope: GradientScope)
+    -> (value: Tensor, pullback: Pullback)
+  {
+    let output = self(input)
+    let alpha = self.alpha
+    let wantsAlpha = scope == .inputAndParameters
+    return (
+      output,
+      { dy in
+        precondition(dy.shape == input.shape, "[PReLU backward] gradient \(dy.shape), input \(input.shape)")
+        let c = alpha.count
+        // dx = dy where x > 0, alpha · dy elsewhere: a branch-free select per element.
+        let dx = input.withUnsafeBufferPointer { x in
+          dy.withUnsafeBufferPointer { g in
+            alpha.withUnsafeBufferPointer { a in
+              Tensor(shape: input.shape) { d in
+                ElementLoop.forEachChunk(x.count / c, work: x.count) { rows in
+                  for r in rows {
+                    let o = r * c
+                    for j in 0..<c { d[o + j] = g[o + j] * (x[o + j] > 0 ? 1 : a[j]) }
+                  }
+                }
+              }
+            }
+          }
+        }
+        guard wantsAlpha else { return (dx, [:]) }
+        // dAlpha[c] = Σ_{x ≤ 0} dy · x = Σ dy · min(x, 0)
+        let negativePart = input.mapped { min($0, 0) }
+        let dAlpha = ChannelSums.of(dy, times: negativePart, channels: c).productSum ?? Tensor(zeros: [c])
+        return (dx, ["alpha": dAlpha.reshaped(to: alpha.shape)])
+      }
+    )
+  }
+
+  /// `alpha`.
+  public var parameters: [String: Tensor] { ["alpha": alpha] }
+
+  public mutating func setParameter(_ name: String, to value: Tensor) throws {
+    guard name == "alpha" else {
+      throw LayerParameterError.unknownParameter(name: name, known: ["alpha"])
+    }
+    try LayerParameterError.checkShape(of: value, forParameter: name, current: alpha)
+    alpha = value
+  }
+}

@@ -1,0 +1,65 @@
+import FaceNets
+import FaceTensor
+import FaceTestSupport
+import Testing
+
+@Suite struct Conv2DGradientTests {
+  @Test(arguments: Conv2DCase.all)
+  func inputGradientMatchesFiniteDifferences(_ c: Conv2DCase) {
+    let (layer, x) = c.make(seed: 11)
+    let report = LayerGradientCheck.input(of: layer, at: x, seed: 12)
+    #expect(report.passes, "\(c): \(report)")
+  }
+
+  @Test(arguments: Conv2DCase.all)
+  func kernelGradientMatchesFiniteDifferences(_ c: Conv2DCase) {
+    let (layer, x) = c.make(seed: 21)
+    let report = LayerGradientCheck.parameter("kernel", of: layer, at: x, seed: 22)
+    #expect(report.passes, "\(c): \(report)")
+  }
+
+  @Test(arguments: Conv2DCase.all.filter(\.useBias))
+  func biasGradientMatchesFiniteDifferences(_ c: Conv2DCase) {
+    let (layer, x) = c.make(seed: 31)
+    let report = LayerGradientCheck.parameter("bias", of: layer, at: x, seed: 32)
+    #expect(report.passes, "\(c): \(report)")
+  }
+
+  @Test(arguments: Conv2DCase.all)
+  func backwardGradientsMatchNaiveLoops(_ c: Conv2DCase) {
+    let (layer, x) = c.make(seed: 41)
+    var g = SplitMix64(seed: 42)
+    let (y, pullback) = layer.valueWithPullback(at: x, scope: .inputAndParameters)
+    let dy = g.uniformTensor(y.shape)
+    let (dx, parameters) = pullback(dy)
+    let expectedDx = NaiveKernels.conv2DInputGradient(
+      outputGradient: dy, kernel: layer.kernel, inputShape: x.shape, strides: c.strides,
+      dilations: c.dilations, pads: c.pads)
+    let expected = NaiveKernels.conv2DParameterGradients(
+      outputGradient: dy, input: x, kernelShape: c.kernelShape, strides: c.strides,
+      dilations: c.dilations, pads: c.pads)
+    let dxReport = compare("dx", dx, to: expectedDx, tolerance: 1e-5)
+    #expect(dxReport.passes, "\(c): \(dxReport)")
+    let dkReport = compare("dKernel", parameters["kernel"] ?? Tensor(zeros: [0]), to: expected.kernel)
+    #expect(dkReport.passes, "\(c): \(dkReport)")
+    if c.useBias {
+      let dbReport = compare("dBias", parameters["bias"] ?? Tensor(zeros: [0]), to: expected.bias)
+      #expect(dbReport.passes, "\(c): \(dbReport)")
+    } else {
+      #expect(parameters["bias"] == nil)
+    }
+  }
+
+  @Test func inputScopeBackwardSkipsParameterGradientsAndGivesTheSameInputGradient() {
+    let (layer, x) = Conv2DCase.all[2].make(seed: 51)
+    var g = SplitMix64(seed: 52)
+    let (y, inputOnly) = layer.valueWithPullback(at: x, scope: .input)
+    let (_, full) = layer.valueWithPullback(at: x, scope: .inputAndParameters)
+    let dy = g.uniformTensor(y.shape)
+    let a = inputOnly(dy)
+    let b = full(dy)
+    #expect(a.parameters.isEmpty)
+    #expect(Set(b.parameters.keys) == ["kernel", "bias"])
+    #expect(a.input == b.input)
+  }
+}
