@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <hdf5/serial/hdf5.h>
+#include "image_shims.h"
 
 /* HDF5 values that are macros (H5open() side effects or casts) and do not import into Swift. */
 unsigned fa_h5f_acc_rdonly(void);
