@@ -18,8 +18,10 @@ struct RenderedGlyph {
   let coverage: [UInt8]
 }
 
-/// A font file opened by FreeType at one pixel size, with its own `FT_Library`; both are freed
-/// in `deinit`. Glyphs are rendered on first use and cached.
+/// A font file opened by FreeType at one pixel size.
+///
+/// It has its own `FT_Library`; face and library are freed in `deinit`. Glyphs are rendered on
+/// first use and cached.
 ///
 /// Thread safety: a FreeType face (and the size and glyph slot inside it) is mutable state that
 /// FreeType does not lock. A `FontFace` is therefore not `Sendable`: use each one from one task
@@ -52,7 +54,8 @@ final class FontFace {
     var newLibrary: FT_Library?
     var error = FT_Init_FreeType(&newLibrary)
     guard error == 0, let library = newLibrary else {
-      throw TextRenderingError.cannotLoadFont(path: path, operation: "FT_Init_FreeType", code: error)
+      throw TextRenderingError.cannotLoadFont(
+        path: path, operation: "FT_Init_FreeType", code: error)
     }
     var newFace: FT_Face?
     error = FT_New_Face(library, path, 0, &newFace)
@@ -122,11 +125,13 @@ final class FontFace {
     return glyph
   }
 
-  /// The kerning adjustment between two glyph indices in 1/64 pixel (usually negative or 0).
+  /// The kerning adjustment between two glyph indices in 1/64 pixel (usually negative or 0),
+  /// scaled but not grid-fitted (`FT_KERNING_UNFITTED`: the default mode rounds to whole pixels
+  /// and damps kerning below 25 ppem, which removes it entirely at caption sizes).
   func kerning(between left: UInt32, and right: UInt32) -> Int {
     guard hasKerning, left != 0, right != 0 else { return 0 }
     var delta = FT_Vector()
-    let error = FT_Get_Kerning(face, left, right, FT_UInt(FT_KERNING_DEFAULT.rawValue), &delta)
+    let error = FT_Get_Kerning(face, left, right, FT_UInt(FT_KERNING_UNFITTED.rawValue), &delta)
     return error == 0 ? Int(delta.x) : 0
   }
 

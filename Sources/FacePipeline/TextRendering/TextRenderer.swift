@@ -8,8 +8,10 @@ import Foundation
 /// no right-to-left runs, combining marks drawn where the pen is); a scalar the font lacks is
 /// drawn as the font's "missing glyph" box. Control characters are not interpreted.
 ///
-/// Units: sizes and positions are pixels; widths are pen advances (hinted, plus kerning),
-/// rounded up, so `width(of:)` is where the next text would start, not the ink's extent.
+/// Units: sizes and positions are pixels. The pen moves in 1/64 pixel by each glyph's hinted
+/// advance plus the unfitted kerning of the pair; each glyph bitmap is placed at the pen position
+/// rounded to the nearest pixel. Widths are the total pen advance rounded up, so `width(of:)` is
+/// where the next text would start, not the ink's extent.
 ///
 /// Thread safety: not `Sendable`. A renderer owns one FreeType face (through `FontFace`), which
 /// FreeType does not lock; copies of a renderer share that face. Use a renderer from one task at
@@ -43,14 +45,17 @@ public struct TextRenderer {
   /// Whether the font's kerning table is applied between glyph pairs.
   public var appliesKerning: Bool { face.hasKerning }
 
-  /// The width of `text` in pixels when drawn: the sum of the pen advances and kerning, rounded
-  /// up. The empty string has width 0.
+  /// The width of `text` in pixels when drawn.
+  ///
+  /// That is the sum of the pen advances and kerning, rounded up; the empty string has width 0.
   /// - Throws: `TextRenderingError.cannotRenderGlyph` when FreeType fails on a glyph.
   public func width(of text: String) throws -> Int {
     try (layout(text).advance + 63) >> 6
   }
 
-  /// `text` if it fits in `maxWidth` pixels; otherwise its longest prefix of whole characters
+  /// `text` shortened with an ellipsis to at most `maxWidth` pixels.
+  ///
+  /// Returns `text` itself if it fits; otherwise its longest prefix of whole characters
   /// (trailing spaces dropped) followed by "…" that fits, or "…" alone, or "" when not even the
   /// ellipsis fits. The result's `width(of:)` is at most `maxWidth`.
   /// - Throws: `TextRenderingError.cannotRenderGlyph` when FreeType fails on a glyph.
@@ -62,18 +67,18 @@ public struct TextRenderer {
     var prefix = ""
     for character in text {
       prefix.append(character)
-      let kept = prefix.replacingOccurrences(
-        of: "\\s+$", with: "", options: .regularExpression)
-      let candidate = kept + ellipsis
+      guard !character.isWhitespace else { continue }
+      let candidate = prefix + ellipsis
       guard try width(of: candidate) <= maxWidth else { break }
       best = candidate
     }
     return best
   }
 
-  /// Draws `text` with its line's top edge at row `top` and its pen starting at column `x`
-  /// (baseline at `top + ascender`), blending each glyph's coverage `a` (0...255) over the
-  /// image: `new = old + (color - old) * a / 255`, per channel, rounded. Pixels outside the
+  /// Draws `text` into `image`, its line's top edge at row `top`, its pen starting at column `x`.
+  ///
+  /// The baseline is at `top + ascender`. Each glyph's coverage `a` (0...255) is blended over
+  /// the image: `new = old + (color - old) * a / 255`, per channel, rounded. Pixels outside the
   /// image are skipped.
   /// - Throws: `TextRenderingError.cannotRenderGlyph` when FreeType fails on a glyph.
   public func draw(
@@ -83,7 +88,7 @@ public struct TextRenderer {
     let ink = [Int(color.red), Int(color.green), Int(color.blue)]
     for placed in try layout(text).glyphs {
       let glyph = placed.glyph
-      let left = x + (placed.pen >> 6) + glyph.left
+      let left = x + ((placed.pen + 32) >> 6) + glyph.left
       let glyphTop = baseline - glyph.top
       for row in 0..<glyph.rows {
         let y = glyphTop + row
@@ -95,7 +100,8 @@ public struct TextRenderer {
           let base = (y * image.width + px) * 3
           for channel in 0..<3 {
             let old = Int(image.pixels[base + channel])
-            image.pixels[base + channel] = UInt8((old * (255 - alpha) + ink[channel] * alpha + 127) / 255)
+            image.pixels[base + channel] = UInt8(
+              (old * (255 - alpha) + ink[channel] * alpha + 127) / 255)
           }
         }
       }

@@ -11,6 +11,7 @@ public enum TextRenderingError: Error, Equatable, CustomStringConvertible {
   /// The Debian package that installs the DejaVu fonts.
   public static let fontPackage = "fonts-dejavu-core"
 
+  /// A one-line message naming the font file and the problem.
   public var description: String {
     switch self {
     case .fontNotFound(let fileName, let searched):
