@@ -3,11 +3,16 @@
 //
 //   swift run -c release layer-bench                 # the environment as it is
 //   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE swift run -c release layer-bench
+//   swift run -c release layer-bench conv layers network   # choose sections (default: all)
+//   FACEADVERSARY_THREADS=1 swift run -c release layer-bench   # one thread, timed in thread CPU
+//                                                             # time (steady on a shared machine)
 //
 // FLOP counts: convolution 2·M·N·K per pass (M = OH·OW, N = OC, K = KH·KW·C); dense 2·in·out;
 // batch norm 2 per element (multiply, add); ReLU and Add 1 per element; pooling one operation per
-// window tap. "bwd input" is the pullback with `GradientScope.input` (no kernel gradient);
-// "bwd +params" adds the kernel/bias (gamma/beta) gradients.
+// window tap (Add's backward passes dy through without arithmetic: no rate). "bwd input" is the
+// pullback with `GradientScope.input` (no kernel gradient); "bwd+par" adds the kernel/bias
+// (gamma/beta) gradients. "in/(fwd+c2i)" is a convolution's input backward over its forward plus
+// its col2im alone (1x1 stride-1 convolutions have no col2im).
 
 import FaceNets
 import FaceTensor
@@ -207,7 +212,8 @@ for kind in typeOrder {
   print(
     pad(kind, 18) + String(format: "%3d", t.count) + column(t.forward, 3, width: 9)
       + column(t.flops / (t.forward * 1e6), 1, width: 6) + column(t.inPlace, 3, width: 11)
-      + column(t.backwardInput, 3, width: 10) + column(t.flops / (t.backwardInput * 1e6), 1, width: 6)
+      + column(t.backwardInput, 3, width: 10)
+      + (kind == "Add" ? "     -" : column(t.flops / (t.backwardInput * 1e6), 1, width: 6))
       + column(t.backwardAll, 3, width: 11))
 }
 let otherForward = totals.values.reduce(0) { $0 + $1.inPlace }

@@ -1,12 +1,17 @@
 import FaceTensor
 
-/// Padding of one sliding-window axis, before and after, in pixels.
+/// Padding of a sliding window on each side of the input, in pixels.
 public struct NaivePads: Sendable, Equatable {
+  /// Rows above.
   public var top: Int
+  /// Rows below.
   public var bottom: Int
+  /// Columns on the left.
   public var left: Int
+  /// Columns on the right.
   public var right: Int
 
+  /// Explicit amounts per side.
   public init(top: Int, bottom: Int, left: Int, right: Int) {
     (self.top, self.bottom, self.left, self.right) = (top, bottom, left, right)
   }

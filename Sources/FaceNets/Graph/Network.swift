@@ -17,6 +17,7 @@ public struct NetworkParameter: Sendable, Equatable, CustomStringConvertible {
   /// The parameter's shape.
   public let shape: [Int]
 
+  /// A parameter entry.
   public init(layer: String, name: String, shape: [Int]) {
     (self.layer, self.name, self.shape) = (layer, name, shape)
   }

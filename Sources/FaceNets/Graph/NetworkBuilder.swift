@@ -34,6 +34,7 @@ public struct NetworkBuilder: Sendable {
   var nodes: [NetworkNodeRecord] = [NetworkNodeRecord(name: "input", operation: .input, sources: [])]
   private var names: Set<String> = []
 
+  /// A builder holding only the input node.
   public init() {}
 
   /// The network's single input node (an NHWC image batch, usually).

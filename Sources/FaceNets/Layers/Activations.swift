@@ -11,6 +11,7 @@ import FaceTensor
 /// Backward: `dx = dy` where `y > 0`, else `0` (the subgradient at `x = 0` is 0). The pullback
 /// keeps the output (the mask is `y > 0`).
 public struct ReLU: InPlaceLayer {
+  /// A ReLU (no parameters).
   public init() {}
 
   /// Any shape → the same shape.
@@ -63,6 +64,7 @@ public struct ReLU: InPlaceLayer {
 
 /// Logistic sigmoid: `y = 1 / (1 + exp(-x))`. Backward: `dx = dy · y · (1 - y)` (keeps the output).
 public struct Sigmoid: Layer {
+  /// A sigmoid (no parameters).
   public init() {}
 
   /// Any shape → the same shape, values in (0, 1).
@@ -82,6 +84,7 @@ public struct Sigmoid: Layer {
 ///
 /// Backward: `dx_j = y_j · (dy_j - Σ_k dy_k · y_k)` per row (keeps the output).
 public struct Softmax: Layer {
+  /// A softmax over the last axis (no parameters).
   public init() {}
 
   /// `[..., K]` → `[..., K]`, each row summing to 1.

@@ -9,11 +9,17 @@ import FaceTensor
 /// A 2-D affine map of pixel coordinates: `(x, y) = (m00·c + m01·r + offsetX, m10·c + m11·r + offsetY)`
 /// for a point at column `c`, row `r`. In double precision, as dlib's `point_transform_affine`.
 public struct AffineTransform2D: Sendable, Equatable {
+  /// `∂x/∂c`.
   public var m00: Double
+  /// `∂x/∂r`.
   public var m01: Double
+  /// `∂y/∂c`.
   public var m10: Double
+  /// `∂y/∂r`.
   public var m11: Double
+  /// `x` of the output pixel (0, 0), in input pixels.
   public var offsetX: Double
+  /// `y` of the output pixel (0, 0), in input pixels.
   public var offsetY: Double
 
   /// The map `(c, r) ↦ M · (c, r) + (offsetX, offsetY)` with `M = [[m00, m01], [m10, m11]]`.

@@ -18,6 +18,7 @@ public struct Flatten: Layer {
   /// The memory order of the flattened features.
   public let order: Order
 
+  /// A flatten in the given order (Keras: `.channelsLast`; Caffe: `.channelsFirst`).
   public init(order: Order = .channelsLast) { self.order = order }
 
   /// `[N, H·W·C]` for `[N, H, W, C]`; `.channelsFirst` needs rank 4, `.channelsLast` any rank ≥ 1.

@@ -4,6 +4,7 @@ import FaceTensor
 ///
 /// Backward: every input receives `dy` unchanged.
 public struct Add: MergeLayer {
+  /// A sum of equal-shaped inputs.
   public init() {}
 
   /// - Precondition: at least one input; all shapes equal.
@@ -38,6 +39,7 @@ public struct Add: MergeLayer {
 ///
 /// Backward: each input receives `dy` cropped to its own shape (the leading part of every axis).
 public struct PaddedAdd: MergeLayer {
+  /// A padded sum of two inputs.
   public init() {}
 
   /// - Precondition: exactly two inputs of equal rank.
@@ -114,6 +116,7 @@ public struct PaddedAdd: MergeLayer {
 ///
 /// Backward: `dx = dy · s`; `ds[n, c] = Σ_{h, w} dy · x` (in `s`'s shape).
 public struct Multiply: MergeLayer {
+  /// A channel-wise product of `[x, s]`.
   public init() {}
 
   /// - Precondition: two inputs; `s` has `N · C` elements and `x`'s batch and channel counts.
@@ -172,6 +175,7 @@ public struct Multiply: MergeLayer {
 ///
 /// Backward: `dy` split back into the inputs' channel ranges.
 public struct Concat: MergeLayer {
+  /// A concatenation along the last axis.
   public init() {}
 
   /// - Precondition: at least one input; all axes but the last agree.

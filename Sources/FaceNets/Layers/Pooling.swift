@@ -224,6 +224,7 @@ public struct AvgPool2D: Layer {
 ///
 /// Backward: `dx[n, h, w, c] = dy[n, c] / (H · W)`.
 public struct GlobalAveragePool: Layer {
+  /// A global average pool (no parameters).
   public init() {}
 
   /// `[N, C]` for `[N, H, W, C]`.
