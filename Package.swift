@@ -12,7 +12,8 @@ let package = Package(
     .executable(name: "advcli", targets: ["advcli"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // MARK: - C system libraries and shims
@@ -30,7 +31,9 @@ let package = Package(
 
     // MARK: - Libraries
     .target(name: "FaceTensor", dependencies: ["COpenBLAS", "CHDF5", "CPNG", "CShims"]),
-    .target(name: "FaceNets", dependencies: ["FaceTensor"]),
+    .target(
+      name: "FaceNets",
+      dependencies: ["FaceTensor", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "Adversary", dependencies: ["FaceTensor"]),
     .target(
       name: "FacePipeline", dependencies: ["FaceNets", "Adversary", "CFreeType"]),
@@ -44,7 +47,8 @@ let package = Package(
       ]),
 
     // MARK: - Test support
-    .target(name: "FaceTestSupport", dependencies: ["FaceTensor"]),
+    .target(name: "FaceTestSupport", dependencies: ["FaceTensor", "CPeakProbe"]),
+    .target(name: "CPeakProbe", path: "Benchmarks/CPeakProbe"),
 
     // MARK: - Tests
     .testTarget(
@@ -65,6 +69,9 @@ let package = Package(
       resources: [.copy("Fixtures")]),
 
     // MARK: - Benchmarks
+    .executableTarget(
+      name: "gemm-bench", dependencies: ["FaceTensor", "FaceTestSupport", "COpenBLAS"],
+      path: "Benchmarks/gemm-bench"),
     .executableTarget(
       name: "layer-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/layer-bench"),

@@ -7,6 +7,11 @@ import FaceTensor
 /// Pixels are RGB, NHWC `[N, H, W, 3]`, in `inputBounds` (0...255 for every FaceAdversary model);
 /// any preprocessing (channel order, mean subtraction, resampling from a photo) is inside the
 /// model, so gradients are with respect to these pixels.
+///
+/// Attacks call the model on any subset of their batch, in the batch's order (images that reached
+/// their goal leave it), so row `i` of the outputs must depend on image `i` alone and any batch
+/// size from 1 to N must work. The pullback is called at most once, and released before the
+/// attack touches the images again.
 public protocol AttackableModel {
   /// The range every input pixel must lie in.
   var inputBounds: ClosedRange<Float> { get }
@@ -17,4 +22,21 @@ public protocol AttackableModel {
   /// Outputs `[N, D]` and the pullback mapping `∂L/∂outputs` (`[N, D]`) to `∂L/∂images`
   /// (`[N, H, W, 3]`).
   func outputsWithPullback(for images: Tensor) -> (outputs: Tensor, pullback: (Tensor) -> Tensor)
+}
+
+/// A model with random transformations in front of it (a jittered crop, a small rotation): an
+/// attack on it estimates every gradient as an expectation over transformations (EOT, Athalye et
+/// al. 2018), the mean of the gradients of `expectationSamples` random draws, so that the result
+/// survives the whole family of transformations rather than one. Success and early stop are judged
+/// on the deterministic `outputs(for:)` (the unjittered transformation).
+public protocol RandomizedAttackableModel: AttackableModel {
+  /// The number of random draws averaged per gradient (at least 1).
+  var expectationSamples: Int { get }
+
+  /// Outputs `[N, D]` and the pullback to `∂L/∂images` under the random transformation selected
+  /// by `drawSeed`: the same seed gives the same transformation; each image of the batch draws
+  /// its own from the seed and its row index.
+  func outputsWithPullback(for images: Tensor, drawSeed: UInt64) -> (
+    outputs: Tensor, pullback: (Tensor) -> Tensor
+  )
 }

@@ -1,8 +1,9 @@
-/// An 8-bit RGB image: `height` rows of `width` pixels, top row first, each pixel three bytes
-/// R, G, B (interleaved). Pixel `(x, y)` starts at byte `(y * width + x) * 3`.
+/// An 8-bit RGB image.
 ///
-/// Value semantics (the bytes are a Swift `Array`). Decoders return images upright: a JPEG's EXIF
-/// orientation has already been applied, alpha has been dropped and gray replicated.
+/// `height` rows of `width` pixels, top row first, each pixel three bytes R, G, B (interleaved):
+/// pixel `(x, y)` starts at byte `(y * width + x) * 3`. Value semantics (the bytes are a Swift
+/// `Array`). Decoders return images upright: a JPEG's EXIF orientation has already been applied,
+/// alpha has been dropped and gray replicated.
 public struct RGBImage: Sendable, Equatable {
   /// Pixels per row.
   public let width: Int

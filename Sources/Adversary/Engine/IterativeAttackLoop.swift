@@ -1,0 +1,140 @@
+import FaceTensor
+
+/// The loop every gradient attack but C&W shares; FGSM is one step of it.
+///
+/// From the clean image
+/// (or a random point of the ball), `steps` times: forward and backward on the images still
+/// being optimised, a step of the rule against the masked gradient, and the projection onto the
+/// ball, the bounds and the mask. Restarts re-run the loop for the images that have not reached
+/// the goal's margin and keep each image's best run.
+///
+/// Per-image state: every image stops as soon as it reaches the goal's margin, checked on the
+/// image rounded to 8 bits (one extra forward pass, run only for images that reach it unrounded);
+/// stopped images leave the batch the model sees. Buffers (the images, the gather buffer, the
+/// rule's moments) live across steps; a step allocates only the model's own tensors, the output
+/// gradient `[k, D]` and the trace entries.
+struct IterativeAttackLoop {
+  let constraint: PerturbationConstraint
+  let steps: Int
+  let restarts: Int
+  let randomStart: Bool
+  let earlyStop: Bool
+
+  /// Runs the loop on `setup` with a fresh rule from `makeRule` for each run.
+  func run<Model: AttackableModel, Rule: StepRule>(
+    _ setup: AttackSetup<Model>, makeRule: () -> Rule, seed: UInt64, notes: [String],
+    progress: ((AttackProgress) -> Void)?
+  ) -> AttackResult {
+    let n = setup.imageCount
+    let p = setup.pixelsPerImage
+    var generator = SeededGenerator(seed: seed)
+    // EOT draws come from their own stream, so they leave the random starts unchanged.
+    var drawSeeds = SeededGenerator(seed: seed ^ 0xE07_D2A5)
+    var trace = [[TraceEntry]](repeating: [], count: n)
+    var best = setup.original
+    var bestRank = [RunRank?](repeating: nil, count: n)
+    let finished = setup.finishedBeforeStart()
+    // ε = 0 leaves every image as it is: nothing to optimise.
+    var pending = constraint.epsilon > 0 ? (0..<n).filter { !finished.contains($0) } : []
+    var adversarial = setup.original
+    var batch = Tensor(zeros: [0])
+
+    for run in 0..<restarts where !pending.isEmpty {
+      for i in pending {
+        setup.copyImage(i, from: setup.original, to: &adversarial)
+        if randomStart {
+          setup.withRows(of: &adversarial, sample: i) { image, original, mask in
+            constraint.randomStart(image, original: original, mask: mask, generator: &generator)
+          }
+        }
+      }
+      var rule = makeRule()
+      var active = pending
+      for step in 0..<steps {
+        var stopped = Set<Int>()
+        var meanLoss = 0.0
+        let objective = setup.goal.objective
+        let samples = active
+        let dImages = setup.gradient(
+          of: adversarial, samples: active, buffer: &batch, drawSeed: drawSeeds.next(),
+          outputGradient: { objective.lossesAndGradient(outputs: $0, samples: samples).gradient }
+        ) { outputs in
+          var dOutputs = Tensor(zeros: outputs.shape)
+          let losses = setup.goal.objective.evaluate(
+            outputs: outputs, samples: active, gradient: &dOutputs)
+          let width = outputs.shape[1]
+          let candidates = outputs.withUnsafeBufferPointer { values in
+            active.enumerated().compactMap { k, i -> Int? in
+              let row = UnsafeBufferPointer(rebasing: values[(k * width)..<((k + 1) * width)])
+              let assessment = setup.goal.assess(sample: i, output: row)
+              trace[i].append(
+                TraceEntry(run: run, step: step, loss: losses[k], success: assessment.success))
+              meanLoss += Double(losses[k]) / Double(active.count)
+              return earlyStop && assessment.reachedMargin ? i : nil
+            }
+          }
+          for (i, judged) in zip(candidates, setup.assessRounded(adversarial, samples: candidates))
+          where judged.assessment.reachedMargin {
+            stopped.insert(i)
+          }
+          return stopped.count == active.count ? nil : dOutputs
+        }
+        for i in stopped {
+          setup.copyImage(i, from: adversarial, to: &best)
+          bestRank[i] = .finished
+        }
+        if var dImages {
+          dImages.withUnsafeMutableBufferPointer { gradients in
+            for (k, i) in active.enumerated() where !stopped.contains(i) {
+              let g = UnsafeMutableBufferPointer(rebasing: gradients[(k * p)..<((k + 1) * p)])
+              setup.withRows(of: &adversarial, sample: i) { image, original, mask in
+                if let mask { for j in g.indices { g[j] *= mask[j] } }
+                rule.step(sample: i, image: image, gradient: g)
+                constraint.project(image, original: original, mask: mask)
+              }
+            }
+          }
+        }
+        active.removeAll { stopped.contains($0) }
+        pending.removeAll { stopped.contains($0) }
+        progress?(
+          AttackProgress(
+            run: run, runs: restarts, step: step + 1, steps: steps, activeImages: active.count,
+            finishedImages: n - pending.count,
+            meanLoss: Float(meanLoss), adversarial: adversarial))
+        if active.isEmpty { break }
+      }
+      // The images that ran every step: judge the last iterate on its 8-bit rounding.
+      for (i, judged) in zip(active, setup.assessRounded(adversarial, samples: active)) {
+        let rank = RunRank.attempt(
+          success: judged.assessment.success, reachedMargin: judged.assessment.reachedMargin,
+          loss: judged.loss)
+        if bestRank[i].map({ rank > $0 }) ?? true {
+          setup.copyImage(i, from: adversarial, to: &best)
+          bestRank[i] = rank
+        }
+        if judged.assessment.reachedMargin { pending.removeAll { $0 == i } }
+      }
+    }
+    return setup.result(adversarial: best, trace: trace, notes: notes)
+  }
+}
+
+/// How good one run's final image is, for keeping the best over restarts: an image that stopped
+/// early on reaching the margin beats any attempt; attempts rank by margin reached, then success,
+/// then lower loss (all after 8-bit rounding).
+enum RunRank: Comparable {
+  case attempt(success: Bool, reachedMargin: Bool, loss: Float)
+  case finished
+
+  static func < (a: RunRank, b: RunRank) -> Bool {
+    switch (a, b) {
+    case (.finished, _): return false
+    case (.attempt, .finished): return true
+    case (.attempt(let s1, let m1, let l1), .attempt(let s2, let m2, let l2)):
+      if m1 != m2 { return !m1 }
+      if s1 != s2 { return !s1 }
+      return l1 > l2
+    }
+  }
+}

@@ -1,0 +1,182 @@
+import FaceTensor
+
+/// Reads `dlib_face_recognition_resnet_model_v1.dat` front to back (sections 2 and 3 of
+/// `../shared/docs/dlib-resnet-format.md`), checking every field against
+/// `DlibResNetTopology`.
+enum DlibResNetReader {
+  /// Reads the whole file; the decoder must be at its first byte.
+  /// - Throws: `DlibFormatError` at the first field that differs from the topology.
+  static func read(_ decoder: inout DlibDecoder) throws -> DlibResNetDescription {
+    // Loss block.
+    try decoder.expectVersion(of: "loss layer wrapper", equals: 1)
+    try decoder.expectVersionString("loss_metric_2")
+    let margin = try decoder.readFloat("loss margin")
+    let threshold = try decoder.readFloat("loss distance_threshold")
+
+    // Wrapper versions, output side first.
+    let expectedVersions = DlibResNetTopology.wrapperVersions
+    let forward = DlibResNetTopology.forwardNodes
+    for (position, expected) in expectedVersions.enumerated() {
+      let node = forward[forward.count - 1 - position]
+      try decoder.expectVersion(
+        of: "wrapper \(position + 1) of \(expectedVersions.count) (\(name(of: node)))",
+        equals: expected)
+    }
+
+    // Input block.
+    try decoder.expectVersionString("input_rgb_image_sized")
+    let means = [
+      try decoder.readFloat("input mean R"), try decoder.readFloat("input mean G"),
+      try decoder.readFloat("input mean B"),
+    ]
+    let size = Int64(DlibResNetTopology.inputSize)
+    try decoder.expectInteger("input rows", equals: size)
+    try decoder.expectInteger("input columns", equals: size)
+
+    // Layer bodies, input side first; markers are inserted from the topology.
+    var nodes: [DlibResNetNode] = []
+    for (index, node) in forward.enumerated() {
+      switch node {
+      case .tag(let id): nodes.append(.tag(id))
+      case .skip(let id): nodes.append(.skip(tag: id))
+      case .layer(let layer):
+        nodes.append(try readLayer(layer, from: &decoder))
+        let next = forward.indices.contains(index + 1) ? forward[index + 1] : nil
+        try readTrailer(
+          isInputWrapper: index == 0, feedsRelu: next == .layer(.relu), from: &decoder)
+      }
+    }
+    try decoder.requireEnd()
+    return DlibResNetDescription(
+      nodes: nodes, inputMeans: means, inputRows: Int(size), inputColumns: Int(size),
+      distanceThreshold: threshold, lossMargin: margin)
+  }
+
+  /// A node's name for messages.
+  private static func name(of node: DlibResNetTopology.Node) -> String {
+    switch node {
+    case .layer(let layer): return "\(layer.versionString) layer"
+    case .tag(let id): return "tag\(id) marker"
+    case .skip(let id): return "skip\(id) marker"
+    }
+  }
+
+  /// Reads one layer's details, starting at its version string.
+  private static func readLayer(
+    _ layer: DlibResNetTopology.Layer, from decoder: inout DlibDecoder
+  ) throws -> DlibResNetNode {
+    try decoder.expectVersionString(layer.versionString)
+    switch layer {
+    case .convolution(let oc, let c, let k, let stride, let pad):
+      return .convolution(
+        try readConvolution(
+          outChannels: oc, inChannels: c, kernel: k, stride: stride, pad: pad,
+          from: &decoder))
+    case .affine(let channels):
+      let params = try decoder.readTensor(
+        "affine parameters", expectedShape: [2 * channels, 1, 1, 1])
+      try decoder.expectAliasTensor("affine gamma", shape: [1, channels, 1, 1])
+      try decoder.expectAliasTensor("affine beta", shape: [1, channels, 1, 1])
+      try decoder.expectInteger("affine mode (0 = per channel)", equals: 0)
+      return .affine(
+        gamma: Tensor(shape: [channels], scalars: Array(params[0..<channels])),
+        beta: Tensor(shape: [channels], scalars: Array(params[channels...])))
+    case .relu:
+      return .relu
+    case .maxPool(let pool):
+      try expectPooling(pool, of: "max_pool", from: &decoder)
+      return .maxPool(pool)
+    case .averagePool(let pool):
+      try expectPooling(pool, of: "avg_pool", from: &decoder)
+      return .averagePool(pool)
+    case .addPrevious(let tag):
+      return .addPrevious(tag: tag)
+    case .fullyConnected(let inputs, let outputs):
+      try decoder.expectInteger("fc num_outputs", equals: Int64(outputs))
+      try decoder.expectInteger("fc num_inputs", equals: Int64(inputs))
+      let weights = try decoder.readTensor(
+        "fc parameters", expectedShape: [inputs, outputs, 1, 1])
+      try decoder.expectAliasTensor("fc weights", shape: [inputs, outputs, 1, 1])
+      try decoder.expectAliasTensor("fc biases", shape: [0, 0, 0, 0])
+      try decoder.expectInteger("fc bias_mode (1 = no bias)", equals: 1)
+      try skipMultipliers(of: "fc", from: &decoder)
+      return .fullyConnected(weights: Tensor(shape: [inputs, outputs], scalars: weights))
+    }
+  }
+
+  /// Reads a `con_4` body after its version string and converts the kernel from
+  /// `(OC, C, KH, KW)` to HWIO.
+  private static func readConvolution(
+    outChannels oc: Int, inChannels c: Int, kernel k: Int, stride: Int, pad: Int,
+    from decoder: inout DlibDecoder
+  ) throws -> DlibConvolution {
+    let weightCount = oc * c * k * k
+    let params = try decoder.readTensor(
+      "conv parameters", expectedShape: [weightCount + oc, 1, 1, 1])
+    for (field, value) in [
+      ("num_filters", oc), ("KH", k), ("KW", k), ("stride_y", stride), ("stride_x", stride),
+      ("pad_y", pad), ("pad_x", pad),
+    ] {
+      try decoder.expectInteger("conv \(field)", equals: Int64(value))
+    }
+    try decoder.expectAliasTensor("conv filters", shape: [oc, c, k, k])
+    try decoder.expectAliasTensor("conv biases", shape: [1, oc, 1, 1])
+    try skipMultipliers(of: "conv", from: &decoder)
+
+    let kernel = Tensor(shape: [k, k, c, oc]) { hwio in
+      for o in 0..<oc {
+        for i in 0..<c {
+          for y in 0..<k {
+            for x in 0..<k {
+              hwio[((y * k + x) * c + i) * oc + o] = params[((o * c + i) * k + y) * k + x]
+            }
+          }
+        }
+      }
+    }
+    return DlibConvolution(
+      kernel: kernel, bias: Tensor(shape: [oc], scalars: Array(params[weightCount...])),
+      strideY: stride, strideX: stride, padY: pad, padX: pad)
+  }
+
+  /// Reads the six pooling integers, which must equal `pool`'s.
+  private static func expectPooling(
+    _ pool: DlibPooling, of kind: String, from decoder: inout DlibDecoder
+  ) throws {
+    for (field, value) in [
+      ("KH", pool.kernelHeight), ("KW", pool.kernelWidth), ("stride_y", pool.strideY),
+      ("stride_x", pool.strideX), ("pad_y", pool.padY), ("pad_x", pool.padX),
+    ] {
+      try decoder.expectInteger("\(kind) \(field)", equals: Int64(value))
+    }
+  }
+
+  /// Reads the four training-only doubles (learning-rate and weight-decay multipliers).
+  private static func skipMultipliers(of kind: String, from decoder: inout DlibDecoder) throws {
+    for field in ["lr_mult", "wd_mult", "bias_lr_mult", "bias_wd_mult"] {
+      _ = try decoder.readDouble("\(kind) \(field)")
+    }
+  }
+
+  /// Reads the trailer after a layer's details (section 2.2): three bools, three empty
+  /// tensors and, for the input wrapper only, `sample_expansion_factor` = 1.
+  ///
+  /// The third bool, `get_output_and_gradient_input_disabled`, is '1' exactly for the layers
+  /// whose output goes straight into a relu (dlib runs the relu in place on their output buffer):
+  /// the 15 affine layers followed by a relu and the 14 add_prev layers. (Section 2.2 of the
+  /// format note says "'1' for affine layers"; the file has '0' for the 14 affine layers that
+  /// feed an add_prev or a tag.)
+  private static func readTrailer(
+    isInputWrapper: Bool, feedsRelu: Bool, from decoder: inout DlibDecoder
+  ) throws {
+    try decoder.expectBool("this_layer_setup_called", equals: true)
+    try decoder.expectBool("gradient_input_is_stale", equals: true)
+    try decoder.expectBool("get_output_and_gradient_input_disabled", equals: feedsRelu)
+    for field in ["x_grad", "cached_output", isInputWrapper ? "grad_final" : "params_grad"] {
+      _ = try decoder.readTensor(field, expectedShape: [0, 0, 0, 0])
+    }
+    if isInputWrapper {
+      try decoder.expectInteger("sample_expansion_factor", equals: 1)
+    }
+  }
+}
