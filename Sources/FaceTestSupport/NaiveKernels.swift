@@ -65,7 +65,8 @@ public enum NaiveKernels {
                 let col = j * strides.1 - pads.left + q * dilations.1
                 guard col >= 0 && col < w else { continue }
                 for ch in 0..<c {
-                  total += x[((b * h + row) * w + col) * c + ch] * k[((p * kw + q) * c + ch) * oc + o]
+                  total +=
+                    x[((b * h + row) * w + col) * c + ch] * k[((p * kw + q) * c + ch) * oc + o]
                 }
               }
             }

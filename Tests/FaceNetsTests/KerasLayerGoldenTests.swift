@@ -43,7 +43,8 @@ private struct KerasFixture: Decodable {
 
   static let loaded: KerasFixture? = {
     guard
-      let url = Bundle.module.url(forResource: "keras_layers", withExtension: "json", subdirectory: "Fixtures/layers"),
+      let url = Bundle.module.url(
+        forResource: "keras_layers", withExtension: "json", subdirectory: "Fixtures/layers"),
       let data = try? Data(contentsOf: url)
     else { return nil }
     return try? JSONDecoder().decode(KerasFixture.self, from: data)
@@ -60,9 +61,13 @@ private let parameterNames = [
 /// same inputs, weights and upstream gradient.
 @Suite struct KerasLayerGoldenTests {
   @Test func fixtureLoadsWithEveryLayerKind() throws {
-    let fixture = try #require(KerasFixture.loaded, "Fixtures/layers/keras_layers.json is missing or unreadable")
+    let fixture = try #require(
+      KerasFixture.loaded, "Fixtures/layers/keras_layers.json is missing or unreadable")
     let kinds = Set(fixture.cases.map(\.layer))
-    #expect(kinds.isSuperset(of: ["Conv2D", "MaxPooling2D", "AveragePooling2D", "BatchNormalization", "PReLU", "Dense"]))
+    #expect(
+      kinds.isSuperset(of: [
+        "Conv2D", "MaxPooling2D", "AveragePooling2D", "BatchNormalization", "PReLU", "Dense",
+      ]))
   }
 
   @Test(arguments: KerasFixture.loaded?.cases ?? [])
@@ -71,15 +76,18 @@ private let parameterNames = [
     let x = try #require(fixture.inputs[c.input]).tensor
     let network = try makeNetwork(c)
     let (outputs, pullback) = network.valueWithPullback(at: x, scope: .inputAndParameters)
-    let forward = compare("\(c.name) output", outputs[0], to: ReferenceTensor(c.output.tensor), tolerance: 2e-5)
+    let forward = compare(
+      "\(c.name) output", outputs[0], to: ReferenceTensor(c.output.tensor), tolerance: 2e-5)
     #expect(forward.passes, "\(forward)")
     let (dx, parameters) = pullback([c.upstream_gradient_dy.tensor])
-    let backward = compare("\(c.name) input gradient", dx, to: ReferenceTensor(c.grad_input.tensor), tolerance: 2e-5)
+    let backward = compare(
+      "\(c.name) input gradient", dx, to: ReferenceTensor(c.grad_input.tensor), tolerance: 2e-5)
     #expect(backward.passes, "\(backward)")
     for (kerasName, expected) in c.grad_weights {
       let name = try #require(parameterNames[kerasName])
       let actual = try #require(parameters["layer"]?[name], "\(c.name): no gradient for \(name)")
-      let report = compare("\(c.name) \(name) gradient", actual, to: ReferenceTensor(expected.tensor), tolerance: 2e-5)
+      let report = compare(
+        "\(c.name) \(name) gradient", actual, to: ReferenceTensor(expected.tensor), tolerance: 2e-5)
       #expect(report.passes, "\(report)")
     }
   }
@@ -96,24 +104,33 @@ private let parameterNames = [
     case "Conv2D":
       let kernel = try #require(c.weights["kernel"]).tensor
       last = b.add(
-        Conv2D(kernelShape: kernel.shape, useBias: cfg.use_bias ?? true, strides: pair(cfg.strides),
-               dilations: pair(cfg.dilation_rate), padding: padding), named: "layer", from: b.input)
+        Conv2D(
+          kernelShape: kernel.shape, useBias: cfg.use_bias ?? true, strides: pair(cfg.strides),
+          dilations: pair(cfg.dilation_rate), padding: padding), named: "layer", from: b.input)
     case "MaxPooling2D":
-      last = b.add(MaxPool2D(window: pair(cfg.pool_size), strides: pair(cfg.strides), padding: padding), named: "layer", from: b.input)
+      last = b.add(
+        MaxPool2D(window: pair(cfg.pool_size), strides: pair(cfg.strides), padding: padding),
+        named: "layer", from: b.input)
     case "AveragePooling2D":
-      last = b.add(AvgPool2D(window: pair(cfg.pool_size), strides: pair(cfg.strides), padding: padding), named: "layer", from: b.input)
+      last = b.add(
+        AvgPool2D(window: pair(cfg.pool_size), strides: pair(cfg.strides), padding: padding),
+        named: "layer", from: b.input)
     case "GlobalAveragePooling2D":
       last = b.add(GlobalAveragePool(), named: "layer", from: b.input)
     case "BatchNormalization":
       let gamma = try #require(c.weights["gamma"]).tensor
-      last = b.add(BatchNorm(channels: gamma.count, epsilon: try #require(cfg.epsilon)), named: "layer", from: b.input)
+      last = b.add(
+        BatchNorm(channels: gamma.count, epsilon: try #require(cfg.epsilon)), named: "layer",
+        from: b.input)
     case "PReLU":
       let alpha = try #require(c.weights["alpha"]).tensor
-      last = b.add(PReLU(channels: alpha.count, alphaShape: alpha.shape), named: "layer", from: b.input)
+      last = b.add(
+        PReLU(channels: alpha.count, alphaShape: alpha.shape), named: "layer", from: b.input)
     case "Dense":
       let kernel = try #require(c.weights["kernel"]).tensor
       last = b.add(
-        Dense(inputCount: kernel.shape[0], outputCount: kernel.shape[1], useBias: cfg.use_bias ?? true),
+        Dense(
+          inputCount: kernel.shape[0], outputCount: kernel.shape[1], useBias: cfg.use_bias ?? true),
         named: "layer", from: b.input)
       if cfg.activation == "softmax" { last = b.add(Softmax(), named: "softmax", from: last) }
     case "Softmax":

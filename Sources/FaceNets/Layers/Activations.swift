@@ -25,6 +25,7 @@ public struct ReLU: InPlaceLayer {
     }
   }
 
+  /// Overwrites `x` with the forward pass (inference; the shape is unchanged).
   public func applyInPlace(_ x: inout Tensor) {
     x.withUnsafeMutableBufferPointer { y in
       let y = y
@@ -34,6 +35,7 @@ public struct ReLU: InPlaceLayer {
     }
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -41,7 +43,8 @@ public struct ReLU: InPlaceLayer {
     return (
       output,
       { dy in
-        precondition(dy.shape == output.shape, "[ReLU backward] gradient \(dy.shape), output \(output.shape)")
+        precondition(
+          dy.shape == output.shape, "[ReLU backward] gradient \(dy.shape), output \(output.shape)")
         let dx = output.withUnsafeBufferPointer { y in
           dy.withUnsafeBufferPointer { g in
             Tensor(shape: output.shape) { d in
@@ -62,7 +65,9 @@ public struct ReLU: InPlaceLayer {
   }
 }
 
-/// Logistic sigmoid: `y = 1 / (1 + exp(-x))`. Backward: `dx = dy · y · (1 - y)` (keeps the output).
+/// Logistic sigmoid: `y = 1 / (1 + exp(-x))`.
+///
+/// Backward: `dx = dy · y · (1 - y)` (keeps the output).
 public struct Sigmoid: Layer {
   /// A sigmoid (no parameters).
   public init() {}
@@ -72,11 +77,15 @@ public struct Sigmoid: Layer {
     input.mapped { 1 / (1 + expf(-$0)) }
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
     let output = self(input)
-    return (output, { dy in (output.zipped(with: dy, op: "Sigmoid backward") { y, g in g * y * (1 - y) }, [:]) })
+    return (
+      output,
+      { dy in (output.zipped(with: dy, op: "Sigmoid backward") { y, g in g * y * (1 - y) }, [:]) }
+    )
   }
 }
 
@@ -90,6 +99,7 @@ public struct Softmax: Layer {
   /// `[..., K]` → `[..., K]`, each row summing to 1.
   public func callAsFunction(_ input: Tensor) -> Tensor { input.softmax() }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -97,7 +107,9 @@ public struct Softmax: Layer {
     return (
       output,
       { dy in
-        precondition(dy.shape == output.shape, "[Softmax backward] gradient \(dy.shape), output \(output.shape)")
+        precondition(
+          dy.shape == output.shape,
+          "[Softmax backward] gradient \(dy.shape), output \(output.shape)")
         let k = output.shape[output.rank - 1]
         let dx = output.withUnsafeBufferPointer { y in
           dy.withUnsafeBufferPointer { g in

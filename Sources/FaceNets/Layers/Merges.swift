@@ -26,13 +26,16 @@ public struct Add: MergeLayer {
     return sum
   }
 
+  /// The forward pass and the pullback to every input (see the type's doc).
   public func valueWithPullback(at inputs: [Tensor]) -> (value: Tensor, pullback: MergePullback) {
     let n = inputs.count
     return (self(inputs), { dy in [Tensor](repeating: dy, count: n) })
   }
 }
 
-/// dlib's `add_prev`: the sum of two tensors of possibly different shapes. The output's extent on
+/// dlib's `add_prev`: the sum of two tensors of possibly different shapes.
+///
+/// The output's extent on
 /// every axis is the larger of the two; each input contributes where its own index exists and zero
 /// elsewhere, i.e. the smaller input is zero-padded at the **end** of each axis (extra channels are
 /// the highest channel indices, extra rows at the bottom, extra columns at the right).
@@ -55,6 +58,7 @@ public struct PaddedAdd: MergeLayer {
     return output
   }
 
+  /// The forward pass and the pullback to every input (see the type's doc).
   public func valueWithPullback(at inputs: [Tensor]) -> (value: Tensor, pullback: MergePullback) {
     let shapes = inputs.map(\.shape)
     return (self(inputs), { dy in shapes.map { PaddedAdd.crop(dy, to: $0) } })
@@ -137,12 +141,14 @@ public struct Multiply: MergeLayer {
     }
   }
 
+  /// The forward pass and the pullback to every input (see the type's doc).
   public func valueWithPullback(at inputs: [Tensor]) -> (value: Tensor, pullback: MergePullback) {
     let (x, s) = Multiply.check(inputs)
     return (
       self(inputs),
       { dy in
-        precondition(dy.shape == x.shape, "[Multiply backward] gradient \(dy.shape), input \(x.shape)")
+        precondition(
+          dy.shape == x.shape, "[Multiply backward] gradient \(dy.shape), input \(x.shape)")
         let dx = Multiply()([dy, s])
         let (n, pixels, c) = (x.shape[0], x.shape[1] * x.shape[2], x.shape[3])
         var sums = [Double](repeating: 0, count: n * c)
@@ -166,7 +172,8 @@ public struct Multiply: MergeLayer {
     let expected = [x.shape[0], x.shape[3]]
     precondition(
       s.shape == expected || s.shape == [x.shape[0], 1, 1, x.shape[3]],
-      "[Multiply] s has shape \(s.shape), expected \(expected) or [\(x.shape[0]), 1, 1, \(x.shape[3])]")
+      "[Multiply] s has shape \(s.shape), expected \(expected) or [\(x.shape[0]), 1, 1, \(x.shape[3])]"
+    )
     return (x, s)
   }
 }
@@ -196,7 +203,8 @@ public struct Concat: MergeLayer {
       for (t, width) in zip(inputs, widths) {
         t.withUnsafeBufferPointer { x in
           for r in 0..<rows {
-            (y.baseAddress! + r * total + offset).update(from: x.baseAddress! + r * width, count: width)
+            (y.baseAddress! + r * total + offset).update(
+              from: x.baseAddress! + r * width, count: width)
           }
         }
         offset += width
@@ -205,6 +213,7 @@ public struct Concat: MergeLayer {
     return output
   }
 
+  /// The forward pass and the pullback to every input (see the type's doc).
   public func valueWithPullback(at inputs: [Tensor]) -> (value: Tensor, pullback: MergePullback) {
     let shapes = inputs.map(\.shape)
     return (
@@ -219,7 +228,8 @@ public struct Concat: MergeLayer {
           return dy.withUnsafeBufferPointer { g in
             Tensor(shape: shape) { d in
               for r in 0..<rows {
-                (d.baseAddress! + r * width).update(from: g.baseAddress! + r * total + offset, count: width)
+                (d.baseAddress! + r * width).update(
+                  from: g.baseAddress! + r * total + offset, count: width)
               }
             }
           }
