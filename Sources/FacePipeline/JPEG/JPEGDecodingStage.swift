@@ -58,21 +58,28 @@ enum JPEGDecodingStage {
           }
           let lumaRow = yBox.pointer + h * g.lumaWidth
           let out = rgbBox.pointer + h * g.width * 3
-          for w in 0..<g.width {
-            let (nearColumn, farColumn) = taps(w, count: g.chromaWidth)
-            let cbValue = weight.near * cbLine[nearColumn] + weight.far * cbLine[farColumn]
-            let crValue = weight.near * crLine[nearColumn] + weight.far * crLine[farColumn]
-            let yValue = clampCentered(lumaRow[w]) + 128
-            let r = yValue + JFIFColor.rCr * crValue
-            let gr = yValue + JFIFColor.gCb * cbValue + JFIFColor.gCr * crValue
-            let b = yValue + JFIFColor.bCb * cbValue
-            out[3 * w] = min(max(r, 0), 255)
-            out[3 * w + 1] = min(max(gr, 0), 255)
-            out[3 * w + 2] = min(max(b, 0), 255)
-            if let mask = insideBox.pointer {
-              mask[h * g.width * 3 + 3 * w] = isInRange(r)
-              mask[h * g.width * 3 + 3 * w + 1] = isInRange(gr)
-              mask[h * g.width * 3 + 3 * w + 2] = isInRange(b)
+          let mask = insideBox.pointer.map { $0 + h * g.width * 3 }
+          // Output columns 2j and 2j+1 both read sample j (near) and j−1 or j+1 (far).
+          for j in 0..<g.chromaWidth {
+            let left = max(j - 1, 0)
+            let right = min(j + 1, g.chromaWidth - 1)
+            for half in 0..<min(2, g.width - 2 * j) {
+              let w = 2 * j + half
+              let far = half == 0 ? left : right
+              let cbValue = weight.near * cbLine[j] + weight.far * cbLine[far]
+              let crValue = weight.near * crLine[j] + weight.far * crLine[far]
+              let yValue = clampCentered(lumaRow[w]) + 128
+              let r = yValue + JFIFColor.rCr * crValue
+              let gr = yValue + JFIFColor.gCb * cbValue + JFIFColor.gCr * crValue
+              let b = yValue + JFIFColor.bCb * cbValue
+              out[3 * w] = min(max(r, 0), 255)
+              out[3 * w + 1] = min(max(gr, 0), 255)
+              out[3 * w + 2] = min(max(b, 0), 255)
+              if let mask {
+                mask[3 * w] = isInRange(r)
+                mask[3 * w + 1] = isInRange(gr)
+                mask[3 * w + 2] = isInRange(b)
+              }
             }
           }
         }
@@ -88,68 +95,60 @@ enum JPEGDecodingStage {
     cb: UnsafePointer<Float>, cr: UnsafePointer<Float>, dY: UnsafeMutablePointer<Float>,
     dCb: UnsafeMutablePointer<Float>, dCr: UnsafeMutablePointer<Float>, geometry g: JPEGGeometry
   ) {
-    // Full-resolution chroma gradients, [H, W] each.
-    var fullCb = [Float](repeating: 0, count: g.height * g.width)
-    var fullCr = [Float](repeating: 0, count: g.height * g.width)
     dY.initialize(repeating: 0, count: g.lumaCount)
     dCb.initialize(repeating: 0, count: g.chromaCount)
     dCr.initialize(repeating: 0, count: g.chromaCount)
-    fullCb.withUnsafeMutableBufferPointer { fullCb in
-      fullCr.withUnsafeMutableBufferPointer { fullCr in
-        let (fullCbBox, fullCrBox) = (
-          UnsafeSendable(fullCb.baseAddress!), UnsafeSendable(fullCr.baseAddress!)
-        )
-        let (dRGBBox, insideBox, yBox, dYBox) = (
-          UnsafeSendable(dRGB), UnsafeSendable(inside), UnsafeSendable(y), UnsafeSendable(dY)
-        )
-        // RGB clamp and colour transform, luma clamp.
-        Parallel.forEachChunk(of: g.height) { rows in
-          for h in rows {
+    let (dRGBBox, insideBox, yBox, dYBox) = (
+      UnsafeSendable(dRGB), UnsafeSendable(inside), UnsafeSendable(y), UnsafeSendable(dY)
+    )
+    // RGB clamp and colour transform to luma, luma clamp.
+    Parallel.forEachChunk(of: g.height) { rows in
+      for h in rows {
+        for w in 0..<g.width {
+          let p = h * g.width * 3 + 3 * w
+          let l = h * g.lumaWidth + w
+          guard isCenteredInRange(yBox.pointer[l]) else { continue }
+          var sum: Float = 0
+          for c in 0..<3 where insideBox.pointer[p + c] != 0 { sum += dRGBBox.pointer[p + c] }
+          dYBox.pointer[l] = sum
+        }
+      }
+    }
+    // Colour transform to chroma, upsampling adjoint and chroma clamp: each chroma sample
+    // gathers from the output rows and columns whose taps name it.
+    let (cbBox, crBox, dCbBox, dCrBox) = (
+      UnsafeSendable(cb), UnsafeSendable(cr), UnsafeSendable(dCb), UnsafeSendable(dCr)
+    )
+    let weight = weights(g)
+    Parallel.forEachChunk(of: g.chromaHeight) { chromaRows in
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * g.width) { scratch in
+        let cbLine = scratch.baseAddress!
+        let crLine = cbLine + g.width
+        for i in chromaRows {
+          cbLine.initialize(repeating: 0, count: 2 * g.width)
+          for h in max(0, 2 * i - 1)...min(g.height - 1, 2 * i + 2) {
+            let share = tapWeight(of: i, at: h, count: g.chromaHeight, weight)
+            guard share != 0 else { continue }
             for w in 0..<g.width {
               let p = h * g.width * 3 + 3 * w
               let gr = insideBox.pointer[p] != 0 ? dRGBBox.pointer[p] : 0
               let gg = insideBox.pointer[p + 1] != 0 ? dRGBBox.pointer[p + 1] : 0
               let gb = insideBox.pointer[p + 2] != 0 ? dRGBBox.pointer[p + 2] : 0
-              let l = h * g.lumaWidth + w
-              dYBox.pointer[l] = isCenteredInRange(yBox.pointer[l]) ? gr + gg + gb : 0
-              fullCbBox.pointer[h * g.width + w] = JFIFColor.gCb * gg + JFIFColor.bCb * gb
-              fullCrBox.pointer[h * g.width + w] = JFIFColor.rCr * gr + JFIFColor.gCr * gg
+              cbLine[w] += share * (JFIFColor.gCb * gg + JFIFColor.bCb * gb)
+              crLine[w] += share * (JFIFColor.rCr * gr + JFIFColor.gCr * gg)
             }
           }
-        }
-        // Upsampling adjoint and chroma clamp: each chroma sample gathers from the output rows
-        // and columns whose taps name it.
-        let (cbBox, crBox, dCbBox, dCrBox) = (
-          UnsafeSendable(cb), UnsafeSendable(cr), UnsafeSendable(dCb), UnsafeSendable(dCr)
-        )
-        let weight = weights(g)
-        Parallel.forEachChunk(of: g.chromaHeight) { chromaRows in
-          withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * g.width) { scratch in
-            let cbLine = scratch.baseAddress!
-            let crLine = cbLine + g.width
-            for i in chromaRows {
-              cbLine.initialize(repeating: 0, count: 2 * g.width)
-              for h in max(0, 2 * i - 1)...min(g.height - 1, 2 * i + 2) {
-                let share = tapWeight(of: i, at: h, count: g.chromaHeight, weight)
-                guard share != 0 else { continue }
-                for w in 0..<g.width {
-                  cbLine[w] += share * fullCbBox.pointer[h * g.width + w]
-                  crLine[w] += share * fullCrBox.pointer[h * g.width + w]
-                }
-              }
-              for j in 0..<g.chromaWidth {
-                var sumCb: Float = 0
-                var sumCr: Float = 0
-                for w in max(0, 2 * j - 1)...min(g.width - 1, 2 * j + 2) {
-                  let share = tapWeight(of: j, at: w, count: g.chromaWidth, weight)
-                  sumCb += share * cbLine[w]
-                  sumCr += share * crLine[w]
-                }
-                let s = i * g.chromaPaddedWidth + j
-                dCbBox.pointer[s] = isCenteredInRange(cbBox.pointer[s]) ? sumCb : 0
-                dCrBox.pointer[s] = isCenteredInRange(crBox.pointer[s]) ? sumCr : 0
-              }
+          for j in 0..<g.chromaWidth {
+            var sumCb: Float = 0
+            var sumCr: Float = 0
+            for w in max(0, 2 * j - 1)...min(g.width - 1, 2 * j + 2) {
+              let share = tapWeight(of: j, at: w, count: g.chromaWidth, weight)
+              sumCb += share * cbLine[w]
+              sumCr += share * crLine[w]
             }
+            let s = i * g.chromaPaddedWidth + j
+            dCbBox.pointer[s] = isCenteredInRange(cbBox.pointer[s]) ? sumCb : 0
+            dCrBox.pointer[s] = isCenteredInRange(crBox.pointer[s]) ? sumCr : 0
           }
         }
       }

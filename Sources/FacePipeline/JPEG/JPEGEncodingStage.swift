@@ -90,12 +90,17 @@ enum JPEGEncodingStage {
           let cbRow = dCbBox.pointer + i * g.chromaPaddedWidth
           let crRow = dCrBox.pointer + i * g.chromaPaddedWidth
           let out = dRGBBox.pointer + h * g.width * 3
+          let lumaRow = dYBox.pointer + h * g.lumaWidth
           for w in 0..<g.width {
             var gy: Float = 0
-            let lumaColumns = w < g.width - 1 ? w..<(w + 1) : w..<g.lumaWidth
-            for r in lumaRows {
-              let row = dYBox.pointer + r * g.lumaWidth
-              for c in lumaColumns { gy += row[c] }
+            if h < g.height - 1 && w < g.width - 1 {
+              gy = lumaRow[w]
+            } else {
+              let lumaColumns = w < g.width - 1 ? w..<(w + 1) : w..<g.lumaWidth
+              for r in lumaRows {
+                let row = dYBox.pointer + r * g.lumaWidth
+                for c in lumaColumns { gy += row[c] }
+              }
             }
             let j = w >> 1
             let columnShare = Float(
