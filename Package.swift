@@ -72,5 +72,8 @@ let package = Package(
     .executableTarget(
       name: "gemm-bench", dependencies: ["FaceTensor", "FaceTestSupport", "COpenBLAS"],
       path: "Benchmarks/gemm-bench"),
+    .executableTarget(
+      name: "jpeg-bench", dependencies: ["FacePipeline", "FaceTensor", "FaceTestSupport"],
+      path: "Benchmarks/jpeg-bench"),
   ]
 )
