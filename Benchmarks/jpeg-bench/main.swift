@@ -25,7 +25,8 @@ for (height, width) in [(224, 224), (600, 800)] {
     for threads in Set([1, allThreads]).sorted() {
       ComputeThreads.set(threads)
       var checksum: Float = 0
-      let forward = BenchmarkClock.measure(repetitions: 15, warmup: 2, singleThreaded: threads == 1) {
+      let forward = BenchmarkClock.measure(repetitions: 15, warmup: 2, singleThreaded: threads == 1)
+      {
         checksum += layer(image).scalars[0]
       }
       let both = BenchmarkClock.measure(repetitions: 15, warmup: 2, singleThreaded: threads == 1) {

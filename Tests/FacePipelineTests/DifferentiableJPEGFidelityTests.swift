@@ -45,12 +45,16 @@ struct JPEGReference: Decodable {
 /// Mean and largest absolute difference of two tensors, in levels.
 func absoluteDifference(_ a: Tensor, _ b: Tensor) -> (mean: Double, max: Float) {
   let differences = zip(a.scalars, b.scalars).map { abs($0 - $1) }
-  return (differences.reduce(0.0) { $0 + Double($1) } / Double(differences.count), differences.max()!)
+  return (
+    differences.reduce(0.0) { $0 + Double($1) } / Double(differences.count), differences.max()!
+  )
 }
 
 @Suite struct DifferentiableJPEGFidelityTests {
-  /// With exact rounding the layer's output is within about a level of what libjpeg decodes, on
-  /// average, and at most half as far from it as the input is (so it models the compression).
+  /// With exact rounding the layer's output is within about a level of what libjpeg decodes.
+  ///
+  /// That is on average, and at most half as far from it as the input is (so it models the
+  /// compression).
   /// What is left is libjpeg's 8-bit rounding of every intermediate sample (after colour
   /// conversion, downsampling, IDCT, upsampling) and its fixed-point DCTs, which the `Float`
   /// model leaves out; a rounding difference flips a coefficient near a quantization decision
@@ -104,6 +108,7 @@ func absoluteDifference(_ a: Tensor, _ b: Tensor) -> (mean: Double, max: Float) 
   }
 
   /// At quality 100 every step is 1: only coefficient rounding and chroma subsampling are left.
+  ///
   /// Chroma subsampling alone moves colour edges by several levels (libjpeg's 4:2:0 does the
   /// same), so colour images are compared with the codec without quantization, grey ones (which
   /// lose nothing to subsampling) with themselves.
@@ -129,7 +134,8 @@ func absoluteDifference(_ a: Tensor, _ b: Tensor) -> (mean: Double, max: Float) 
         [Float](repeating: colour.scalars[3 * p + 1], count: 3)
       })
     for rounding in [JPEGRoundingApproximation.straightThrough, .cubic] {
-      let error = absoluteDifference(DifferentiableJPEG(quality: 100, rounding: rounding)(grey), grey)
+      let error = absoluteDifference(
+        DifferentiableJPEG(quality: 100, rounding: rounding)(grey), grey)
       print("q100 grey \(rounding): mean \(error.mean) max \(error.max)")
       #expect(error.mean < 0.3, "\(rounding): \(error)")
       #expect(error.max < 1.5, "\(rounding): \(error)")

@@ -19,12 +19,14 @@ struct JPEGGradientCase: CustomStringConvertible, Sendable {
   var description: String { "\(name) \(shape) q\(quality)" }
 
   static let all: [JPEGGradientCase] = [
-    JPEGGradientCase(name: "blocks", shape: [1, 16, 24, 3], quality: 75, seed: 1, saturated: false),
+    JPEGGradientCase(
+      name: "blocks", shape: [1, 16, 24, 3], quality: 75, seed: 1, saturated: false),
     JPEGGradientCase(name: "odd", shape: [1, 13, 11, 3], quality: 50, seed: 2, saturated: false),
     JPEGGradientCase(name: "batch", shape: [2, 9, 7, 3], quality: 60, seed: 3, saturated: false),
     // ⌈W/2⌉ = 2 chroma columns: libjpeg replicates chroma instead of the triangle filter.
     JPEGGradientCase(name: "narrow", shape: [1, 6, 4, 3], quality: 75, seed: 4, saturated: false),
-    JPEGGradientCase(name: "clamped", shape: [1, 16, 16, 3], quality: 20, seed: 5, saturated: true),
+    JPEGGradientCase(
+      name: "clamped", shape: [1, 16, 16, 3], quality: 20, seed: 5, saturated: true),
   ]
 
   /// A smooth colour pattern with noise, levels in about 30...225 (half the pixels pushed to
@@ -37,7 +39,8 @@ struct JPEGGradientCase: CustomStringConvertible, Sendable {
       let phase = generator.uniform(0...6)
       for y in 0..<h {
         for x in 0..<w {
-          let extreme: Float? = saturated && generator.uniform(0...1) < 0.5
+          let extreme: Float? =
+            saturated && generator.uniform(0...1) < 0.5
             ? (generator.uniform(0...1) < 0.5 ? -20 : 275) : nil
           for c in 0..<3 {
             let across = sin(Float(x) / 3 + phase + Float(c))
@@ -59,7 +62,9 @@ struct JPEGGradientCase: CustomStringConvertible, Sendable {
   }
 }
 
-/// An image built from chosen DCT coefficients: every quantized coefficient of its planes lies
+/// An image built from chosen DCT coefficients, away from the cubic rounding's jumps.
+///
+/// Every quantized coefficient of its planes lies
 /// 0.1 to 0.4 away from an integer, so no element step of half a level can cross a rounding
 /// jump of the cubic approximation (a step moves a coefficient by at most 0.04 of a quantization
 /// step at quality 90), the checker can use that large step (small `Float` noise), and the
@@ -111,7 +116,8 @@ struct ControlledJPEGImage {
         var d = [Double](repeating: 0, count: 64)
         for k in 0..<64 {
           let level = k / 8 + k % 8 <= 2 ? Double(Int.random(in: -1...1, using: &generator)) : 0
-          let offset = Double(generator.uniform(0.1...0.4)) * (Bool.random(using: &generator) ? 1 : -1)
+          let offset =
+            Double(generator.uniform(0.1...0.4)) * (Bool.random(using: &generator) ? 1 : -1)
           d[k] = Double(table[k]) * (level + offset)
         }
         // X = Cᵀ·D·C
@@ -207,7 +213,9 @@ func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
 }
 
 @Suite struct DifferentiableJPEGGradientTests {
-  /// Images with every coefficient away from the rounding jumps: a step of half a level and
+  /// Images with every coefficient away from the rounding jumps.
+  ///
+  /// A step of half a level and
   /// every element checked, to 2% of gradients floored at 0.05. What is left over 1,536
   /// elements: about 1% of `Float` noise, and up to 2% of third-order error of central
   /// differences at quality 90, whose small steps curve the cubic sharply in pixel units.
@@ -228,8 +236,9 @@ func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
     #expect(report.passes, "\(c.shape) q\(c.quality): \(report)")
   }
 
-  /// Random images of any size (padding, odd sides, two chroma columns, active clamps): a
-  /// smaller step, the elements whose steps cross a rounding jump left out. At h = 0.1 the
+  /// Random images of any size (padding, odd sides, two chroma columns, active clamps).
+  ///
+  /// A smaller step, the elements whose steps cross a rounding jump left out. At h = 0.1 the
   /// `Float` noise of the central differences is about 1.5e-3, so the tolerance is 5% of
   /// gradients floored at 0.1 (an error of 5e-3 at most); a wrong adjoint errs by far more
   /// (see the negative controls). Qualities up to 75: finer steps would leave too many elements
@@ -280,12 +289,15 @@ func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
     #expect(report.relativeError > 0.1, "\(report)")
   }
 
-  /// The straight-through gradient is the exact gradient of the codec without quantization
-  /// (the same colour transforms, padding, resampling, the blocks passed through unchanged),
+  /// The straight-through gradient is the exact gradient of the codec without quantization.
+  ///
+  /// The same colour transforms, padding and resampling with the blocks passed through unchanged,
   /// wherever the clamps are inactive: the layer's clamp masks are taken at the quantized point.
   /// That codec is piecewise linear, so a step of one level is exact up to `Float` noise.
-  @Test(arguments: [JPEGGradientCase.all[0], JPEGGradientCase.all[1], JPEGGradientCase.all[2],
-    JPEGGradientCase.all[3]])
+  @Test(arguments: [
+    JPEGGradientCase.all[0], JPEGGradientCase.all[1], JPEGGradientCase.all[2],
+    JPEGGradientCase.all[3],
+  ])
   func straightThroughGradientIsTheCodecWithoutQuantization(_ c: JPEGGradientCase) {
     let layer = DifferentiableJPEG(quality: c.quality, rounding: .straightThrough)
     let (x, dy) = (c.image(), c.upstream())

@@ -30,7 +30,9 @@ struct DCTBasis: Sendable {
     })
 }
 
-/// `A·X·Aᵀ` of one 8×8 block held as eight rows, in place; `aRows[i]` is row i of A, `aColumns[j]`
+/// `A·X·Aᵀ` of one 8×8 block held as eight rows, in place.
+///
+/// `aRows[i]` is row i of A, `aColumns[j]`
 /// row j of Aᵀ. With `A = C` it is the forward DCT, with `A = Cᵀ` (arguments swapped) the inverse.
 ///
 /// Multiply and add are separate on purpose: on the baseline x86-64 target `addingProduct`

@@ -1,5 +1,6 @@
-/// The JFIF colour transform between RGB and full-range YCbCr (libjpeg `jccolor.c`/`jdcolor.c`),
-/// with the level shift by 128 folded in: the `*Centered` values are `Y − 128`, `Cb − 128`,
+/// The JFIF colour transform between RGB and full-range YCbCr (libjpeg `jccolor.c`/`jdcolor.c`).
+///
+/// The level shift by 128 is folded in: the `*Centered` values are `Y − 128`, `Cb − 128`,
 /// `Cr − 128`, what JPEG's DCT takes. Pixel units: levels of 0...255.
 enum JFIFColor {
   // RGB -> YCbCr rows.

@@ -75,7 +75,8 @@ struct JPEGBlockQuantizer: Sendable {
     _ gradient: UnsafeMutablePointer<Float>, derivatives: UnsafePointer<Float>,
     height: Int, width: Int
   ) {
-    precondition(rounding == .cubic, "[JPEGBlockQuantizer] the straight-through backward is the identity")
+    precondition(
+      rounding == .cubic, "[JPEGBlockQuantizer] the straight-through backward is the identity")
     let gradientBox = UnsafeSendable(gradient)
     let derivativeBox = UnsafeSendable(derivatives)
     basis.rows.withUnsafeBufferPointer { cRows in

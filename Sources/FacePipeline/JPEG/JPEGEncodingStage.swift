@@ -50,8 +50,9 @@ enum JPEGEncodingStage {
     }
   }
 
-  /// The adjoint of `encode`: maps plane gradients to the `[H, W, 3]` image gradient
-  /// (overwritten). Each padded sample's gradient goes back to the pixels it was copied from.
+  /// The adjoint of `encode`: plane gradients to the `[H, W, 3]` image gradient (overwritten).
+  ///
+  /// Each padded sample's gradient goes back to the pixels it was copied from.
   ///
   /// `dCb` and `dCr` are used as scratch: their padding rows are folded into the last chroma row.
   static func encodeBackward(
@@ -85,8 +86,9 @@ enum JPEGEncodingStage {
           // Luma rows that are copies of row h: h itself, plus the padding when h is the last row.
           let lumaRows = h < g.height - 1 ? h..<(h + 1) : h..<g.lumaHeight
           let i = h >> 1
-          let chromaRowShare = Float(
-            (2 * i == h ? 1 : 0) + (min(2 * i + 1, g.height - 1) == h ? 1 : 0)) * 0.25
+          let chromaRowShare =
+            Float(
+              (2 * i == h ? 1 : 0) + (min(2 * i + 1, g.height - 1) == h ? 1 : 0)) * 0.25
           let cbRow = dCbBox.pointer + i * g.chromaPaddedWidth
           let crRow = dCrBox.pointer + i * g.chromaPaddedWidth
           let out = dRGBBox.pointer + h * g.width * 3

@@ -20,7 +20,8 @@ public struct JPEGQuantizationTables: Sendable, Equatable {
   /// - Precondition: `quality` is in 1...100.
   public init(quality: Int) {
     precondition(
-      (1...100).contains(quality), "[JPEGQuantizationTables] quality must be 1...100, got \(quality)")
+      (1...100).contains(quality),
+      "[JPEGQuantizationTables] quality must be 1...100, got \(quality)")
     self.quality = quality
     let scale = quality < 50 ? 5000 / quality : 200 - 2 * quality
     luminance = Self.baseLuminance.map { Self.scaledEntry($0, scale: scale) }
