@@ -70,10 +70,10 @@ let package = Package(
 
     // MARK: - Benchmarks
     .executableTarget(
-      name: "gemm-bench", dependencies: ["FaceTensor", "FaceTestSupport", "COpenBLAS"],
-      path: "Benchmarks/gemm-bench"),
-    .executableTarget(
       name: "jpeg-bench", dependencies: ["FacePipeline", "FaceTensor", "FaceTestSupport"],
       path: "Benchmarks/jpeg-bench"),
+    .executableTarget(
+      name: "gemm-bench", dependencies: ["FaceTensor", "FaceTestSupport", "COpenBLAS"],
+      path: "Benchmarks/gemm-bench"),
   ]
 )
