@@ -19,8 +19,7 @@ extension AdvCLI {
     @Argument(help: "The photos (JPEG or PNG).")
     var images: [String]
 
-    @Option(
-      help: "The classifier: \(VGGFaceModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The keras-vggface classifier.")
     var model: VGGFaceModelName = .vggface2ResNet50
 
     @OptionGroup var files: ModelFileOptions
