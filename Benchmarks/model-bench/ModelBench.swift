@@ -41,70 +41,131 @@ enum ModelBench {
     }
   }
 
-  /// Median milliseconds of each part of the convolutions, summed over the layers.
-  struct Breakdown {
-    var forwardGEMM = 0.0
-    var im2col = 0.0
-    var backwardGEMM = 0.0
-    var col2im = 0.0
-    var pointwiseCount = 0
-  }
+  /// Buffers to run each part of every convolution alone at its shape: the forward GEMM on a
+  /// packed im2col matrix, the packing, the input-gradient GEMM `dY·Kᵀ`, and the col2im scatter
+  /// (pointwise convolutions multiply their input directly and have no im2col or col2im).
+  final class ConvolutionParts {
+    private let convolutions: [Convolution]
+    private let inputs: [Tensor]
+    private var buffers:
+      [(
+        cols: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
+        dx: UnsafeMutablePointer<Float>
+      )]
 
-  /// Times, at each convolution's shape: the forward GEMM on a packed im2col matrix, the packing,
-  /// the input-gradient GEMM `dY·Kᵀ`, and the col2im scatter (none for pointwise convolutions).
-  static func convolutionBreakdown(_ convolutions: [Convolution], threads: Int) -> Breakdown {
-    var result = Breakdown()
-    var generator = SplitMix64(seed: 1)
-    for c in convolutions {
-      let g = c.geometry
-      let (m, k, n) = (g.patchCount, g.patchLength, g.outputChannels)
-      let x = generator.uniformTensor(g.inputShape)
-      var cols = [Float](repeating: 0, count: m * k)
-      var y = [Float](repeating: 0, count: m * n)
-      var dx = [Float](repeating: 0, count: x.count)
-      func time(_ body: () -> Void) -> Double {
-        BenchmarkClock.measure(repetitions: 5, warmup: 1, singleThreaded: threads == 1, body).median
+    init(_ convolutions: [Convolution]) {
+      self.convolutions = convolutions
+      var generator = SplitMix64(seed: 1)
+      inputs = convolutions.map { generator.uniformTensor($0.geometry.inputShape) }
+      buffers = convolutions.map { c in
+        let g = c.geometry
+        let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.patchCount * g.patchLength)
+        cols.initialize(repeating: 0, count: g.patchCount * g.patchLength)
+        let y = UnsafeMutablePointer<Float>.allocate(capacity: g.patchCount * g.outputChannels)
+        y.initialize(repeating: 0.5, count: g.patchCount * g.outputChannels)
+        let dx = UnsafeMutablePointer<Float>.allocate(capacity: g.inputShape.reduce(1, *))
+        dx.initialize(repeating: 0, count: g.inputShape.reduce(1, *))
+        return (cols, y, dx)
       }
-      x.withUnsafeBufferPointer { xp in
-        c.layer.kernel.withUnsafeBufferPointer { w in
-          cols.withUnsafeMutableBufferPointer { colsBuffer in
-            y.withUnsafeMutableBufferPointer { yp in
-              dx.withUnsafeMutableBufferPointer { dxp in
-                let (x, cp, dxp) = (
-                  UnsafeSendable(xp.baseAddress!), UnsafeSendable(colsBuffer.baseAddress!), dxp
-                )
-                if g.isPointwise {
-                  result.pointwiseCount += 1
-                } else {
-                  result.im2col += time {
-                    Parallel.forEachChunk(of: m, chunks: threads) { rows in
-                      Im2col.pack(
-                        x.pointer, geometry: g, rows: rows, into: cp.pointer + rows.lowerBound * k)
-                    }
-                  }
-                  result.col2im += time {
-                    Im2col.accumulate(cp.pointer, geometry: g, rows: 0..<m, into: dxp.baseAddress!)
-                  }
-                }
-                let a = g.isPointwise ? x.pointer : UnsafePointer(cp.pointer)
-                result.forwardGEMM += time {
-                  gemm(
-                    m: m, n: n, k: k, a: a, lda: k, b: w.baseAddress!, ldb: n, c: yp.baseAddress!,
-                    ldc: n, threads: threads)
-                }
-                result.backwardGEMM += time {
-                  gemm(
-                    .none, .transposed, m: m, n: k, k: n, a: yp.baseAddress!, lda: n,
-                    b: w.baseAddress!, ldb: n,
-                    c: cp.pointer, ldc: k, threads: threads)
-                }
-              }
-            }
+    }
+
+    deinit {
+      for b in buffers {
+        b.cols.deallocate()
+        b.y.deallocate()
+        b.dx.deallocate()
+      }
+    }
+
+    /// How many convolutions are pointwise.
+    var pointwiseCount: Int { convolutions.filter(\.geometry.isPointwise).count }
+
+    /// Every forward GEMM once.
+    func forwardGEMMs(threads: Int) {
+      for (i, c) in convolutions.enumerated() {
+        let g = c.geometry
+        let (m, k, n) = (g.patchCount, g.patchLength, g.outputChannels)
+        inputs[i].withUnsafeBufferPointer { x in
+          c.layer.kernel.withUnsafeBufferPointer { w in
+            let a = g.isPointwise ? x.baseAddress! : UnsafePointer(buffers[i].cols)
+            gemm(
+              m: m, n: n, k: k, a: a, lda: k, b: w.baseAddress!, ldb: n, c: buffers[i].y, ldc: n,
+              threads: threads)
           }
         }
       }
     }
-    return result
+
+    /// Every im2col packing once, split over `threads` as the convolution splits it.
+    func im2col(threads: Int) {
+      for (i, c) in convolutions.enumerated() where !c.geometry.isPointwise {
+        let g = c.geometry
+        let k = g.patchLength
+        let cols = UnsafeSendable(buffers[i].cols)
+        inputs[i].withUnsafeBufferPointer { x in
+          let x = UnsafeSendable(x.baseAddress!)
+          Parallel.forEachChunk(of: g.patchCount, chunks: threads) { rows in
+            Im2col.pack(
+              x.pointer, geometry: g, rows: rows, into: cols.pointer + rows.lowerBound * k)
+          }
+        }
+      }
+    }
+
+    /// Every input-gradient GEMM `dCols = dY·Kᵀ` once.
+    func backwardGEMMs(threads: Int) {
+      for (i, c) in convolutions.enumerated() {
+        let g = c.geometry
+        let (m, k, n) = (g.patchCount, g.patchLength, g.outputChannels)
+        c.layer.kernel.withUnsafeBufferPointer { w in
+          gemm(
+            .none, .transposed, m: m, n: k, k: n, a: buffers[i].y, lda: n, b: w.baseAddress!,
+            ldb: n, c: g.isPointwise ? buffers[i].dx : buffers[i].cols, ldc: k, threads: threads)
+        }
+      }
+    }
+
+    /// Every col2im scatter once (one thread, as the tiles of one wave).
+    func col2im() {
+      for (i, c) in convolutions.enumerated() where !c.geometry.isPointwise {
+        Im2col.accumulate(
+          buffers[i].cols, geometry: c.geometry, rows: 0..<c.geometry.patchCount,
+          into: buffers[i].dx)
+      }
+    }
+  }
+
+  /// Medians of the whole-network passes and of each convolution part, measured in alternation
+  /// (one of each per round) so that load arriving during the run affects them alike.
+  struct Breakdown {
+    var forward: Double
+    var step: Double
+    var forwardGEMM: Double
+    var im2col: Double
+    var backwardGEMM: Double
+    var col2im: Double
+  }
+
+  /// Runs `rounds` rounds of: forward, forward + input gradient, and each convolution part.
+  static func breakdown(
+    _ parts: ConvolutionParts, threads: Int, rounds: Int, forward: @escaping () -> Void,
+    step: @escaping () -> Void
+  ) -> Breakdown {
+    var samples = [[Double]](repeating: [], count: 6)
+    let single = threads == 1
+    let bodies: [() -> Void] = [
+      forward, step, { parts.forwardGEMMs(threads: threads) }, { parts.im2col(threads: threads) },
+      { parts.backwardGEMMs(threads: threads) }, { parts.col2im() },
+    ]
+    for body in bodies { body() }
+    for _ in 0..<rounds {
+      for (i, body) in bodies.enumerated() {
+        samples[i].append(BenchmarkClock.milliseconds(singleThreaded: single, body))
+      }
+    }
+    let m = samples.map { Timing(samples: $0).median }
+    return Breakdown(
+      forward: m[0], step: m[1], forwardGEMM: m[2], im2col: m[3], backwardGEMM: m[4], col2im: m[5])
   }
 
   /// Prints one timing row with GFLOP/s.
@@ -117,24 +178,21 @@ enum ModelBench {
   }
 
   /// Prints where the time of a forward pass and of the input gradient goes.
-  static func printBreakdown(
-    _ b: Breakdown, forward: Double, step: Double, flops: Double, convolutions: Int
-  ) {
+  static func printBreakdown(_ b: Breakdown, flops: Double, pointwise: Int, convolutions: Int) {
     print(
       String(
         format:
           "  forward %.1f ms = GEMM %.1f ms (%.0f GFLOP/s) + im2col %.1f ms + the rest %.1f ms",
-        forward, b.forwardGEMM, flops / (b.forwardGEMM * 1e6), b.im2col,
-        forward - b.forwardGEMM - b.im2col))
+        b.forward, b.forwardGEMM, flops / (b.forwardGEMM * 1e6), b.im2col,
+        b.forward - b.forwardGEMM - b.im2col))
+    let backward = b.step - b.forward
     print(
       String(
         format:
           "  input gradient %.1f ms = GEMM %.1f ms (%.0f GFLOP/s) + col2im %.1f ms + the rest %.1f ms",
-        step - forward, b.backwardGEMM, flops / (b.backwardGEMM * 1e6), b.col2im,
-        step - forward - b.backwardGEMM - b.col2im))
-    print(
-      "  (\(b.pointwiseCount) of \(convolutions) convolutions are 1x1 stride 1: no im2col, no col2im)"
-    )
+        backward, b.backwardGEMM, flops / (b.backwardGEMM * 1e6), b.col2im,
+        backward - b.backwardGEMM - b.col2im))
+    print("  (\(pointwise) of \(convolutions) convolutions are 1x1 stride 1: no im2col, no col2im)")
   }
 
   /// PyTorch and TensorFlow milliseconds per image by row of the ResNet-50 table of

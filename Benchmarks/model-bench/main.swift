@@ -105,31 +105,40 @@ print(
 // MARK: - Where the time goes (batch 1)
 
 let convolutionFLOPs = Double(convolutions.reduce(0) { $0 + $1.geometry.flops })
-print(
-  "\nwhere the time goes, batch 1, \(ComputeThreads.count) threads (each part timed alone at every "
-    + "convolution's shape, summed; the rest = the measured total minus those):")
-ModelBench.printBreakdown(
-  ModelBench.convolutionBreakdown(convolutions, threads: ComputeThreads.count),
-  forward: rows[0].1.median, step: rows[2].1.median, flops: convolutionFLOPs,
-  convolutions: convolutions.count)
-
-// MARK: - One thread
-
-ComputeThreads.set(1)
-print("\n1 compute thread (calling thread's CPU time)")
-let oneThreadForward = BenchmarkClock.measure(repetitions: 7, warmup: 1, singleThreaded: true) {
-  _ = model.logits(for: batch1)
+func printBreakdown(_ parts: ModelBench.ConvolutionParts, threads: Int) {
+  print(
+    "where the time goes, batch 1, \(threads) thread(s): forward and forward + input gradient "
+      + "timed in alternation with each convolution part alone at every convolution's shape "
+      + "(summed); the rest = total minus those (medians of 7 rounds):")
+  ModelBench.printBreakdown(
+    ModelBench.breakdown(
+      parts, threads: threads, rounds: 7, forward: { _ = model.logits(for: batch1) },
+      step: { forwardAndGradient(batch1) }),
+    flops: convolutionFLOPs, pointwise: parts.pointwiseCount, convolutions: convolutions.count)
 }
-let oneThreadStep = BenchmarkClock.measure(repetitions: 7, warmup: 1, singleThreaded: true) {
-  forwardAndGradient(batch1)
+// The part buffers are released before the memory measurement.
+do {
+  let parts = ModelBench.ConvolutionParts(convolutions)
+  print("")
+  printBreakdown(parts, threads: ComputeThreads.count)
+
+  // MARK: - One thread
+
+  ComputeThreads.set(1)
+  print("\n1 compute thread (calling thread's CPU time)")
+  ModelBench.printRow(
+    "forward, batch 1",
+    BenchmarkClock.measure(repetitions: 7, warmup: 1, singleThreaded: true) {
+      _ = model.logits(for: batch1)
+    }, flops: flopsPerImage)
+  ModelBench.printRow(
+    "forward + input gradient, batch 1",
+    BenchmarkClock.measure(repetitions: 7, warmup: 1, singleThreaded: true) {
+      forwardAndGradient(batch1)
+    }, flops: 2 * flopsPerImage)
+  printBreakdown(parts, threads: 1)
+  ComputeThreads.set(ProcessInfo.processInfo.activeProcessorCount)
 }
-ModelBench.printRow("forward, batch 1", oneThreadForward, flops: flopsPerImage)
-ModelBench.printRow("forward + input gradient, batch 1", oneThreadStep, flops: 2 * flopsPerImage)
-print("where the time goes, batch 1, 1 thread:")
-ModelBench.printBreakdown(
-  ModelBench.convolutionBreakdown(convolutions, threads: 1), forward: oneThreadForward.median,
-  step: oneThreadStep.median, flops: convolutionFLOPs, convolutions: convolutions.count)
-ComputeThreads.set(ProcessInfo.processInfo.activeProcessorCount)
 
 // MARK: - Memory of an attack loop
 
