@@ -78,5 +78,8 @@ let package = Package(
     .executableTarget(
       name: "layer-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/layer-bench"),
+    .executableTarget(
+      name: "model-bench", dependencies: ["FaceNets", "FaceTestSupport"],
+      path: "Benchmarks/model-bench"),
   ]
 )
