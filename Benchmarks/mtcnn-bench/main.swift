@@ -6,8 +6,8 @@
 //
 // Photos: every test photo of ../shared/data/faces and ../shared/data/seed (FACEADVERSARY_SHARED
 // overrides the folder), plus two_people.jpg resized to 1280x720 and 1920x1080 (INTER_AREA).
-// Times are wall clock (the detector uses all compute threads), one warm-up run, then the median
-// and minimum of 7 runs. "peak MiB" is the process's peak resident memory during that photo's
+// Times are wall clock (the detector uses all compute threads; with FACEADVERSARY_THREADS=1 the
+// smaller of wall and thread CPU time), one warm-up run, then the median and minimum of 7 runs. "peak MiB" is the process's peak resident memory during that photo's
 // runs (VmHWM, reset before each photo through /proc/self/clear_refs) above the resident memory
 // before them. The summary line is the median over the ten photos of ../shared/docs/peer-figures.md
 // (the 8 in faces/ plus seed/index.jpeg and seed/sharon_stone1.jpg), which measured the `mtcnn`
@@ -127,13 +127,19 @@ if let twoPeople = photos.first(where: { $0.name == "two_people.jpg" })?.image {
 print(
   "\n" + "photo".padding(toLength: 26, withPad: " ", startingAt: 0)
     + "   size       median ms   min ms  peak MiB  faces vs mtcnn 0.1.1")
+// With one compute thread all work runs on the calling thread: its CPU time (when smaller than
+// the wall time) is robust to other processes on a shared machine.
+let singleThreaded = ComputeThreads.count == 1
+print(
+  "times: \(singleThreaded ? "the smaller of wall and calling-thread CPU time (1 thread)" : "wall clock")"
+)
 var peerMedians: [Double] = []
 var largestPeak = 0.0
 for photo in photos {
   var faces = detector.detect(in: photo.image)
   let resident = BenchmarkClock.residentMiB()
   resetPeakMemory()
-  let timing = BenchmarkClock.measure(repetitions: 7, warmup: 0, singleThreaded: false) {
+  let timing = BenchmarkClock.measure(repetitions: 7, warmup: 0, singleThreaded: singleThreaded) {
     faces = detector.detect(in: photo.image)
   }
   largestPeak = max(largestPeak, BenchmarkClock.peakResidentMiB())
@@ -155,3 +161,71 @@ print(
 print(
   String(
     format: "largest peak resident memory of the process during a photo: %.1f MiB", largestPeak))
+
+// MARK: - The networks alone
+
+/// GFLOPs of one forward of `network` on `input`: `2·M·N·K` per convolution and dense layer.
+/// The output heads all read the last PReLU's output.
+func networkGFLOP(_ network: Network, input: [Int]) -> Double {
+  var shape = input
+  var trunk = input
+  var total = 0.0
+  for name in network.layerNames {
+    guard let layer = network.layer(named: name) else { continue }
+    if layer is PReLU { trunk = shape }
+    if let conv = layer as? Conv2D {
+      if conv.kernel.shape[2] != shape.last { shape = trunk }
+      let g = conv.geometry(forInputShape: shape)
+      total += 2 * Double(g.patchCount * g.patchLength * g.outputChannels)
+      shape = g.outputShape
+    } else if let pool = layer as? MaxPool2D {
+      shape = pool.geometry(forInputShape: shape).outputShape
+    } else if let dense = layer as? Dense {
+      if dense.inputCount != shape.last { shape = trunk }
+      let rows = shape.dropLast().reduce(1, *)
+      total += 2 * Double(rows * dense.inputCount * dense.outputCount)
+      shape = Array(shape.dropLast()) + [dense.outputCount]
+    } else if layer is Flatten {
+      shape = [shape[0], shape.dropFirst().reduce(1, *)]
+    }
+  }
+  return total / 1e9
+}
+
+print("\nNetworks alone (random inputs in -1...1; median ms, GFLOP/s):")
+var generator = SplitMix64(seed: 7)
+let pnetLevels: [[Int]] = {
+  // The pyramid of a 1126x661 photo (two_people.jpg) with the default options.
+  var levels: [[Int]] = []
+  let m = 12.0 / 20
+  var minLayer = 661 * m
+  var k = 0.0
+  while minLayer >= 12 {
+    let scale = m * pow(0.709, k)
+    levels.append([1, Int((1126 * scale).rounded(.up)), Int((661 * scale).rounded(.up)), 3])
+    minLayer *= 0.709
+    k += 1
+  }
+  return levels
+}()
+let pnetInputs = pnetLevels.map { generator.uniformTensor($0, in: -1...1) }
+let pnetFLOP = pnetLevels.map { networkGFLOP(detector.pnet, input: $0) }.reduce(0, +)
+let pnetTime = BenchmarkClock.measure(repetitions: 7, singleThreaded: singleThreaded) {
+  for input in pnetInputs { _ = detector.pnet(input) }
+}
+print(
+  String(
+    format: "P-Net, the %d levels of a 1126x661 photo: %.1f ms, %.1f GFLOP/s", pnetLevels.count,
+    pnetTime.median, pnetFLOP / pnetTime.median * 1000))
+for (name, network, size) in [("R-Net", detector.rnet, 24), ("O-Net", detector.onet, 48)] {
+  let shape = [MTCNN.batchSize, size, size, 3]
+  let input = generator.uniformTensor(shape, in: -1...1)
+  let time = BenchmarkClock.measure(repetitions: 7, singleThreaded: singleThreaded) {
+    _ = network(input)
+  }
+  print(
+    String(
+      format: "%@, a batch of %d crops: %.1f ms (%.3f ms per crop), %.1f GFLOP/s", name,
+      MTCNN.batchSize, time.median, time.median / Double(MTCNN.batchSize),
+      networkGFLOP(network, input: shape) / time.median * 1000))
+}

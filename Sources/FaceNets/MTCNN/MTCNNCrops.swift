@@ -35,14 +35,31 @@ enum MTCNNCrops {
       let output = UnsafeSendable(output.baseAddress!)
       let first = windows.startIndex
       Parallel.forEach(windows.count) { n in
-        let window = windows[first + n]
-        let crop = Tensor(
-          image: image.cropped(x: window.x, y: window.y, width: window.width, height: window.height)
-        )
+        let crop = floats(of: windows[first + n], in: image)
         MTCNNInput.writeTransposed(
           crop.resized(width: size, height: size, method: .area), size: size,
           into: output.pointer, at: n)
       }
     }
+  }
+
+  /// The pixels of `window` as floats on the 0...255 scale, `[1, height, width, 3]`, zero outside
+  /// the image.
+  static func floats(of window: Window, in image: RGBImage) -> Tensor {
+    let left = max(window.x, 0)
+    let right = max(min(window.x + window.width, image.width), left)
+    let top = max(window.y, 0)
+    let bottom = max(min(window.y + window.height, image.height), top)
+    var crop = Tensor(zeros: [1, window.height, window.width, 3])
+    image.pixels.withUnsafeBufferPointer { pixels in
+      crop.withUnsafeMutableBufferPointer { values in
+        for y in top..<bottom {
+          let source = pixels.baseAddress! + (y * image.width + left) * 3
+          let target = values.baseAddress! + ((y - window.y) * window.width + left - window.x) * 3
+          for i in 0..<((right - left) * 3) { target[i] = Float(source[i]) }
+        }
+      }
+    }
+    return crop
   }
 }
