@@ -164,8 +164,9 @@ print(
 
 // MARK: - The networks alone
 
-/// GFLOPs of one forward of `network` on `input`: `2·M·N·K` per convolution and dense layer.
-/// The output heads all read the last PReLU's output.
+/// GFLOPs of one forward of `network` on `input`.
+///
+/// `2·M·N·K` per convolution and dense layer; the output heads all read the last PReLU's output.
 func networkGFLOP(_ network: Network, input: [Int]) -> Double {
   var shape = input
   var trunk = input

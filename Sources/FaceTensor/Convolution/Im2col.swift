@@ -4,8 +4,10 @@
 /// and `KH * KW * C` columns ordered `(kh, kw, c)`: exactly the row order of an HWIO kernel viewed as
 /// a `[KH*KW*C, OC]` matrix, so `cols · kernel` is the NHWC output with no transposes.
 public enum Im2col {
-  /// Writes rows `rows` of the im2col matrix of `input` into `cols` (row-major, `geometry.patchLength`
-  /// floats per row, the first written row at `cols`). Padding positions are written as zero.
+  /// Writes rows `rows` of the im2col matrix of `input` into `cols`.
+  ///
+  /// `cols` is row-major, `geometry.patchLength` floats per row, the first written row at `cols`.
+  /// Padding positions are written as zero.
   ///
   /// - Parameters:
   ///   - input: `[N, H, W, C]` values.

@@ -82,7 +82,9 @@ private struct EightBitImage {
 
   /// `ResizeArea_Invoker<uchar, float>`: for each y tap in order, a float row `buf` of x-weighted
   /// sums; rows are accumulated into `sum` with their y weight and stored when the output row
-  /// changes. A source row shared by two output rows is x-weighted once (the same floats).
+  /// changes.
+  ///
+  /// A source row shared by two output rows is x-weighted once (the same floats).
   func areaWeighted(
     x: [OpenCVResizeKernel.AreaTap], y: [OpenCVResizeKernel.AreaTap],
     into output: UnsafeMutableBufferPointer<UInt8>, width outWidth: Int
