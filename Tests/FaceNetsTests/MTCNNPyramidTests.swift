@@ -38,6 +38,30 @@ import Testing
     }
   }
 
+  /// The two resizes the detector relies on against `cv2.resize(..., INTER_AREA)`: 8-bit levels
+  /// bit-exact, and float crops (read as `MTCNNCrops` reads them) equal to OpenCV's float64
+  /// result rounded to float32, shrinking, enlarging and mixed.
+  @Test func resizesMatchOpenCV() throws {
+    let examples = try MTCNNFixtures.stages().resizeExamples.cases
+    #expect(
+      examples.contains { $0.dtype == "uint8" } && examples.contains { $0.dtype == "float64" })
+    for example in examples {
+      let (height, width) = (example.sourceShape[0], example.sourceShape[1])
+      let (newHeight, newWidth) = (example.destinationShape[0], example.destinationShape[1])
+      let image = RGBImage(width: width, height: height, pixels: example.source.map { UInt8($0) })
+      if example.dtype == "uint8" {
+        let resized = image.resized(width: newWidth, height: newHeight, method: .area)
+        #expect(resized.pixels.map(Double.init) == example.destination, "\(example.name)")
+      } else {
+        let window = MTCNNCrops.Window(
+          CandidateBox(x1: 1, y1: 1, x2: Double(width), y2: Double(height), score: 0))
+        let resized = MTCNNCrops.floats(of: window, in: image)
+          .resized(width: newWidth, height: newHeight, method: .area)
+        #expect(resized.scalars == example.destination.map { Float($0) }, "\(example.name)")
+      }
+    }
+  }
+
   @Test func imageSmallerThanTheMinimumFaceHasNoLevels() {
     #expect(
       MTCNNPyramid.scales(width: 400, height: 19, minFaceSize: 20, scaleFactor: 0.709).isEmpty)

@@ -85,6 +85,37 @@ struct ReferenceFace: Decodable {
 /// `stages.json`.
 struct ReferenceStages: Decodable {
   let images: [String: ReferenceStageImage]
+  let resizeExamples: ResizeExamples
+
+  /// `cv2.resize(src, (w, h), interpolation=cv2.INTER_AREA)` on small 8-bit and float64 arrays.
+  struct ResizeExamples: Decodable {
+    let cases: [ResizeExample]
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case images
+    case resizeExamples = "cv2_resize_inter_area_examples"
+  }
+}
+
+/// One OpenCV resize: row-major H x W x 3 values before and after.
+struct ResizeExample: Decodable {
+  let name: String
+  /// `uint8` or `float64` (holding integer values, like the package's crops).
+  let dtype: String
+  /// `[H, W, 3]`.
+  let sourceShape: [Int]
+  let destinationShape: [Int]
+  let source: [Int]
+  let destination: [Double]
+
+  enum CodingKeys: String, CodingKey {
+    case name, dtype
+    case sourceShape = "src_shape_hwc"
+    case destinationShape = "dst_shape_hwc"
+    case source = "src"
+    case destination = "dst"
+  }
 }
 
 /// The stages of one photo; box rows are `[x1, y1, x2, y2, score(, dx1, dy1, dx2, dy2)]`, rounded
