@@ -37,10 +37,6 @@ import Testing
   @Test(arguments: [
     (["identify", "a.png", "--no-detect", "--top", "0"], "--top must be at least 1, got 0"),
     (
-      ["identify", "a.png"],
-      "face detection (MTCNN) is not part of this build yet; pass --no-detect to use each whole photo as one face"
-    ),
-    (
       ["identify", "a.png", "--no-detect", "--model", "facenet"],
       "The value 'facenet' is invalid for '--model <model>'. Please provide one of 'vggface2-resnet50', "
         + "'vggface2-senet50' or 'vggface-vgg16'."
@@ -65,7 +61,7 @@ import Testing
         ClassPrediction(index: 301, label: "Anita Lipnicka", probability: 0.00223),
       ]),
     FaceIdentification(
-      box: FaceBox(x: 10, y: 20, width: 30, height: 40),
+      box: PixelBox(x: 10, y: 20, width: 30, height: 40),
       predictions: [ClassPrediction(index: 0, label: "A Fine Frenzy", probability: 1)]),
   ]
 
@@ -176,6 +172,43 @@ import Testing
       }
     }
     #expect(try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } == before)
+  }
+
+  /// The mtcnn package's boxes for a photo, from the committed reference detections.
+  static func referenceBoxes(of image: String) throws -> [[Int]] {
+    struct Detections: Decodable {
+      struct Face: Decodable { let box: [Int] }
+      struct Image: Decodable { let faces: [Face] }
+      let images: [String: Image]
+    }
+    let url = SharedData.packageRoot.appendingPathComponent(
+      "Tests/FaceNetsTests/Fixtures/mtcnn/detections.json")
+    let detections = try JSONDecoder().decode(Detections.self, from: Data(contentsOf: url))
+    return try #require(detections.images[image]).faces.map(\.box)
+  }
+
+  @Test(.enabled(if: SharedData.isAvailable(for: "identifiesEveryDetectedFace")))
+  func identifiesEveryDetectedFace() throws {
+    try #require(
+      FileManager.default.isExecutableFile(atPath: Self.binary.path),
+      "no advcli at \(Self.binary.path)")
+    let photos = ["two_people.jpg", "no_faces_cartoon.jpg"]
+    let result = try Self.run(
+      ["identify"] + photos.map { SharedData.url("data/faces/\($0)").path } + [
+        "--weights", Self.fixture("slim_resnet50.h5"), "--labels",
+        Self.fixture("slim_labels_v2.npy"), "--json", "--top", "3",
+      ])
+    #expect(result.status == 0, "\(result.error)")
+    let lines = result.output.split(separator: "\n")
+    try #require(lines.count == 2)
+    for (line, photo) in zip(lines, photos) {
+      let object = try #require(
+        try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+      let faces = try #require(object["faces"] as? [[String: Any]])
+      // Every face MTCNN finds, in its order, with the package's integer boxes.
+      #expect(faces.compactMap { $0["box"] as? [Int] } == (try Self.referenceBoxes(of: photo)))
+      #expect(faces.allSatisfy { ($0["predictions"] as? [[String: Any]])?.count == 3 })
+    }
   }
 
   @Test func mismatchedLabelsExitWithStatus2AndAMessage() throws {

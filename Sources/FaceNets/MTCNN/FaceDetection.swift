@@ -48,6 +48,9 @@ public struct PixelBox: Sendable, Equatable {
   public init(x: Int, y: Int, width: Int, height: Int) {
     (self.x, self.y, self.width, self.height) = (x, y, width, height)
   }
+
+  /// `[x, y, width, height]`, as the CLIs print boxes.
+  public var array: [Int] { [x, y, width, height] }
 }
 
 /// The five facial landmarks O-Net predicts, in pixel units of the upright image.

@@ -1,24 +1,5 @@
+import FaceNets
 import FaceTensor
-
-/// A face's rectangle in image pixels, from the top-left corner: MTCNN's `[x, y, width, height]`.
-public struct FaceBox: Sendable, Equatable {
-  /// Left column.
-  public let x: Int
-  /// Top row.
-  public let y: Int
-  /// Width in pixels.
-  public let width: Int
-  /// Height in pixels.
-  public let height: Int
-
-  /// The box with top-left corner `(x, y)` and the given size.
-  public init(x: Int, y: Int, width: Int, height: Int) {
-    (self.x, self.y, self.width, self.height) = (x, y, width, height)
-  }
-
-  /// `[x, y, width, height]`.
-  public var array: [Int] { [x, y, width, height] }
-}
 
 /// Turns a photo (or a face box in it) into a recognizer's input, as the seed write-up does: crop
 /// the box, resize to the model's square input.
@@ -32,7 +13,7 @@ public enum RecognitionInput {
   /// rounded to 8-bit pixels like the seed's PIL image.
   /// - Returns: nil when the clipped box is empty.
   /// - Precondition: `side >= 1`.
-  public static func faceTensor(from image: RGBImage, box: FaceBox?, side: Int) -> Tensor? {
+  public static func faceTensor(from image: RGBImage, box: PixelBox?, side: Int) -> Tensor? {
     precondition(side >= 1, "[RecognitionInput] side must be positive, got \(side)")
     var face = image
     if let box {

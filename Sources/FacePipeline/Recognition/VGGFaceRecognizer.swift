@@ -67,12 +67,12 @@ public struct VGGFaceRecognizer: Sendable {
 /// A face and the recognizer's top guesses for it.
 public struct FaceIdentification: Sendable, Equatable {
   /// Where the face is in the photo, or nil when the whole photo was used as the face.
-  public let box: FaceBox?
+  public let box: PixelBox?
   /// The most probable classes, most probable first.
   public let predictions: [ClassPrediction]
 
   /// A face at `box` with its predictions.
-  public init(box: FaceBox?, predictions: [ClassPrediction]) {
+  public init(box: PixelBox?, predictions: [ClassPrediction]) {
     self.box = box
     self.predictions = predictions
   }
@@ -85,9 +85,9 @@ extension VGGFaceRecognizer {
   /// `RecognitionInput.faceTensor` does; a box wholly outside the image is skipped), or the whole
   /// image as one face when `boxes` is nil. All faces go through the network as one batch.
   /// - Precondition: `top >= 1`.
-  public func identify(_ image: RGBImage, boxes: [FaceBox]?, top: Int) -> [FaceIdentification] {
+  public func identify(_ image: RGBImage, boxes: [PixelBox]?, top: Int) -> [FaceIdentification] {
     let side = VGGFaceArchitecture.inputSize
-    var faces: [(box: FaceBox?, input: Tensor)] = []
+    var faces: [(box: PixelBox?, input: Tensor)] = []
     for box in boxes.map({ $0.map(Optional.some) }) ?? [nil] {
       if let input = RecognitionInput.faceTensor(from: image, box: box, side: side) {
         faces.append((box, input))
@@ -107,7 +107,7 @@ extension VGGFaceRecognizer {
 extension VGGFaceRecognizer {
   /// `identify(_:boxes:top:)` on the photo (JPEG or PNG) at `url`.
   /// - Throws: `ImageIOError` when the photo cannot be read.
-  public func identify(photoAt url: URL, boxes: [FaceBox]?, top: Int) throws -> [FaceIdentification]
+  public func identify(photoAt url: URL, boxes: [PixelBox]?, top: Int) throws -> [FaceIdentification]
   {
     identify(try RGBImage(contentsOf: url), boxes: boxes, top: top)
   }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import FaceNets
 import FacePipeline
+import FaceTensor
 import Foundation
 
 extension VGGFaceModelName: ExpressibleByArgument {}
@@ -10,8 +12,10 @@ extension AdvCLI {
     static let configuration = CommandConfiguration(
       abstract: "Name the faces in photos with a keras-vggface classifier.",
       discussion: """
-        Each face is resized to the model's 224x224 input; the output lists the most probable \
-        identities with their softmax probability. With --json, one JSON object per image and line: \
+        Faces are found with MTCNN (every face, in the detector's order), each box cropped and \
+        resized to the model's 224x224 input as the seed write-up does; --no-detect uses each whole \
+        photo as one face. The output lists the most probable identities with their softmax \
+        probability; a photo without faces gives an empty list. With --json, one JSON object per image and line: \
         {"image": ..., "faces": [{"box": [x, y, w, h] or null, "predictions": [{"index": i, \
         "label": "...", "probability": p}, ...]}]}.
         """)
@@ -35,13 +39,6 @@ extension AdvCLI {
 
     func validate() throws {
       guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
-      // Face boxes come from the MTCNN detector once it is part of the build; until then the
-      // whole photo is the face.
-      guard noDetect else {
-        throw ValidationError(
-          "face detection (MTCNN) is not part of this build yet; pass --no-detect to use each whole "
-            + "photo as one face")
-      }
     }
 
     func run() throws {
@@ -49,9 +46,11 @@ extension AdvCLI {
         let recognizer = try VGGFaceRecognizer.load(
           model, weights: files.weights.map { URL(fileURLWithPath: $0) },
           labels: files.labels.map { URL(fileURLWithPath: $0) }, directory: files.modelDirectory)
+        let detector = noDetect ? nil : try MTCNN()
         for path in images {
-          let faces = try recognizer.identify(
-            photoAt: URL(fileURLWithPath: path), boxes: nil, top: top)
+          let photo = try RGBImage(contentsOf: URL(fileURLWithPath: path))
+          let boxes = detector.map { $0.detect(in: photo).map(\.reportedBox) }
+          let faces = recognizer.identify(photo, boxes: boxes, top: top)
           if json {
             print(try IdentifyOutput.jsonLine(image: path, faces: faces))
           } else {
