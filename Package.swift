@@ -75,5 +75,8 @@ let package = Package(
     .executableTarget(
       name: "layer-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/layer-bench"),
+    .executableTarget(
+      name: "dlib-bench", dependencies: ["FaceNets", "FaceTestSupport"],
+      path: "Benchmarks/dlib-bench"),
   ]
 )
