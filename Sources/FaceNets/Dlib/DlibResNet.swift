@@ -20,8 +20,8 @@ import Foundation
 /// are independent (there are no batch statistics).
 public struct DlibResNet: Sendable {
   /// The layers, named `normalize` (the input normalisation) and then after the stored layer
-  /// they come from (`layer0_conv`, `layer1_affine`, ..., `layer107_fc`; the shortcut sums are
-  /// `layerK_add`).
+  /// they come from (`layer0_conv_affine` for a convolution with the affine layer after it
+  /// folded in, `layer2_relu`, ..., `layer107_fc`; the shortcut sums are `layerK_add`).
   public let network: Network
   /// dlib's means of R, G and B (0-255 scale), subtracted before dividing by 256.
   public let inputMeans: [Float]
@@ -42,7 +42,7 @@ public struct DlibResNet: Sendable {
 
   /// Builds the network from a parsed file.
   public init(description: DlibResNetDescription) {
-    network = Self.network(for: description, outputsAfterLayers: [])
+    network = Self.network(for: description, foldingAffines: true)
     inputMeans = description.inputMeans
     chipSize = description.inputColumns
     distanceThreshold = description.distanceThreshold
@@ -97,10 +97,17 @@ public struct DlibResNet: Sendable {
   /// input) in that order, then the descriptor.
   ///
   /// The file's tags and skips become graph edges: `.tag(id)` remembers the current node,
-  /// `.skip(tag:)` continues from the remembered node, `.addPrevious(tag:)` adds it.
-  static func network(for description: DlibResNetDescription, outputsAfterLayers taps: [Int])
-    -> Network
-  {
+  /// `.skip(tag:)` continues from the remembered node, `.addPrevious(tag:)` adds it. With
+  /// `foldingAffines`, every affine layer that follows a convolution is folded into it
+  /// (`kernel'[..., oc] = kernel[..., oc] gamma[oc]`, `bias' = bias gamma + beta`): the same
+  /// function up to Float rounding, one pass over the activations fewer per convolution; the
+  /// layer is then named `layerK_conv_affine`.
+  /// - Precondition: no outputs are asked for when folding (the folded values do not exist).
+  static func network(
+    for description: DlibResNetDescription, outputsAfterLayers taps: [Int] = [],
+    foldingAffines: Bool = false
+  ) -> Network {
+    precondition(taps.isEmpty || !foldingAffines, "[DlibResNet] taps of a folded network")
     var builder = NetworkBuilder()
     let normalize = Affine(
       gamma: Tensor(repeating: 1 / 256, shape: [3]),
@@ -110,8 +117,19 @@ public struct DlibResNet: Sendable {
     var nodeAfterLayer: [Int: NetworkNode] = [-1: current]
     var tagged: [Int: NetworkNode] = [:]
     var layerIndex = 0
+    var pendingConvolution: (conv: DlibConvolution, name: String)?
     for node in description.nodes {
       let name = "layer\(layerIndex)"
+      if let (conv, convName) = pendingConvolution {
+        pendingConvolution = nil
+        if case .affine(let gamma, let beta) = node {
+          current = builder.add(
+            folded(conv, gamma: gamma, beta: beta), named: convName + "_affine", from: current)
+          layerIndex += 1
+          continue
+        }
+        current = builder.add(convolution(conv), named: convName, from: current)
+      }
       switch node {
       case .tag(let id):
         tagged[id] = current
@@ -119,13 +137,12 @@ public struct DlibResNet: Sendable {
       case .skip(let id):
         current = remembered(id, in: tagged)
         continue
+      case .convolution(let conv) where foldingAffines:
+        pendingConvolution = (conv, name + "_conv")
+        layerIndex += 1
+        continue
       case .convolution(let conv):
-        let padding = Padding.explicit(
-          top: conv.padY, bottom: conv.padY, left: conv.padX, right: conv.padX)
-        current = builder.add(
-          Conv2D(
-            kernel: conv.kernel, bias: conv.bias, strides: (conv.strideY, conv.strideX),
-            padding: padding), named: name + "_conv", from: current)
+        current = builder.add(convolution(conv), named: name + "_conv", from: current)
       case .affine(let gamma, let beta):
         current = builder.add(
           Affine(gamma: gamma, beta: beta), named: name + "_affine", from: current)
@@ -152,6 +169,9 @@ public struct DlibResNet: Sendable {
       nodeAfterLayer[layerIndex] = current
       layerIndex += 1
     }
+    if let (conv, convName) = pendingConvolution {
+      current = builder.add(convolution(conv), named: convName, from: current)
+    }
     let outputs = taps.map { index -> NetworkNode in
       guard let node = nodeAfterLayer[index] else {
         preconditionFailure("[DlibResNet] no stored layer \(index) (0..<\(layerIndex))")
@@ -159,6 +179,26 @@ public struct DlibResNet: Sendable {
       return node
     }
     return builder.build(outputs: outputs + [current])
+  }
+
+  /// The convolution as a `Conv2D` layer.
+  private static func convolution(_ conv: DlibConvolution) -> Conv2D {
+    Conv2D(
+      kernel: conv.kernel, bias: conv.bias, strides: (conv.strideY, conv.strideX),
+      padding: .explicit(top: conv.padY, bottom: conv.padY, left: conv.padX, right: conv.padX))
+  }
+
+  /// The convolution followed by the affine layer `gamma`, `beta`, as one convolution.
+  private static func folded(_ conv: DlibConvolution, gamma: Tensor, beta: Tensor) -> Conv2D {
+    let layer = convolution(conv)
+    let oc = conv.bias.count
+    let kernel = Tensor(
+      shape: conv.kernel.shape,
+      scalars: conv.kernel.scalars.enumerated().map { $0.element * gamma.scalars[$0.offset % oc] })
+    let bias = Tensor(
+      shape: [oc],
+      scalars: (0..<oc).map { conv.bias.scalars[$0] * gamma.scalars[$0] + beta.scalars[$0] })
+    return Conv2D(kernel: kernel, bias: bias, strides: layer.strides, padding: layer.padding)
   }
 
   /// dlib's pooling padding (symmetric) as `Padding`.
