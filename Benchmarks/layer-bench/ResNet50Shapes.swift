@@ -17,7 +17,9 @@ struct ConvShape: Hashable {
   }
 
   func hash(into hasher: inout Hasher) { hasher.combine(label) }
-  static func == (a: ConvShape, b: ConvShape) -> Bool { a.label == b.label && a.padding == b.padding }
+  static func == (a: ConvShape, b: ConvShape) -> Bool {
+    a.label == b.label && a.padding == b.padding
+  }
 }
 
 /// The layers of keras-vggface ResNet-50 in order, as a list of convolutions and of the
@@ -25,23 +27,39 @@ struct ConvShape: Hashable {
 enum ResNet50Shapes {
   /// `(filters, blocks, stride)` of stages 2-5.
   static let stages: [([Int], Int, Int)] = [
-    ([64, 64, 256], 3, 1), ([128, 128, 512], 4, 2), ([256, 256, 1024], 6, 2), ([512, 512, 2048], 3, 2),
+    ([64, 64, 256], 3, 1), ([128, 128, 512], 4, 2), ([256, 256, 1024], 6, 2),
+    ([512, 512, 2048], 3, 2),
   ]
 
   /// Every convolution, in network order.
   static var convolutions: [ConvShape] {
-    var convs = [ConvShape(inputSize: 224, inputChannels: 3, outputChannels: 64, kernel: 7, stride: 2, padding: .same)]
+    var convs = [
+      ConvShape(
+        inputSize: 224, inputChannels: 3, outputChannels: 64, kernel: 7, stride: 2, padding: .same)
+    ]
     var size = 55  // after the 3x3/2 'valid' max pool: 112 -> 55
     var channels = 64
     for (filters, blocks, stride) in stages {
       for block in 0..<blocks {
         let s = block == 0 ? stride : 1
         let out = (size - 1) / s + 1
-        convs.append(ConvShape(inputSize: size, inputChannels: channels, outputChannels: filters[0], kernel: 1, stride: s, padding: .valid))
-        convs.append(ConvShape(inputSize: out, inputChannels: filters[0], outputChannels: filters[1], kernel: 3, stride: 1, padding: .same))
-        convs.append(ConvShape(inputSize: out, inputChannels: filters[1], outputChannels: filters[2], kernel: 1, stride: 1, padding: .valid))
+        convs.append(
+          ConvShape(
+            inputSize: size, inputChannels: channels, outputChannels: filters[0], kernel: 1,
+            stride: s, padding: .valid))
+        convs.append(
+          ConvShape(
+            inputSize: out, inputChannels: filters[0], outputChannels: filters[1], kernel: 3,
+            stride: 1, padding: .same))
+        convs.append(
+          ConvShape(
+            inputSize: out, inputChannels: filters[1], outputChannels: filters[2], kernel: 1,
+            stride: 1, padding: .valid))
         if block == 0 {
-          convs.append(ConvShape(inputSize: size, inputChannels: channels, outputChannels: filters[2], kernel: 1, stride: s, padding: .valid))
+          convs.append(
+            ConvShape(
+              inputSize: size, inputChannels: channels, outputChannels: filters[2], kernel: 1,
+              stride: s, padding: .valid))
         }
         size = out
         channels = filters[2]
@@ -66,7 +84,8 @@ enum ResNet50Shapes {
     let convs = convolutions
     var uses: [LayerUse] = []
     func convAndNorm(_ c: ConvShape) -> [Int] {
-      let out = (c.inputSize + (c.padding == .same ? c.stride - 1 : -c.kernel + c.stride)) / c.stride
+      let out =
+        (c.inputSize + (c.padding == .same ? c.stride - 1 : -c.kernel + c.stride)) / c.stride
       let shape = [1, out, out, c.outputChannels]
       uses.append(.conv(c))
       uses.append(.batchNorm(shape))
@@ -96,7 +115,9 @@ enum ResNet50Shapes {
   /// epsilon 1e-3), input `[1, 224, 224, 3]`, output the 8631 classifier logits.
   static func network(seed: UInt64) -> Network {
     var g = SplitMix64(seed: seed)
-    func random(_ shape: [Int], limit: Float) -> Tensor { g.uniformTensor(shape, in: -limit...limit) }
+    func random(_ shape: [Int], limit: Float) -> Tensor {
+      g.uniformTensor(shape, in: -limit...limit)
+    }
     var b = NetworkBuilder()
     var counter = 0
     func name(_ kind: String) -> String {
@@ -107,10 +128,14 @@ enum ResNet50Shapes {
       let fanIn = Float(c.kernel * c.kernel * c.inputChannels)
       let limit = (6 / fanIn).squareRoot()
       let kernel = random([c.kernel, c.kernel, c.inputChannels, c.outputChannels], limit: limit)
-      let y = b.add(Conv2D(kernel: kernel, bias: nil, strides: (c.stride, c.stride), padding: c.padding), named: name("conv"), from: x)
+      let y = b.add(
+        Conv2D(kernel: kernel, bias: nil, strides: (c.stride, c.stride), padding: c.padding),
+        named: name("conv"), from: x)
       let bn = BatchNorm(
-        gamma: random([c.outputChannels], limit: 0.1) + 1, beta: random([c.outputChannels], limit: 0.1),
-        movingMean: random([c.outputChannels], limit: 0.1), movingVariance: random([c.outputChannels], limit: 0.1) + 1,
+        gamma: random([c.outputChannels], limit: 0.1) + 1,
+        beta: random([c.outputChannels], limit: 0.1),
+        movingMean: random([c.outputChannels], limit: 0.1),
+        movingVariance: random([c.outputChannels], limit: 0.1) + 1,
         epsilon: 1e-3)
       return b.add(bn, named: name("bn"), from: y)
     }
@@ -125,12 +150,15 @@ enum ResNet50Shapes {
         y = b.add(ReLU(), named: name("relu"), from: conv(y, takeConv()))
         y = conv(y, takeConv())
         let shortcut = block == 0 ? conv(x, takeConv()) : x
-        x = b.add(ReLU(), named: name("relu"), from: b.add(Add(), named: name("add"), from: [y, shortcut]))
+        x = b.add(
+          ReLU(), named: name("relu"), from: b.add(Add(), named: name("add"), from: [y, shortcut]))
       }
     }
     x = b.add(AvgPool2D(window: (7, 7)), named: name("avgpool"), from: x)
     x = b.add(Flatten(), named: name("flatten"), from: x)
-    let classifier = Dense(kernel: random([2048, 8631], limit: (6 / 2048.0).squareRoot()), bias: random([8631], limit: 0.01))
+    let classifier = Dense(
+      kernel: random([2048, 8631], limit: (6 / 2048.0).squareRoot()),
+      bias: random([8631], limit: 0.01))
     x = b.add(classifier, named: "classifier", from: x)
     return b.build(outputs: [x])
   }

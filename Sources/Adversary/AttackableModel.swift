@@ -23,3 +23,20 @@ public protocol AttackableModel {
   /// (`[N, H, W, 3]`).
   func outputsWithPullback(for images: Tensor) -> (outputs: Tensor, pullback: (Tensor) -> Tensor)
 }
+
+/// A model with random transformations in front of it (a jittered crop, a small rotation): an
+/// attack on it estimates every gradient as an expectation over transformations (EOT, Athalye et
+/// al. 2018), the mean of the gradients of `expectationSamples` random draws, so that the result
+/// survives the whole family of transformations rather than one. Success and early stop are judged
+/// on the deterministic `outputs(for:)` (the unjittered transformation).
+public protocol RandomizedAttackableModel: AttackableModel {
+  /// The number of random draws averaged per gradient (at least 1).
+  var expectationSamples: Int { get }
+
+  /// Outputs `[N, D]` and the pullback to `∂L/∂images` under the random transformation selected
+  /// by `drawSeed`: the same seed gives the same transformation; each image of the batch draws
+  /// its own from the seed and its row index.
+  func outputsWithPullback(for images: Tensor, drawSeed: UInt64) -> (
+    outputs: Tensor, pullback: (Tensor) -> Tensor
+  )
+}

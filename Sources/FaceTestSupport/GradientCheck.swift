@@ -6,7 +6,7 @@ import FaceTensor
 /// `|analytic - numeric| / max(|analytic|, |numeric|, denominatorFloor)` is at most `tolerance`.
 /// The description names the worst element (multi-index and flat index) with both values.
 public struct GradientCheckReport: Sendable, CustomStringConvertible {
-  /// What was checked (e.g. "Conv2D kernel"), for the message.
+  /// What was checked, for the message, such as "Conv2D kernel".
   public let label: String
   /// Shape of the tensor the gradient is taken with respect to.
   public let shape: [Int]
@@ -48,15 +48,19 @@ public struct GradientCheckReport: Sendable, CustomStringConvertible {
     return index
   }
 
+  /// A one-line human-readable form.
   public var description: String {
     guard shapesAgree else {
-      return "gradient check '\(label)' FAILED: analytic gradient has the wrong shape (expected \(shape))"
+      return
+        "gradient check '\(label)' FAILED: analytic gradient has the wrong shape (expected \(shape))"
     }
     let verdict = passes ? "passed" : "FAILED"
-    return "gradient check '\(label)' \(verdict): worst element \(worstIndex) (flat \(worstFlatIndex)) "
+    return
+      "gradient check '\(label)' \(verdict): worst element \(worstIndex) (flat \(worstFlatIndex)) "
       + "analytic \(worstAnalytic), numeric \(worstNumeric), relative error \(worstRelativeError) "
       + "(tolerance \(tolerance)); \(checkedCount) of \(shape.reduce(1, *)) elements checked"
-      + (kinkCount > 0 ? ", \(kinkCount) skipped as kinks (at most \(maximumKinkFraction) allowed)" : "")
+      + (kinkCount > 0
+        ? ", \(kinkCount) skipped as kinks (at most \(maximumKinkFraction) allowed)" : "")
   }
 }
 

@@ -1,12 +1,17 @@
 import FaceTensor
 
-/// Padding of one sliding-window axis, before and after, in pixels.
+/// Padding of a sliding window on each side of the input, in pixels.
 public struct NaivePads: Sendable, Equatable {
+  /// Rows above.
   public var top: Int
+  /// Rows below.
   public var bottom: Int
+  /// Columns on the left.
   public var left: Int
+  /// Columns on the right.
   public var right: Int
 
+  /// Explicit amounts per side.
   public init(top: Int, bottom: Int, left: Int, right: Int) {
     (self.top, self.bottom, self.left, self.right) = (top, bottom, left, right)
   }
@@ -60,7 +65,8 @@ public enum NaiveKernels {
                 let col = j * strides.1 - pads.left + q * dilations.1
                 guard col >= 0 && col < w else { continue }
                 for ch in 0..<c {
-                  total += x[((b * h + row) * w + col) * c + ch] * k[((p * kw + q) * c + ch) * oc + o]
+                  total +=
+                    x[((b * h + row) * w + col) * c + ch] * k[((p * kw + q) * c + ch) * oc + o]
                 }
               }
             }

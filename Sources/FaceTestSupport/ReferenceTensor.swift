@@ -58,6 +58,7 @@ public struct ComparisonReport: Sendable, CustomStringConvertible {
   /// Whether the shapes agree and every element is within tolerance.
   public var passes: Bool { shapesAgree && worstError <= tolerance }
 
+  /// A one-line human-readable form.
   public var description: String {
     guard shapesAgree else { return "'\(label)': shape mismatch, expected \(shape)" }
     var rest = worstFlatIndex

@@ -28,8 +28,12 @@ struct Conv2DCase: CustomStringConvertible, Sendable {
     Conv2DCase([1, 9, 9, 2], [7, 7, 2, 2], (2, 2), (1, 1), .same, true),
     Conv2DCase([2, 7, 7, 2], [3, 3, 2, 3], (1, 1), (2, 2), .same, true),
     Conv2DCase([2, 8, 7, 2], [3, 2, 2, 2], (1, 2), (2, 1), .valid, true),
-    Conv2DCase([2, 5, 5, 3], [3, 3, 3, 2], (1, 1), (1, 1), .explicit(top: 1, bottom: 2, left: 0, right: 1), true),
-    Conv2DCase([2, 6, 6, 2], [3, 3, 2, 2], (2, 2), (1, 1), .explicit(top: 0, bottom: 0, left: 1, right: 1), true),
+    Conv2DCase(
+      [2, 5, 5, 3], [3, 3, 3, 2], (1, 1), (1, 1), .explicit(top: 1, bottom: 2, left: 0, right: 1),
+      true),
+    Conv2DCase(
+      [2, 6, 6, 2], [3, 3, 2, 2], (2, 2), (1, 1), .explicit(top: 0, bottom: 0, left: 1, right: 1),
+      true),
     Conv2DCase([2, 4, 5, 3], [1, 1, 3, 4], (1, 1), (1, 1), .valid, true),
     Conv2DCase([2, 5, 5, 3], [1, 1, 3, 4], (2, 2), (1, 1), .same, false),
   ]
@@ -47,7 +51,8 @@ struct Conv2DCase: CustomStringConvertible, Sendable {
     var g = SplitMix64(seed: seed)
     let kernel = g.uniformTensor(kernelShape)
     let bias = useBias ? g.uniformTensor([kernelShape[3]]) : nil
-    let layer = Conv2D(kernel: kernel, bias: bias, strides: strides, dilations: dilations, padding: padding)
+    let layer = Conv2D(
+      kernel: kernel, bias: bias, strides: strides, dilations: dilations, padding: padding)
     return (layer, g.uniformTensor(inputShape))
   }
 

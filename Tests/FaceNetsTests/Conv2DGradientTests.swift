@@ -40,7 +40,8 @@ import Testing
       dilations: c.dilations, pads: c.pads)
     let dxReport = compare("dx", dx, to: expectedDx, tolerance: 1e-5)
     #expect(dxReport.passes, "\(c): \(dxReport)")
-    let dkReport = compare("dKernel", parameters["kernel"] ?? Tensor(zeros: [0]), to: expected.kernel)
+    let dkReport = compare(
+      "dKernel", parameters["kernel"] ?? Tensor(zeros: [0]), to: expected.kernel)
     #expect(dkReport.passes, "\(c): \(dkReport)")
     if c.useBias {
       let dbReport = compare("dBias", parameters["bias"] ?? Tensor(zeros: [0]), to: expected.bias)

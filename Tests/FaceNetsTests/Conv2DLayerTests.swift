@@ -29,7 +29,10 @@ import Testing
     var layer = Conv2D(kernelShape: [3, 3, 2, 4])
     try layer.setParameter("kernel", to: Tensor(repeating: 1, shape: [3, 3, 2, 4]))
     #expect(layer.kernel.scalars.allSatisfy { $0 == 1 })
-    #expect(throws: LayerParameterError.shapeMismatch(name: "kernel", expected: [3, 3, 2, 4], actual: [4, 2, 3, 3])) {
+    #expect(
+      throws: LayerParameterError.shapeMismatch(
+        name: "kernel", expected: [3, 3, 2, 4], actual: [4, 2, 3, 3])
+    ) {
       try layer.setParameter("kernel", to: Tensor(zeros: [4, 2, 3, 3]))
     }
     var noBias = Conv2D(kernelShape: [1, 1, 2, 2], useBias: false)

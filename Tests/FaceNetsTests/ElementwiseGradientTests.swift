@@ -10,7 +10,8 @@ import Testing
   func reluInputGradientMatchesFiniteDifferences(_ shape: [Int]) {
     var g = SplitMix64(seed: 1)
     // Inputs at least 3ε from the kink at 0.
-    let report = LayerGradientCheck.input(of: ReLU(), at: g.uniformTensor(shape, awayFromZeroBy: 0.03), seed: 2)
+    let report = LayerGradientCheck.input(
+      of: ReLU(), at: g.uniformTensor(shape, awayFromZeroBy: 0.03), seed: 2)
     #expect(report.passes, "\(report)")
   }
 
@@ -33,14 +34,16 @@ import Testing
   @Test(arguments: shapes)
   func sigmoidInputGradientMatchesFiniteDifferences(_ shape: [Int]) {
     var g = SplitMix64(seed: 6)
-    let report = LayerGradientCheck.input(of: Sigmoid(), at: g.uniformTensor(shape, in: -3...3), seed: 7)
+    let report = LayerGradientCheck.input(
+      of: Sigmoid(), at: g.uniformTensor(shape, in: -3...3), seed: 7)
     #expect(report.passes, "\(report)")
   }
 
   @Test(arguments: shapes)
   func softmaxInputGradientMatchesFiniteDifferences(_ shape: [Int]) {
     var g = SplitMix64(seed: 8)
-    let report = LayerGradientCheck.input(of: Softmax(), at: g.uniformTensor(shape, in: -3...3), seed: 9)
+    let report = LayerGradientCheck.input(
+      of: Softmax(), at: g.uniformTensor(shape, in: -3...3), seed: 9)
     #expect(report.passes, "\(report)")
   }
 
@@ -61,7 +64,8 @@ import Testing
   @Test func batchNormMovingStatisticsAreConstants() {
     let (_, pullback) = BatchNorm(channels: 2, epsilon: 1e-3).valueWithPullback(
       at: Tensor(repeating: 1, shape: [1, 2]), scope: .inputAndParameters)
-    #expect(Set(pullback(Tensor(repeating: 1, shape: [1, 2])).parameters.keys) == ["gamma", "beta"])
+    #expect(
+      Set(pullback(Tensor(repeating: 1, shape: [1, 2])).parameters.keys) == ["gamma", "beta"])
   }
 
   @Test(arguments: ["input", "gamma", "beta"])
@@ -91,7 +95,8 @@ import Testing
   @Test(arguments: [Flatten.Order.channelsLast, .channelsFirst])
   func flattenInputGradientMatchesFiniteDifferences(_ order: Flatten.Order) {
     var g = SplitMix64(seed: 16)
-    let report = LayerGradientCheck.input(of: Flatten(order: order), at: g.uniformTensor([2, 3, 2, 4]), seed: 17)
+    let report = LayerGradientCheck.input(
+      of: Flatten(order: order), at: g.uniformTensor([2, 3, 2, 4]), seed: 17)
     #expect(report.passes, "\(report)")
   }
 }

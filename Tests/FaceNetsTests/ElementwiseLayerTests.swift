@@ -1,7 +1,7 @@
 import FaceNets
-import Foundation
 import FaceTensor
 import FaceTestSupport
+import Foundation
 import Testing
 
 @Suite struct ElementwiseLayerTests {
@@ -37,7 +37,8 @@ import Testing
   }
 
   @Test func affineAndPReLUForwardFollowTheirFormulas() {
-    let affine = Affine(gamma: Tensor(shape: [2], scalars: [2, -1]), beta: Tensor(shape: [2], scalars: [0.5, 1]))
+    let affine = Affine(
+      gamma: Tensor(shape: [2], scalars: [2, -1]), beta: Tensor(shape: [2], scalars: [0.5, 1]))
     let x = Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, -3, 4])
     #expect(affine(x).scalars == [2.5, -1, -5.5, -3])
     let prelu = PReLU(alpha: Tensor(shape: [1, 1, 2], scalars: [0.25, 0.5]))
@@ -62,7 +63,9 @@ import Testing
   @Test func flattenOrdersFollowKerasAndCaffe() {
     // x[0, h, w, c] = 100 h + 10 w + c, shape [1, 2, 3, 2]
     var x = Tensor(zeros: [1, 2, 3, 2])
-    for h in 0..<2 { for w in 0..<3 { for c in 0..<2 { x[0, h, w, c] = Float(100 * h + 10 * w + c) } } }
+    for h in 0..<2 {
+      for w in 0..<3 { for c in 0..<2 { x[0, h, w, c] = Float(100 * h + 10 * w + c) } }
+    }
     let keras = Flatten(order: .channelsLast)(x)
     let caffe = Flatten(order: .channelsFirst)(x)
     #expect(keras.shape == [1, 12] && caffe.shape == [1, 12])

@@ -14,17 +14,26 @@ import Testing
     let right = pullback(dy).parameters["kernel"]!
     // The wrong gradient swaps the kernel's spatial axes (dK[kw, kh] instead of dK[kh, kw]).
     var wrong = right
-    for kh in 0..<3 { for kw in 0..<3 { for i in 0..<3 { for o in 0..<4 { wrong[kh, kw, i, o] = right[kw, kh, i, o] } } } }
+    for kh in 0..<3 {
+      for kw in 0..<3 {
+        for i in 0..<3 { for o in 0..<4 { wrong[kh, kw, i, o] = right[kw, kh, i, o] } }
+      }
+    }
     let evaluate = { (k: Tensor) -> Tensor in
       var probe = layer
       probe.kernel = k
       return probe(x)
     }
-    let good = checkGradient("kernel", of: evaluate, at: layer.kernel, upstream: dy, analytic: right, generator: &g)
-    let bad = checkGradient("transposed kernel", of: evaluate, at: layer.kernel, upstream: dy, analytic: wrong, generator: &g)
+    let good = checkGradient(
+      "kernel", of: evaluate, at: layer.kernel, upstream: dy, analytic: right, generator: &g)
+    let bad = checkGradient(
+      "transposed kernel", of: evaluate, at: layer.kernel, upstream: dy, analytic: wrong,
+      generator: &g)
     #expect(good.passes, "\(good)")
     #expect(!bad.passes, "the checker accepted a wrong gradient: \(bad)")
-    #expect("\(bad)".contains("FAILED") && "\(bad)".contains("worst element [") && "\(bad)".contains("analytic"))
+    #expect(
+      "\(bad)".contains("FAILED") && "\(bad)".contains("worst element [")
+        && "\(bad)".contains("analytic"))
   }
 
   @Test func checkerRejectsAResizeBackwardThatDropsOneNeighbour() {
@@ -35,8 +44,11 @@ import Testing
     // A backward written by hand that forgets the bottom-right neighbour.
     let droppingOne = resizeBackward(dy, inputShape: x.shape, dropBottomRight: true)
     let complete = resizeBackward(dy, inputShape: x.shape, dropBottomRight: false)
-    let good = checkGradient("resize", of: { layer($0) }, at: x, upstream: dy, analytic: complete, generator: &g)
-    let bad = checkGradient("resize (3 taps)", of: { layer($0) }, at: x, upstream: dy, analytic: droppingOne, generator: &g)
+    let good = checkGradient(
+      "resize", of: { layer($0) }, at: x, upstream: dy, analytic: complete, generator: &g)
+    let bad = checkGradient(
+      "resize (3 taps)", of: { layer($0) }, at: x, upstream: dy, analytic: droppingOne,
+      generator: &g)
     #expect(good.passes, "\(good)")
     #expect(!bad.passes, "the checker accepted a wrong gradient: \(bad)")
   }
@@ -46,8 +58,12 @@ import Testing
     let x = g.uniformTensor([2, 3])
     let dy = g.uniformTensor([2, 3])
     let twice = { (t: Tensor) in t * 2 }
-    #expect(!checkGradient(of: twice, at: x, upstream: dy, analytic: dy.reshaped(to: [3, 2]), generator: &g).passes)
-    #expect(!checkGradient(of: twice, at: x, upstream: dy, analytic: dy * 2.05, generator: &g).passes)
+    #expect(
+      !checkGradient(
+        of: twice, at: x, upstream: dy, analytic: dy.reshaped(to: [3, 2]), generator: &g
+      ).passes)
+    #expect(
+      !checkGradient(of: twice, at: x, upstream: dy, analytic: dy * 2.05, generator: &g).passes)
     #expect(checkGradient(of: twice, at: x, upstream: dy, analytic: dy * 2, generator: &g).passes)
   }
 
@@ -57,7 +73,8 @@ import Testing
     let (oh, ow) = (dy.shape[1], dy.shape[2])
     func taps(_ input: Int, _ output: Int) -> [(Int, Int, Float)] {
       (0..<output).map { o in
-        let s = min(max((Double(o) + 0.5) * Double(input) / Double(output) - 0.5, 0), Double(input - 1))
+        let s = min(
+          max((Double(o) + 0.5) * Double(input) / Double(output) - 0.5, 0), Double(input - 1))
         let i0 = Int(s)
         return (i0, min(i0 + 1, input - 1), Float(s - Double(i0)))
       }

@@ -41,7 +41,10 @@ import Testing
     #expect(report.passes, "\(report)")
   }
 
-  @Test(arguments: [([2, 3, 3, 2], [2, 2, 3, 4]), ([2, 4, 4, 3], [2, 2, 2, 5]), ([1, 3, 3, 2], [1, 3, 3, 2])], [0, 1])
+  @Test(
+    arguments: [
+      ([2, 3, 3, 2], [2, 2, 3, 4]), ([2, 4, 4, 3], [2, 2, 2, 5]), ([1, 3, 3, 2], [1, 3, 3, 2]),
+    ], [0, 1])
   func paddedAddInputGradientsMatchFiniteDifferences(_ shapes: ([Int], [Int]), _ k: Int) {
     var g = SplitMix64(seed: 3)
     let inputs = [g.uniformTensor(shapes.0), g.uniformTensor(shapes.1)]
@@ -60,7 +63,9 @@ import Testing
   @Test(arguments: 0..<3)
   func concatInputGradientsMatchFiniteDifferences(_ k: Int) {
     var g = SplitMix64(seed: 7)
-    let inputs = [g.uniformTensor([2, 2, 3, 1]), g.uniformTensor([2, 2, 3, 3]), g.uniformTensor([2, 2, 3, 2])]
+    let inputs = [
+      g.uniformTensor([2, 2, 3, 1]), g.uniformTensor([2, 2, 3, 3]), g.uniformTensor([2, 2, 3, 2]),
+    ]
     let report = LayerGradientCheck.mergeInput(k, of: Concat(), at: inputs, seed: 8)
     #expect(report.passes, "\(report)")
   }

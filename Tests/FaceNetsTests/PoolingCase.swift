@@ -12,8 +12,13 @@ struct PoolingCase: CustomStringConvertible, Sendable {
 
   var description: String { "x\(inputShape) w\(window) s\(strides) \(padding) \(rounding)" }
 
-  init(_ inputShape: [Int], _ window: (Int, Int), _ strides: (Int, Int), _ padding: Padding, _ rounding: PoolingRounding) {
-    (self.inputShape, self.window, self.strides, self.padding, self.rounding) = (inputShape, window, strides, padding, rounding)
+  init(
+    _ inputShape: [Int], _ window: (Int, Int), _ strides: (Int, Int), _ padding: Padding,
+    _ rounding: PoolingRounding
+  ) {
+    (self.inputShape, self.window, self.strides, self.padding, self.rounding) = (
+      inputShape, window, strides, padding, rounding
+    )
   }
 
   /// Floor and Caffe-ceil rules with and without padding, TensorFlow 'same', overlapping windows,
@@ -24,8 +29,10 @@ struct PoolingCase: CustomStringConvertible, Sendable {
     PoolingCase([2, 10, 9, 3], (3, 3), (2, 2), .valid, .ceil),
     PoolingCase([2, 10, 9, 2], (3, 3), (2, 2), .same, .floor),
     PoolingCase([2, 7, 6, 2], (2, 2), (2, 2), .same, .floor),
-    PoolingCase([2, 6, 6, 2], (3, 3), (2, 2), .explicit(top: 1, bottom: 1, left: 1, right: 1), .ceil),
-    PoolingCase([2, 5, 5, 2], (2, 2), (2, 2), .explicit(top: 1, bottom: 1, left: 1, right: 1), .ceil),
+    PoolingCase(
+      [2, 6, 6, 2], (3, 3), (2, 2), .explicit(top: 1, bottom: 1, left: 1, right: 1), .ceil),
+    PoolingCase(
+      [2, 5, 5, 2], (2, 2), (2, 2), .explicit(top: 1, bottom: 1, left: 1, right: 1), .ceil),
     PoolingCase([2, 6, 7, 2], (3, 3), (1, 1), .same, .floor),
     PoolingCase([2, 8, 8, 3], (2, 2), (2, 2), .valid, .floor),
   ]
@@ -46,7 +53,9 @@ struct PoolingCase: CustomStringConvertible, Sendable {
       }
     }
     var (t, b, l, r) = (0, 0, 0, 0)
-    if case .explicit(let top, let bottom, let left, let right) = padding { (t, b, l, r) = (top, bottom, left, right) }
+    if case .explicit(let top, let bottom, let left, let right) = padding {
+      (t, b, l, r) = (top, bottom, left, right)
+    }
     let (padTop, oh) = axis(inputShape[1], window.0, strides.0, t, b)
     let (padLeft, ow) = axis(inputShape[2], window.1, strides.1, l, r)
     return (padTop, padLeft, oh, ow)

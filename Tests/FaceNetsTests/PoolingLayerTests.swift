@@ -17,7 +17,8 @@ import Testing
   @Test(arguments: PoolingCase.all)
   func maxPoolForwardMatchesNaiveLoop(_ c: PoolingCase) {
     let x = c.input(seed: 1)
-    let y = MaxPool2D(window: c.window, strides: c.strides, padding: c.padding, rounding: c.rounding)(x)
+    let y = MaxPool2D(
+      window: c.window, strides: c.strides, padding: c.padding, rounding: c.rounding)(x)
     let e = c.expectedGeometry
     let expected = NaiveKernels.pool(
       .max, input: x, window: c.window, strides: c.strides, padTop: e.padTop, padLeft: e.padLeft,
@@ -30,7 +31,8 @@ import Testing
   func avgPoolForwardMatchesNaiveLoop(_ c: PoolingCase) {
     var g = SplitMix64(seed: 2)
     let x = g.uniformTensor(c.inputShape)
-    let y = AvgPool2D(window: c.window, strides: c.strides, padding: c.padding, rounding: c.rounding)(x)
+    let y = AvgPool2D(
+      window: c.window, strides: c.strides, padding: c.padding, rounding: c.rounding)(x)
     let e = c.expectedGeometry
     let expected = NaiveKernels.pool(
       .average, input: x, window: c.window, strides: c.strides, padTop: e.padTop,
@@ -53,7 +55,8 @@ import Testing
   }
 
   @Test(arguments: [(2, 2, Array(3...40)), (3, 2, Array(stride(from: 4, through: 40, by: 2)))])
-  func tensorFlowSameMaxPoolEqualsCaffeCeilWhereMTCNNUsesIt(window: Int, stride: Int, sizes: [Int]) {
+  func tensorFlowSameMaxPoolEqualsCaffeCeilWhereMTCNNUsesIt(window: Int, stride: Int, sizes: [Int])
+  {
     var g = SplitMix64(seed: 3)
     for size in sizes {
       let x = g.uniformTensor([1, size, size, 2])

@@ -20,7 +20,9 @@ private func openCVTaps(input: Int, output: Int) -> [(Int, Int, Double)] {
 }
 
 @Suite struct ResamplingLayerTests {
-  @Test(arguments: [([2, 5, 4, 3], 7, 9), ([1, 9, 8, 2], 4, 3), ([1, 6, 6, 1], 3, 3), ([1, 3, 5, 2], 224, 224)])
+  @Test(arguments: [
+    ([2, 5, 4, 3], 7, 9), ([1, 9, 8, 2], 4, 3), ([1, 6, 6, 1], 3, 3), ([1, 3, 5, 2], 224, 224),
+  ])
   func bilinearResizeMatchesOpenCVsCoordinateRule(_ shape: [Int], _ oh: Int, _ ow: Int) {
     var g = SplitMix64(seed: 1)
     let x = g.uniformTensor(shape, in: 0...255)
@@ -36,7 +38,8 @@ private func openCVTaps(input: Int, output: Int) -> [(Int, Int, Double)] {
             let (x0, x1, fx) = cols[c]
             let p = { (yy: Int, xx: Int) in Double(x[n, yy, xx, ch]) }
             expected.values[expected.offset(n, r, c, ch)] =
-              (1 - fy) * ((1 - fx) * p(y0, x0) + fx * p(y0, x1)) + fy * ((1 - fx) * p(y1, x0) + fx * p(y1, x1))
+              (1 - fy) * ((1 - fx) * p(y0, x0) + fx * p(y0, x1)) + fy
+              * ((1 - fx) * p(y1, x0) + fx * p(y1, x1))
           }
         }
       }
@@ -104,7 +107,8 @@ private func openCVTaps(input: Int, output: Int) -> [(Int, Int, Double)] {
 @Suite struct ResamplingGradientTests {
   @Test func cropInputGradientMatchesFiniteDifferences() {
     var g = SplitMix64(seed: 4)
-    let report = LayerGradientCheck.input(of: Crop(top: 1, left: 2, height: 3, width: 2), at: g.uniformTensor([2, 5, 5, 2]), seed: 5)
+    let report = LayerGradientCheck.input(
+      of: Crop(top: 1, left: 2, height: 3, width: 2), at: g.uniformTensor([2, 5, 5, 2]), seed: 5)
     #expect(report.passes, "\(report)")
   }
 
@@ -117,11 +121,14 @@ private func openCVTaps(input: Int, output: Int) -> [(Int, Int, Double)] {
   }
 
   @Test(arguments: [(1.2, 0.4, 1.5, -0.7), (0.7, -0.2, 0.3, 0.9), (1, 0, 0.25, 0.5)])
-  func affineSamplerInputGradientMatchesFiniteDifferences(_ scale: Double, _ angle: Double, _ dx: Double, _ dy: Double) {
+  func affineSamplerInputGradientMatchesFiniteDifferences(
+    _ scale: Double, _ angle: Double, _ dx: Double, _ dy: Double
+  ) {
     var g = SplitMix64(seed: 8)
     let t = AffineTransform2D.similarity(scale: scale, angle: angle, offsetX: dx, offsetY: dy)
     let report = LayerGradientCheck.input(
-      of: AffineSampler(transform: t, outputHeight: 5, outputWidth: 6), at: g.uniformTensor([2, 6, 7, 2]), seed: 9)
+      of: AffineSampler(transform: t, outputHeight: 5, outputWidth: 6),
+      at: g.uniformTensor([2, 6, 7, 2]), seed: 9)
     #expect(report.passes, "\(report)")
   }
 }

@@ -16,7 +16,8 @@ import Testing
       let geometry = layer.geometry(forInputShape: x.shape)
       let expected = NaiveKernels.pool(
         .max, input: x, window: (3, 3), strides: (2, 2), padTop: geometry.padTop,
-        padLeft: geometry.padLeft, outputHeight: geometry.outputHeight, outputWidth: geometry.outputWidth)
+        padLeft: geometry.padLeft, outputHeight: geometry.outputHeight,
+        outputWidth: geometry.outputWidth)
       #expect(compare("max pool", layer(x), to: expected, tolerance: 0).passes)
       checkBatchedBackwardEqualsPerImage(layer, x, seed: 2)
     }
@@ -36,7 +37,9 @@ import Testing
       gamma: g.uniformTensor([c]), beta: g.uniformTensor([c]), movingMean: g.uniformTensor([c]),
       movingVariance: g.uniformTensor([c], in: 0.5...2), epsilon: 1e-3)
     let (scale, shift) = bn.scaleAndShift
-    let expectedBN = Tensor(shape: x.shape, scalars: x.scalars.indices.map { x.scalars[$0] * scale[$0 % c] + shift[$0 % c] })
+    let expectedBN = Tensor(
+      shape: x.shape,
+      scalars: x.scalars.indices.map { x.scalars[$0] * scale[$0 % c] + shift[$0 % c] })
     #expect(bn(x) == expectedBN)
     var inPlace = x
     bn.applyInPlace(&inPlace)
@@ -48,7 +51,10 @@ import Testing
     let s = g.uniformTensor([2, c])
     let product = Multiply()([x, s])
     let perPixel = 48 * 40 * c
-    #expect(product.scalars.indices.allSatisfy { product.scalars[$0] == x.scalars[$0] * s.scalars[($0 / perPixel) * c + $0 % c] })
+    #expect(
+      product.scalars.indices.allSatisfy {
+        product.scalars[$0] == x.scalars[$0] * s.scalars[($0 / perPixel) * c + $0 % c]
+      })
     let y = g.uniformTensor(Self.shape)
     #expect(Add()([x, y]) == x + y)
   }
@@ -79,6 +85,8 @@ import Testing
   /// Image `n` of a batch, as a batch of one.
   private func slice(_ t: Tensor, _ n: Int) -> Tensor {
     let perImage = t.count / t.shape[0]
-    return Tensor(shape: [1] + t.shape.dropFirst(), scalars: Array(t.scalars[(n * perImage)..<((n + 1) * perImage)]))
+    return Tensor(
+      shape: [1] + t.shape.dropFirst(),
+      scalars: Array(t.scalars[(n * perImage)..<((n + 1) * perImage)]))
   }
 }

@@ -23,7 +23,10 @@ import Testing
           for padding in paddings {
             let effective = (dilations.0 * (kernel.0 - 1) + 1, dilations.1 * (kernel.1 - 1) + 1)
             let input = [2, max(7, effective.0), max(8, effective.1), 3]
-            cases.append(Case(input: input, kernel: kernel, strides: strides, dilations: dilations, padding: padding))
+            cases.append(
+              Case(
+                input: input, kernel: kernel, strides: strides, dilations: dilations,
+                padding: padding))
           }
         }
       }
@@ -53,12 +56,15 @@ import Testing
     }
     y.withUnsafeBufferPointer { yp in
       back.withUnsafeMutableBufferPointer { bp in
-        Im2col.accumulate(yp.baseAddress!, geometry: g, rows: 0..<g.patchCount, into: bp.baseAddress!)
+        Im2col.accumulate(
+          yp.baseAddress!, geometry: g, rows: 0..<g.patchCount, into: bp.baseAddress!)
       }
     }
     #expect(!cols.contains { $0.isNaN }, "pack left elements unwritten")
     let lhs = Tensor(shape: [g.patchCount, g.patchLength], scalars: cols).dot(y)
     let rhs = x.dot(back)
-    #expect(abs(lhs - rhs) <= 1e-9 * max(1, abs(lhs)) + 1e-4, "\(c): <pack x, y> = \(lhs), <x, col2im y> = \(rhs)")
+    #expect(
+      abs(lhs - rhs) <= 1e-9 * max(1, abs(lhs)) + 1e-4,
+      "\(c): <pack x, y> = \(lhs), <x, col2im y> = \(rhs)")
   }
 }

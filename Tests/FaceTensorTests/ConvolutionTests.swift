@@ -1,6 +1,7 @@
-@testable import FaceTensor
 import FaceTestSupport
 import Testing
+
+@testable import FaceTensor
 
 /// `Convolution.forward`, `inputGradient` and `parameterGradients` against naive Double loops, for
 /// every padding mode, N = 2, with 1 and 2 threads, on the pointwise path, the whole-matrix path
@@ -23,24 +24,45 @@ import Testing
           height: input[1], width: input[2],
           effectiveKernel: (dilations.0 * (kernel[0] - 1) + 1, dilations.1 * (kernel[1] - 1) + 1),
           strides: strides)
-      case .explicit(let t, let b, let l, let r): return NaivePads(top: t, bottom: b, left: l, right: r)
+      case .explicit(let t, let b, let l, let r):
+        return NaivePads(top: t, bottom: b, left: l, right: r)
       }
     }
   }
 
   static let cases: [Case] = [
-    Case(name: "small valid", input: [2, 9, 8, 3], kernel: [3, 3, 3, 4], strides: (1, 1), dilations: (1, 1), padding: .valid),
-    Case(name: "small same s2", input: [2, 9, 9, 3], kernel: [3, 3, 3, 5], strides: (2, 2), dilations: (1, 1), padding: .same),
-    Case(name: "small explicit", input: [2, 8, 7, 2], kernel: [3, 2, 2, 3], strides: (2, 1), dilations: (1, 2),
-         padding: .explicit(top: 1, bottom: 2, left: 0, right: 1)),
-    Case(name: "pointwise", input: [2, 12, 11, 16], kernel: [1, 1, 16, 24], strides: (1, 1), dilations: (1, 1), padding: .valid),
-    Case(name: "pointwise same", input: [2, 12, 11, 16], kernel: [1, 1, 16, 24], strides: (1, 1), dilations: (1, 1), padding: .same),
-    Case(name: "1x1 stride 2", input: [2, 12, 11, 8], kernel: [1, 1, 8, 12], strides: (2, 2), dilations: (1, 1), padding: .valid),
-    Case(name: "tiled same", input: [2, 32, 32, 16], kernel: [3, 3, 16, 8], strides: (1, 1), dilations: (1, 1), padding: .same),
-    Case(name: "tiled same s2 odd", input: [2, 63, 61, 16], kernel: [3, 3, 16, 8], strides: (2, 2), dilations: (1, 1), padding: .same),
-    Case(name: "tiled dilated 7x7", input: [2, 42, 42, 4], kernel: [7, 7, 4, 6], strides: (1, 1), dilations: (2, 2), padding: .valid),
-    Case(name: "tiled 7x7 s2 stem", input: [2, 90, 88, 3], kernel: [7, 7, 3, 8], strides: (2, 2), dilations: (1, 1),
-         padding: .explicit(top: 3, bottom: 3, left: 3, right: 3)),
+    Case(
+      name: "small valid", input: [2, 9, 8, 3], kernel: [3, 3, 3, 4], strides: (1, 1),
+      dilations: (1, 1), padding: .valid),
+    Case(
+      name: "small same s2", input: [2, 9, 9, 3], kernel: [3, 3, 3, 5], strides: (2, 2),
+      dilations: (1, 1), padding: .same),
+    Case(
+      name: "small explicit", input: [2, 8, 7, 2], kernel: [3, 2, 2, 3], strides: (2, 1),
+      dilations: (1, 2),
+      padding: .explicit(top: 1, bottom: 2, left: 0, right: 1)),
+    Case(
+      name: "pointwise", input: [2, 12, 11, 16], kernel: [1, 1, 16, 24], strides: (1, 1),
+      dilations: (1, 1), padding: .valid),
+    Case(
+      name: "pointwise same", input: [2, 12, 11, 16], kernel: [1, 1, 16, 24], strides: (1, 1),
+      dilations: (1, 1), padding: .same),
+    Case(
+      name: "1x1 stride 2", input: [2, 12, 11, 8], kernel: [1, 1, 8, 12], strides: (2, 2),
+      dilations: (1, 1), padding: .valid),
+    Case(
+      name: "tiled same", input: [2, 32, 32, 16], kernel: [3, 3, 16, 8], strides: (1, 1),
+      dilations: (1, 1), padding: .same),
+    Case(
+      name: "tiled same s2 odd", input: [2, 63, 61, 16], kernel: [3, 3, 16, 8], strides: (2, 2),
+      dilations: (1, 1), padding: .same),
+    Case(
+      name: "tiled dilated 7x7", input: [2, 42, 42, 4], kernel: [7, 7, 4, 6], strides: (1, 1),
+      dilations: (2, 2), padding: .valid),
+    Case(
+      name: "tiled 7x7 s2 stem", input: [2, 90, 88, 3], kernel: [7, 7, 3, 8], strides: (2, 2),
+      dilations: (1, 1),
+      padding: .explicit(top: 3, bottom: 3, left: 3, right: 3)),
   ]
 
   @Test(arguments: cases, [1, 2])
@@ -49,9 +71,12 @@ import Testing
     let x = rng.uniformTensor(c.input)
     let k = rng.uniformTensor(c.kernel)
     let b = rng.uniformTensor([c.kernel[3]])
-    let g = Conv2DGeometry(inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations, padding: c.padding)
+    let g = Conv2DGeometry(
+      inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations,
+      padding: c.padding)
     let y = Convolution.forward(x, kernel: k, bias: b, geometry: g, threads: threads)
-    let expected = NaiveKernels.conv2D(input: x, kernel: k, bias: b, strides: c.strides, dilations: c.dilations, pads: c.pads)
+    let expected = NaiveKernels.conv2D(
+      input: x, kernel: k, bias: b, strides: c.strides, dilations: c.dilations, pads: c.pads)
     let report = compare("forward", y, to: expected, tolerance: 1e-5)
     #expect(report.passes, "\(c), \(threads) threads: \(report)")
   }
@@ -60,11 +85,14 @@ import Testing
   func inputGradientMatchesNaiveLoop(_ c: Case, threads: Int) {
     var rng = SplitMix64(seed: 2)
     let k = rng.uniformTensor(c.kernel)
-    let g = Conv2DGeometry(inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations, padding: c.padding)
+    let g = Conv2DGeometry(
+      inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations,
+      padding: c.padding)
     let dy = rng.uniformTensor(g.outputShape)
     let dx = Convolution.inputGradient(dy, kernel: k, geometry: g, threads: threads)
     let expected = NaiveKernels.conv2DInputGradient(
-      outputGradient: dy, kernel: k, inputShape: c.input, strides: c.strides, dilations: c.dilations, pads: c.pads)
+      outputGradient: dy, kernel: k, inputShape: c.input, strides: c.strides,
+      dilations: c.dilations, pads: c.pads)
     let report = compare("input gradient", dx, to: expected, tolerance: 1e-5)
     #expect(report.passes, "\(c), \(threads) threads: \(report)")
   }
@@ -73,11 +101,14 @@ import Testing
   func parameterGradientsMatchNaiveLoop(_ c: Case, threads: Int) {
     var rng = SplitMix64(seed: 3)
     let x = rng.uniformTensor(c.input)
-    let g = Conv2DGeometry(inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations, padding: c.padding)
+    let g = Conv2DGeometry(
+      inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations,
+      padding: c.padding)
     let dy = rng.uniformTensor(g.outputShape)
     let (dk, db) = Convolution.parameterGradients(dy, input: x, geometry: g, threads: threads)
     let expected = NaiveKernels.conv2DParameterGradients(
-      outputGradient: dy, input: x, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations, pads: c.pads)
+      outputGradient: dy, input: x, kernelShape: c.kernel, strides: c.strides,
+      dilations: c.dilations, pads: c.pads)
     let kernelReport = compare("kernel gradient", dk, to: expected.kernel, tolerance: 2e-5)
     #expect(kernelReport.passes, "\(c), \(threads) threads: \(kernelReport)")
     let biasReport = compare("bias gradient", db, to: expected.bias, tolerance: 2e-5)
@@ -86,21 +117,27 @@ import Testing
 
   @Test(arguments: cases.filter { $0.name.hasPrefix("tiled") })
   func tiledCasesRunManyTilesOnTwoThreads(_ c: Case) {
-    let g = Conv2DGeometry(inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations, padding: c.padding)
+    let g = Conv2DGeometry(
+      inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations,
+      padding: c.padding)
     for disjoint in [false, true] {
       let tiling = ConvTiling(geometry: g, threads: 2, disjointWindows: disjoint)
-      #expect(tiling.isParallelOverTiles && tiling.tileCount >= 4, "\(c): \(tiling.tileCount) tiles")
+      #expect(
+        tiling.isParallelOverTiles && tiling.tileCount >= 4, "\(c): \(tiling.tileCount) tiles")
     }
     let small = Self.cases[0]
     let smallGeometry = Conv2DGeometry(inputShape: small.input, kernelShape: small.kernel)
-    #expect(!ConvTiling(geometry: smallGeometry, threads: 2, disjointWindows: false).isParallelOverTiles)
+    #expect(
+      !ConvTiling(geometry: smallGeometry, threads: 2, disjointWindows: false).isParallelOverTiles)
   }
 
   @Test func sameStrideTwoOutputIsCeilOfInputOverStride() {
     for size in 5...12 {
-      let g = Conv2DGeometry(inputShape: [1, size, size, 1], kernelShape: [3, 3, 1, 1], strides: (2, 2), padding: .same)
+      let g = Conv2DGeometry(
+        inputShape: [1, size, size, 1], kernelShape: [3, 3, 1, 1], strides: (2, 2), padding: .same)
       #expect(g.outputHeight == (size + 1) / 2)
-      #expect(g.padBottom - g.padTop == (g.padTop + g.padBottom) % 2, "odd padding goes to the bottom")
+      #expect(
+        g.padBottom - g.padTop == (g.padTop + g.padBottom) % 2, "odd padding goes to the bottom")
     }
   }
 }

@@ -87,6 +87,8 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
   let setup: AttackSetup<Model>
   let progress: ((AttackProgress) -> Void)?
   var generator: SeededGenerator
+  /// Seeds for the draws of a `RandomizedAttackableModel` (EOT), apart from `generator`.
+  var drawSeeds: SeededGenerator
   var trace: [[TraceEntry]]
   /// Per image: c, and the bracket [lower, upper] (upper = 1e10 until a success).
   var constants: [Double]
@@ -105,6 +107,7 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
     self.setup = setup
     self.progress = progress
     generator = SeededGenerator(seed: seed)
+    drawSeeds = SeededGenerator(seed: seed ^ 0xE07_D2A5)
     trace = [[TraceEntry]](repeating: [], count: n)
     constants = [Double](repeating: Double(attack.initialConstant), count: n)
     lower = [Double](repeating: 0, count: n)
@@ -119,9 +122,11 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
     let setup = self.setup
     let attack = self.attack
     var generator = self.generator
+    var drawSeeds = self.drawSeeds
     var trace = self.trace
     defer {
       self.generator = generator
+      self.drawSeeds = drawSeeds
       self.trace = trace
     }
     let n = setup.imageCount
@@ -173,7 +178,21 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
         var stopped = Set<Int>()
         var totals = [Double](repeating: 0, count: n)
         let constants = self.constants
-        let dImages = setup.gradient(of: images, samples: active, buffer: &batch) { outputs in
+        let hinge = setup.goal.hinge
+        let samples = active
+        let dImages = setup.gradient(
+          of: images, samples: active, buffer: &batch, drawSeed: drawSeeds.next(),
+          outputGradient: { outputs in
+            var gradient = hinge.lossesAndGradient(outputs: outputs, samples: samples).gradient
+            let width = outputs.shape[1]
+            gradient.withUnsafeMutableBufferPointer { g in
+              for (k, i) in samples.enumerated() {
+                for j in (k * width)..<((k + 1) * width) { g[j] *= Float(constants[i]) }
+              }
+            }
+            return gradient
+          }
+        ) { outputs in
           var dOutputs = Tensor(zeros: outputs.shape)
           let hinges = setup.goal.hinge.evaluate(
             outputs: outputs, samples: active, gradient: &dOutputs)

@@ -48,23 +48,54 @@ struct AttackSetup<Model: AttackableModel> {
   /// return nil to skip the backward pass), and returns `∂loss/∂images` for those samples,
   /// `[samples.count, H, W, C]`.
   ///
+  /// For a `RandomizedAttackableModel` with more than one draw, `seed` sees the deterministic
+  /// outputs (it judges success and records the trace), and the returned gradient is the mean over
+  /// `expectationSamples` draws (seeded from `drawSeed`) of the pullback of `outputGradient` at each
+  /// draw's outputs.
+  ///
   /// The model's pullback and the gathered input are released before this returns, so the caller
   /// can update `images` in place without a copy.
   func gradient(
-    of images: Tensor, samples: [Int], buffer: inout Tensor,
+    of images: Tensor, samples: [Int], buffer: inout Tensor, drawSeed: UInt64,
+    outputGradient: (_ outputs: Tensor) -> Tensor,
     seed: (_ outputs: Tensor) -> Tensor?
   ) -> Tensor? {
     let input = gather(images, samples: samples, into: &buffer)
+    if let randomized = model as? any RandomizedAttackableModel, randomized.expectationSamples > 1 {
+      let outputs = model.outputs(for: input)
+      checkOutputs(outputs, count: samples.count)
+      guard seed(outputs) != nil else { return nil }
+      var mean = Tensor(zeros: input.shape)
+      let draws = randomized.expectationSamples
+      var seeds = SeededGenerator(seed: drawSeed)
+      for _ in 0..<draws {
+        let (drawOutputs, pullback) = randomized.outputsWithPullback(
+          for: input, drawSeed: seeds.next())
+        checkOutputs(drawOutputs, count: samples.count)
+        let dImages = pullback(outputGradient(drawOutputs))
+        checkGradient(dImages, input: input)
+        mean.add(dImages, scaledBy: 1 / Float(draws))
+      }
+      return mean
+    }
     let (outputs, pullback) = model.outputsWithPullback(for: input)
-    precondition(
-      outputs.rank == 2 && outputs.shape[0] == samples.count,
-      "[attack] the model returned outputs \(outputs.shape) for \(samples.count) images")
+    checkOutputs(outputs, count: samples.count)
     guard let dOutputs = seed(outputs) else { return nil }
     let dImages = pullback(dOutputs)
+    checkGradient(dImages, input: input)
+    return dImages
+  }
+
+  private func checkOutputs(_ outputs: Tensor, count: Int) {
+    precondition(
+      outputs.rank == 2 && outputs.shape[0] == count,
+      "[attack] the model returned outputs \(outputs.shape) for \(count) images")
+  }
+
+  private func checkGradient(_ dImages: Tensor, input: Tensor) {
     precondition(
       dImages.shape == input.shape,
       "[attack] the pullback returned \(dImages.shape) for images \(input.shape)")
-    return dImages
   }
 
   /// Judges the images `samples` of `images` after rounding them to 8 bits: one forward pass.

@@ -28,6 +28,8 @@ struct IterativeAttackLoop {
     let n = setup.imageCount
     let p = setup.pixelsPerImage
     var generator = SeededGenerator(seed: seed)
+    // EOT draws come from their own stream, so they leave the random starts unchanged.
+    var drawSeeds = SeededGenerator(seed: seed ^ 0xE07_D2A5)
     var trace = [[TraceEntry]](repeating: [], count: n)
     var best = setup.original
     var bestRank = [RunRank?](repeating: nil, count: n)
@@ -51,7 +53,12 @@ struct IterativeAttackLoop {
       for step in 0..<steps {
         var stopped = Set<Int>()
         var meanLoss = 0.0
-        let dImages = setup.gradient(of: adversarial, samples: active, buffer: &batch) { outputs in
+        let objective = setup.goal.objective
+        let samples = active
+        let dImages = setup.gradient(
+          of: adversarial, samples: active, buffer: &batch, drawSeed: drawSeeds.next(),
+          outputGradient: { objective.lossesAndGradient(outputs: $0, samples: samples).gradient }
+        ) { outputs in
           var dOutputs = Tensor(zeros: outputs.shape)
           let losses = setup.goal.objective.evaluate(
             outputs: outputs, samples: active, gradient: &dOutputs)

@@ -17,10 +17,12 @@ public struct NetworkParameter: Sendable, Equatable, CustomStringConvertible {
   /// The parameter's shape.
   public let shape: [Int]
 
+  /// A parameter entry.
   public init(layer: String, name: String, shape: [Int]) {
     (self.layer, self.name, self.shape) = (layer, name, shape)
   }
 
+  /// A one-line human-readable form.
   public var description: String { "\(layer)/\(name) \(shape)" }
 }
 
@@ -60,8 +62,9 @@ public struct Network: Sendable {
   /// The number of outputs.
   public var outputCount: Int { outputs.count }
 
-  /// The outputs for `input`, in the order given to `NetworkBuilder.build(outputs:)`. Inference
-  /// mode: nothing is kept.
+  /// The outputs for `input`, in the order given to `NetworkBuilder.build(outputs:)`.
+  ///
+  /// Inference mode: nothing is kept.
   public func callAsFunction(_ input: Tensor) -> [Tensor] {
     var values = [Tensor?](repeating: nil, count: nodes.count)
     var remaining = readCounts
@@ -110,9 +113,11 @@ public struct Network: Sendable {
       case .input:
         preconditionFailure("[Network] a second input node")
       case .layer(let layer):
-        (values[i], pullbacks[i]) = layer.valueWithPullback(at: values[node.sources[0]]!, scope: scope)
+        (values[i], pullbacks[i]) = layer.valueWithPullback(
+          at: values[node.sources[0]]!, scope: scope)
       case .merge(let layer):
-        (values[i], mergePullbacks[i]) = layer.valueWithPullback(at: node.sources.map { values[$0]! })
+        (values[i], mergePullbacks[i]) = layer.valueWithPullback(
+          at: node.sources.map { values[$0]! })
       }
       for s in node.sources {
         remaining[s] -= 1

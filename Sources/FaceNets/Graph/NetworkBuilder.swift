@@ -31,9 +31,12 @@ struct NetworkNodeRecord: Sendable {
 /// let network = builder.build(outputs: [sum])
 /// ```
 public struct NetworkBuilder: Sendable {
-  var nodes: [NetworkNodeRecord] = [NetworkNodeRecord(name: "input", operation: .input, sources: [])]
+  var nodes: [NetworkNodeRecord] = [
+    NetworkNodeRecord(name: "input", operation: .input, sources: [])
+  ]
   private var names: Set<String> = []
 
+  /// A builder holding only the input node.
   public init() {}
 
   /// The network's single input node (an NHWC image batch, usually).
@@ -51,7 +54,9 @@ public struct NetworkBuilder: Sendable {
   /// Appends a merge layer reading `sources` in order; returns its node.
   /// - Precondition: `name` is unused and every source exists in this builder.
   @discardableResult
-  public mutating func add(_ layer: some MergeLayer, named name: String, from sources: [NetworkNode])
+  public mutating func add(
+    _ layer: some MergeLayer, named name: String, from sources: [NetworkNode]
+  )
     -> NetworkNode
   {
     append(name: name, operation: .merge(layer), sources: sources)
@@ -63,7 +68,8 @@ public struct NetworkBuilder: Sendable {
   public func build(outputs: [NetworkNode]) -> Network {
     precondition(!outputs.isEmpty, "[NetworkBuilder] a network needs at least one output")
     for o in outputs {
-      precondition(o.index >= 0 && o.index < nodes.count, "[NetworkBuilder] unknown output node \(o.index)")
+      precondition(
+        o.index >= 0 && o.index < nodes.count, "[NetworkBuilder] unknown output node \(o.index)")
     }
     return Network(nodes: nodes, outputs: outputs.map(\.index))
   }
@@ -71,9 +77,12 @@ public struct NetworkBuilder: Sendable {
   private mutating func append(name: String, operation: NodeOperation, sources: [NetworkNode])
     -> NetworkNode
   {
-    precondition(!names.contains(name) && name != "input", "[NetworkBuilder] duplicate layer name '\(name)'")
+    precondition(
+      !names.contains(name) && name != "input", "[NetworkBuilder] duplicate layer name '\(name)'")
     for s in sources {
-      precondition(s.index >= 0 && s.index < nodes.count, "[NetworkBuilder] '\(name)' reads unknown node \(s.index)")
+      precondition(
+        s.index >= 0 && s.index < nodes.count,
+        "[NetworkBuilder] '\(name)' reads unknown node \(s.index)")
     }
     names.insert(name)
     nodes.append(NetworkNodeRecord(name: name, operation: operation, sources: sources.map(\.index)))

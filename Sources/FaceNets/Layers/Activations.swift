@@ -11,6 +11,7 @@ import FaceTensor
 /// Backward: `dx = dy` where `y > 0`, else `0` (the subgradient at `x = 0` is 0). The pullback
 /// keeps the output (the mask is `y > 0`).
 public struct ReLU: InPlaceLayer {
+  /// A ReLU (no parameters).
   public init() {}
 
   /// Any shape → the same shape.
@@ -24,6 +25,7 @@ public struct ReLU: InPlaceLayer {
     }
   }
 
+  /// Overwrites `x` with the forward pass (inference; the shape is unchanged).
   public func applyInPlace(_ x: inout Tensor) {
     x.withUnsafeMutableBufferPointer { y in
       let y = y
@@ -33,6 +35,7 @@ public struct ReLU: InPlaceLayer {
     }
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -40,7 +43,8 @@ public struct ReLU: InPlaceLayer {
     return (
       output,
       { dy in
-        precondition(dy.shape == output.shape, "[ReLU backward] gradient \(dy.shape), output \(output.shape)")
+        precondition(
+          dy.shape == output.shape, "[ReLU backward] gradient \(dy.shape), output \(output.shape)")
         let dx = output.withUnsafeBufferPointer { y in
           dy.withUnsafeBufferPointer { g in
             Tensor(shape: output.shape) { d in
@@ -61,8 +65,11 @@ public struct ReLU: InPlaceLayer {
   }
 }
 
-/// Logistic sigmoid: `y = 1 / (1 + exp(-x))`. Backward: `dx = dy · y · (1 - y)` (keeps the output).
+/// Logistic sigmoid: `y = 1 / (1 + exp(-x))`.
+///
+/// Backward: `dx = dy · y · (1 - y)` (keeps the output).
 public struct Sigmoid: Layer {
+  /// A sigmoid (no parameters).
   public init() {}
 
   /// Any shape → the same shape, values in (0, 1).
@@ -70,11 +77,15 @@ public struct Sigmoid: Layer {
     input.mapped { 1 / (1 + expf(-$0)) }
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
     let output = self(input)
-    return (output, { dy in (output.zipped(with: dy, op: "Sigmoid backward") { y, g in g * y * (1 - y) }, [:]) })
+    return (
+      output,
+      { dy in (output.zipped(with: dy, op: "Sigmoid backward") { y, g in g * y * (1 - y) }, [:]) }
+    )
   }
 }
 
@@ -82,11 +93,13 @@ public struct Sigmoid: Layer {
 ///
 /// Backward: `dx_j = y_j · (dy_j - Σ_k dy_k · y_k)` per row (keeps the output).
 public struct Softmax: Layer {
+  /// A softmax over the last axis (no parameters).
   public init() {}
 
   /// `[..., K]` → `[..., K]`, each row summing to 1.
   public func callAsFunction(_ input: Tensor) -> Tensor { input.softmax() }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -94,7 +107,9 @@ public struct Softmax: Layer {
     return (
       output,
       { dy in
-        precondition(dy.shape == output.shape, "[Softmax backward] gradient \(dy.shape), output \(output.shape)")
+        precondition(
+          dy.shape == output.shape,
+          "[Softmax backward] gradient \(dy.shape), output \(output.shape)")
         let k = output.shape[output.rank - 1]
         let dx = output.withUnsafeBufferPointer { y in
           dy.withUnsafeBufferPointer { g in

@@ -1,7 +1,9 @@
 import FaceTensor
 
-/// dlib's `affine` layer (mode 0: per channel): `y[..., c] = x[..., c] · gamma[c] + beta[c]` over
-/// the last (channel) axis. dlib replaces its batch normalizations by this at inference time.
+/// dlib's `affine` layer: a per-channel scale and shift.
+///
+/// Mode 0 (per channel): `y[..., c] = x[..., c] · gamma[c] + beta[c]` over the last (channel)
+/// axis. dlib replaces its batch normalizations by this at inference time.
 ///
 /// Backward: `dx = dy · gamma`; `dGamma[c] = Σ dy · x`, `dBeta[c] = Σ dy`.
 public struct Affine: InPlaceLayer {
@@ -30,10 +32,12 @@ public struct Affine: InPlaceLayer {
     ChannelScale(scale: gamma.scalars, shift: beta.scalars).apply(to: input, op: "Affine")
   }
 
+  /// Overwrites `x` with the forward pass (inference; the shape is unchanged).
   public func applyInPlace(_ x: inout Tensor) {
     ChannelScale(scale: gamma.scalars, shift: beta.scalars).applyInPlace(&x, op: "Affine")
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -54,6 +58,7 @@ public struct Affine: InPlaceLayer {
   /// `gamma`, `beta`.
   public var parameters: [String: Tensor] { ["gamma": gamma, "beta": beta] }
 
+  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
   public mutating func setParameter(_ name: String, to value: Tensor) throws {
     switch name {
     case "gamma":

@@ -6,18 +6,27 @@ import FaceTensor
   import Darwin
 #endif
 
-/// A 2-D affine map of pixel coordinates: `(x, y) = (m00·c + m01·r + offsetX, m10·c + m11·r + offsetY)`
-/// for a point at column `c`, row `r`. In double precision, as dlib's `point_transform_affine`.
+/// A 2-D affine map of pixel coordinates.
+///
+/// `(x, y) = (m00·c + m01·r + offsetX, m10·c + m11·r + offsetY)` for a point at column `c`,
+/// row `r`. In double precision, as dlib's `point_transform_affine`.
 public struct AffineTransform2D: Sendable, Equatable {
+  /// `∂x/∂c`.
   public var m00: Double
+  /// `∂x/∂r`.
   public var m01: Double
+  /// `∂y/∂c`.
   public var m10: Double
+  /// `∂y/∂r`.
   public var m11: Double
+  /// `x` of the output pixel (0, 0), in input pixels.
   public var offsetX: Double
+  /// `y` of the output pixel (0, 0), in input pixels.
   public var offsetY: Double
 
   /// The map `(c, r) ↦ M · (c, r) + (offsetX, offsetY)` with `M = [[m00, m01], [m10, m11]]`.
-  public init(m00: Double, m01: Double, m10: Double, m11: Double, offsetX: Double, offsetY: Double) {
+  public init(m00: Double, m01: Double, m10: Double, m11: Double, offsetX: Double, offsetY: Double)
+  {
     (self.m00, self.m01, self.m10, self.m11) = (m00, m01, m10, m11)
     (self.offsetX, self.offsetY) = (offsetX, offsetY)
   }
@@ -60,7 +69,8 @@ public struct AffineSampler: Layer {
 
   /// - Precondition: both sizes are at least 1.
   public init(transform: AffineTransform2D, outputHeight: Int, outputWidth: Int) {
-    precondition(outputHeight >= 1 && outputWidth >= 1, "[AffineSampler] size \(outputHeight)x\(outputWidth)")
+    precondition(
+      outputHeight >= 1 && outputWidth >= 1, "[AffineSampler] size \(outputHeight)x\(outputWidth)")
     self.transform = transform
     self.outputHeight = outputHeight
     self.outputWidth = outputWidth
@@ -87,7 +97,8 @@ public struct AffineSampler: Layer {
             let top = image + tap.offset * c
             let bottom = top + w * c
             for j in 0..<c {
-              y[o + j] = (1 - fy) * ((1 - fx) * top[j] + fx * top[c + j])
+              y[o + j] =
+                (1 - fy) * ((1 - fx) * top[j] + fx * top[c + j])
                 + fy * ((1 - fx) * bottom[j] + fx * bottom[c + j])
             }
           }
@@ -96,6 +107,7 @@ public struct AffineSampler: Layer {
     }
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -106,7 +118,9 @@ public struct AffineSampler: Layer {
     return (
       self(input),
       { dy in
-        precondition(dy.shape == outputShape, "[AffineSampler backward] gradient \(dy.shape), output \(outputShape)")
+        precondition(
+          dy.shape == outputShape,
+          "[AffineSampler backward] gradient \(dy.shape), output \(outputShape)")
         let (n, h, w, c) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
         var dx = Tensor(zeros: inputShape)
         dy.withUnsafeBufferPointer { g in
@@ -154,7 +168,8 @@ public struct AffineSampler: Layer {
           taps.append(Tap(offset: -1, fx: 0, fy: 0))
           continue
         }
-        taps.append(Tap(offset: Int(top) * width + Int(left), fx: Float(x - left), fy: Float(y - top)))
+        taps.append(
+          Tap(offset: Int(top) * width + Int(left), fx: Float(x - left), fy: Float(y - top)))
       }
     }
     return taps

@@ -25,10 +25,16 @@ public struct BatchNorm: InPlaceLayer {
 
   /// A batch normalization with the given statistics.
   /// - Precondition: all four tensors are `[C]` with the same `C`.
-  public init(gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, epsilon: Float) {
+  public init(
+    gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, epsilon: Float
+  ) {
     let c = gamma.count
-    for (name, t) in [("beta", beta), ("movingMean", movingMean), ("movingVariance", movingVariance)] {
-      precondition(t.shape == [c] && gamma.shape == [c], "[BatchNorm] \(name) has shape \(t.shape), expected [\(c)]")
+    for (name, t) in [
+      ("beta", beta), ("movingMean", movingMean), ("movingVariance", movingVariance),
+    ] {
+      precondition(
+        t.shape == [c] && gamma.shape == [c],
+        "[BatchNorm] \(name) has shape \(t.shape), expected [\(c)]")
     }
     self.gamma = gamma
     self.beta = beta
@@ -41,7 +47,8 @@ public struct BatchNorm: InPlaceLayer {
   public init(channels: Int, epsilon: Float) {
     self.init(
       gamma: Tensor(repeating: 1, shape: [channels]), beta: Tensor(zeros: [channels]),
-      movingMean: Tensor(zeros: [channels]), movingVariance: Tensor(repeating: 1, shape: [channels]),
+      movingMean: Tensor(zeros: [channels]),
+      movingVariance: Tensor(repeating: 1, shape: [channels]),
       epsilon: epsilon)
   }
 
@@ -64,11 +71,13 @@ public struct BatchNorm: InPlaceLayer {
     return ChannelScale(scale: scale, shift: shift).apply(to: input, op: "BatchNorm")
   }
 
+  /// Overwrites `x` with the forward pass (inference; the shape is unchanged).
   public func applyInPlace(_ x: inout Tensor) {
     let (scale, shift) = scaleAndShift
     ChannelScale(scale: scale, shift: shift).applyInPlace(&x, op: "BatchNorm")
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -99,6 +108,7 @@ public struct BatchNorm: InPlaceLayer {
     ["gamma": gamma, "beta": beta, "movingMean": movingMean, "movingVariance": movingVariance]
   }
 
+  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
   public mutating func setParameter(_ name: String, to value: Tensor) throws {
     switch name {
     case "gamma":
@@ -120,7 +130,8 @@ public struct BatchNorm: InPlaceLayer {
 }
 
 extension Conv2D {
-  /// This convolution followed by `batchNorm`, as one convolution:
+  /// This convolution followed by `batchNorm`, as one convolution.
+  ///
   /// `kernel'[..., oc] = kernel[..., oc] · scale[oc]`, `bias'[oc] = bias[oc] · scale[oc] + shift[oc]`
   /// (`scale`, `shift` from `BatchNorm.scaleAndShift`). A frozen batch norm is a per-channel affine
   /// map, so the result is the same function of the input (up to Float rounding) with the same
@@ -128,11 +139,16 @@ extension Conv2D {
   /// - Precondition: `batchNorm` has one channel per output channel.
   public func folding(_ batchNorm: BatchNorm) -> Conv2D {
     let oc = kernel.shape[3]
-    precondition(batchNorm.gamma.count == oc, "[Conv2D] batch norm has \(batchNorm.gamma.count) channels, conv \(oc)")
+    precondition(
+      batchNorm.gamma.count == oc,
+      "[Conv2D] batch norm has \(batchNorm.gamma.count) channels, conv \(oc)")
     let (scale, shift) = batchNorm.scaleAndShift
-    let foldedKernel = ChannelScale(scale: scale, shift: nil).apply(to: kernel, op: "Conv2D.folding")
+    let foldedKernel = ChannelScale(scale: scale, shift: nil).apply(
+      to: kernel, op: "Conv2D.folding")
     let b = bias?.scalars ?? [Float](repeating: 0, count: oc)
     let foldedBias = Tensor(shape: [oc], scalars: (0..<oc).map { b[$0] * scale[$0] + shift[$0] })
-    return Conv2D(kernel: foldedKernel, bias: foldedBias, strides: strides, dilations: dilations, padding: padding)
+    return Conv2D(
+      kernel: foldedKernel, bias: foldedBias, strides: strides, dilations: dilations,
+      padding: padding)
   }
 }

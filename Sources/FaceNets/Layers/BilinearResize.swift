@@ -20,14 +20,17 @@ public struct BilinearResize: Layer {
 
   /// - Precondition: both sizes are at least 1.
   public init(outputHeight: Int, outputWidth: Int) {
-    precondition(outputHeight >= 1 && outputWidth >= 1, "[BilinearResize] size \(outputHeight)x\(outputWidth)")
+    precondition(
+      outputHeight >= 1 && outputWidth >= 1, "[BilinearResize] size \(outputHeight)x\(outputWidth)")
     self.outputHeight = outputHeight
     self.outputWidth = outputWidth
   }
 
   /// `[N, OH, OW, C]` for `[N, H, W, C]`.
   public func callAsFunction(_ input: Tensor) -> Tensor {
-    precondition(input.rank == 4 && input.shape[1] >= 1 && input.shape[2] >= 1, "[BilinearResize] input must be NHWC, got \(input.shape)")
+    precondition(
+      input.rank == 4 && input.shape[1] >= 1 && input.shape[2] >= 1,
+      "[BilinearResize] input must be NHWC, got \(input.shape)")
     let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
     let rows = BilinearTaps(input: h, output: outputHeight)
     let cols = BilinearTaps(input: w, output: outputWidth)
@@ -57,6 +60,7 @@ public struct BilinearResize: Layer {
     }
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {

@@ -60,7 +60,8 @@ struct ChannelScale {
 /// accumulated in `Double` (the parameter gradients of per-channel layers).
 enum ChannelSums {
   /// `[C]` sums of `a` (and of `a ⊙ b` when `b` is given, else nil).
-  static func of(_ a: Tensor, times b: Tensor?, channels: Int) -> (sum: Tensor, productSum: Tensor?) {
+  static func of(_ a: Tensor, times b: Tensor?, channels: Int) -> (sum: Tensor, productSum: Tensor?)
+  {
     var sum = [Double](repeating: 0, count: channels)
     var productSum = [Double](repeating: 0, count: channels)
     let rows = a.count / channels

@@ -63,9 +63,11 @@ public struct Conv2D: Layer {
 
   /// `[N, OH, OW, OC]` for an input `[N, H, W, C]`.
   public func callAsFunction(_ input: Tensor) -> Tensor {
-    Convolution.forward(input, kernel: kernel, bias: bias, geometry: geometry(forInputShape: input.shape))
+    Convolution.forward(
+      input, kernel: kernel, bias: bias, geometry: geometry(forInputShape: input.shape))
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -94,6 +96,7 @@ public struct Conv2D: Layer {
     return result
   }
 
+  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
   public mutating func setParameter(_ name: String, to value: Tensor) throws {
     switch (name, bias) {
     case ("kernel", _):

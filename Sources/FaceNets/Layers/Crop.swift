@@ -17,7 +17,8 @@ public struct Crop: Layer {
   public init(top: Int, left: Int, height: Int, width: Int) {
     precondition(
       top >= 0 && left >= 0 && height >= 1 && width >= 1,
-      "[Crop] box (top \(top), left \(left), \(height)x\(width)) must be non-negative and non-empty")
+      "[Crop] box (top \(top), left \(left), \(height)x\(width)) must be non-negative and non-empty"
+    )
     (self.top, self.left, self.height, self.width) = (top, left, height, width)
   }
 
@@ -38,6 +39,7 @@ public struct Crop: Layer {
     }
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {

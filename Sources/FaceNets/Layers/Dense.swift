@@ -64,6 +64,7 @@ public struct Dense: Layer {
     return output
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -120,6 +121,7 @@ public struct Dense: Layer {
     return result
   }
 
+  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
   public mutating func setParameter(_ name: String, to value: Tensor) throws {
     switch (name, bias) {
     case ("kernel", _):

@@ -18,6 +18,7 @@ public struct Flatten: Layer {
   /// The memory order of the flattened features.
   public let order: Order
 
+  /// A flatten in the given order (Keras: `.channelsLast`; Caffe: `.channelsFirst`).
   public init(order: Order = .channelsLast) { self.order = order }
 
   /// `[N, H·W·C]` for `[N, H, W, C]`; `.channelsFirst` needs rank 4, `.channelsLast` any rank ≥ 1.
@@ -29,12 +30,14 @@ public struct Flatten: Layer {
     case .channelsLast:
       return input.reshaped(to: [n, features])
     case .channelsFirst:
-      precondition(input.rank == 4, "[Flatten] channels-first order needs NHWC input, got \(input.shape)")
+      precondition(
+        input.rank == 4, "[Flatten] channels-first order needs NHWC input, got \(input.shape)")
       return Flatten.permute(input, hwc: Array(input.shape[1...3]), toChannelsFirst: true)
         .reshaped(to: [n, features])
     }
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -43,13 +46,16 @@ public struct Flatten: Layer {
     return (
       self(input),
       { dy in
-        precondition(dy.count == input.count, "[Flatten backward] gradient \(dy.shape), input \(inputShape)")
+        precondition(
+          dy.count == input.count, "[Flatten backward] gradient \(dy.shape), input \(inputShape)")
         switch order {
         case .channelsLast:
           return (dy.reshaped(to: inputShape), [:])
         case .channelsFirst:
           let hwc = Array(inputShape[1...3])
-          return (Flatten.permute(dy, hwc: hwc, toChannelsFirst: false).reshaped(to: inputShape), [:])
+          return (
+            Flatten.permute(dy, hwc: hwc, toChannelsFirst: false).reshaped(to: inputShape), [:]
+          )
         }
       }
     )
@@ -68,7 +74,11 @@ public struct Flatten: Layer {
             for j in 0..<c {
               let hwcIndex = base + p * c + j
               let chwIndex = base + j * pixels + p
-              if toChannelsFirst { dst[chwIndex] = src[hwcIndex] } else { dst[hwcIndex] = src[chwIndex] }
+              if toChannelsFirst {
+                dst[chwIndex] = src[hwcIndex]
+              } else {
+                dst[hwcIndex] = src[chwIndex]
+              }
             }
           }
         }

@@ -9,14 +9,17 @@ public enum GradientScope: Sendable, Equatable {
   case inputAndParameters
 }
 
-/// Gradients of a layer's parameters, keyed by the parameter's name (`"kernel"`, `"bias"`,
-/// `"gamma"`, ...), each with the shape of its parameter. Empty for parameterless layers and for
+/// Gradients of a layer's parameters, keyed by the parameter's name.
+///
+/// Names are `"kernel"`, `"bias"`, `"gamma"`, ...; each gradient has its parameter's shape. Empty for parameterless layers and for
 /// `GradientScope.input`.
 public typealias ParameterGradients = [String: Tensor]
 
 /// Maps the gradient of a scalar loss with respect to a layer's output to the gradients with
 /// respect to its input and parameters.
-public typealias Pullback = (_ outputGradient: Tensor) -> (input: Tensor, parameters: ParameterGradients)
+public typealias Pullback = (_ outputGradient: Tensor) -> (
+  input: Tensor, parameters: ParameterGradients
+)
 
 /// A differentiable function of one tensor with named parameters.
 ///
@@ -28,7 +31,9 @@ public protocol Layer: Sendable {
   func callAsFunction(_ input: Tensor) -> Tensor
 
   /// Forward pass that keeps what the backward pass needs, returned as a pullback.
-  func valueWithPullback(at input: Tensor, scope: GradientScope) -> (value: Tensor, pullback: Pullback)
+  func valueWithPullback(at input: Tensor, scope: GradientScope) -> (
+    value: Tensor, pullback: Pullback
+  )
 
   /// The layer's parameters by name (empty for parameterless layers).
   var parameters: [String: Tensor] { get }
@@ -39,8 +44,10 @@ public protocol Layer: Sendable {
 }
 
 extension Layer {
+  /// No parameters.
   public var parameters: [String: Tensor] { [:] }
 
+  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
   public mutating func setParameter(_ name: String, to value: Tensor) throws {
     throw LayerParameterError.unknownParameter(name: name, known: [])
   }
@@ -55,6 +62,7 @@ public enum LayerParameterError: Error, Equatable, CustomStringConvertible {
   /// A network has no layer of this name.
   case unknownLayer(name: String)
 
+  /// A one-line human-readable form.
   public var description: String {
     switch self {
     case .unknownParameter(let name, let known):

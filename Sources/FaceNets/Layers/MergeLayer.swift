@@ -28,7 +28,8 @@ extension LayerParameterError {
   /// - Throws: `shapeMismatch` if the shapes differ.
   static func checkShape(of value: Tensor, forParameter name: String, current: Tensor) throws {
     guard value.shape == current.shape else {
-      throw LayerParameterError.shapeMismatch(name: name, expected: current.shape, actual: value.shape)
+      throw LayerParameterError.shapeMismatch(
+        name: name, expected: current.shape, actual: value.shape)
     }
   }
 }

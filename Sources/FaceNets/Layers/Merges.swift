@@ -4,6 +4,7 @@ import FaceTensor
 ///
 /// Backward: every input receives `dy` unchanged.
 public struct Add: MergeLayer {
+  /// A sum of equal-shaped inputs.
   public init() {}
 
   /// - Precondition: at least one input; all shapes equal.
@@ -25,19 +26,23 @@ public struct Add: MergeLayer {
     return sum
   }
 
+  /// The forward pass and the pullback to every input (see the type's doc).
   public func valueWithPullback(at inputs: [Tensor]) -> (value: Tensor, pullback: MergePullback) {
     let n = inputs.count
     return (self(inputs), { dy in [Tensor](repeating: dy, count: n) })
   }
 }
 
-/// dlib's `add_prev`: the sum of two tensors of possibly different shapes. The output's extent on
+/// dlib's `add_prev`: the sum of two tensors of possibly different shapes.
+///
+/// The output's extent on
 /// every axis is the larger of the two; each input contributes where its own index exists and zero
 /// elsewhere, i.e. the smaller input is zero-padded at the **end** of each axis (extra channels are
 /// the highest channel indices, extra rows at the bottom, extra columns at the right).
 ///
 /// Backward: each input receives `dy` cropped to its own shape (the leading part of every axis).
 public struct PaddedAdd: MergeLayer {
+  /// A padded sum of two inputs.
   public init() {}
 
   /// - Precondition: exactly two inputs of equal rank.
@@ -53,6 +58,7 @@ public struct PaddedAdd: MergeLayer {
     return output
   }
 
+  /// The forward pass and the pullback to every input (see the type's doc).
   public func valueWithPullback(at inputs: [Tensor]) -> (value: Tensor, pullback: MergePullback) {
     let shapes = inputs.map(\.shape)
     return (self(inputs), { dy in shapes.map { PaddedAdd.crop(dy, to: $0) } })
@@ -114,6 +120,7 @@ public struct PaddedAdd: MergeLayer {
 ///
 /// Backward: `dx = dy · s`; `ds[n, c] = Σ_{h, w} dy · x` (in `s`'s shape).
 public struct Multiply: MergeLayer {
+  /// A channel-wise product of `[x, s]`.
   public init() {}
 
   /// - Precondition: two inputs; `s` has `N · C` elements and `x`'s batch and channel counts.
@@ -134,12 +141,14 @@ public struct Multiply: MergeLayer {
     }
   }
 
+  /// The forward pass and the pullback to every input (see the type's doc).
   public func valueWithPullback(at inputs: [Tensor]) -> (value: Tensor, pullback: MergePullback) {
     let (x, s) = Multiply.check(inputs)
     return (
       self(inputs),
       { dy in
-        precondition(dy.shape == x.shape, "[Multiply backward] gradient \(dy.shape), input \(x.shape)")
+        precondition(
+          dy.shape == x.shape, "[Multiply backward] gradient \(dy.shape), input \(x.shape)")
         let dx = Multiply()([dy, s])
         let (n, pixels, c) = (x.shape[0], x.shape[1] * x.shape[2], x.shape[3])
         var sums = [Double](repeating: 0, count: n * c)
@@ -163,7 +172,8 @@ public struct Multiply: MergeLayer {
     let expected = [x.shape[0], x.shape[3]]
     precondition(
       s.shape == expected || s.shape == [x.shape[0], 1, 1, x.shape[3]],
-      "[Multiply] s has shape \(s.shape), expected \(expected) or [\(x.shape[0]), 1, 1, \(x.shape[3])]")
+      "[Multiply] s has shape \(s.shape), expected \(expected) or [\(x.shape[0]), 1, 1, \(x.shape[3])]"
+    )
     return (x, s)
   }
 }
@@ -172,6 +182,7 @@ public struct Multiply: MergeLayer {
 ///
 /// Backward: `dy` split back into the inputs' channel ranges.
 public struct Concat: MergeLayer {
+  /// A concatenation along the last axis.
   public init() {}
 
   /// - Precondition: at least one input; all axes but the last agree.
@@ -192,7 +203,8 @@ public struct Concat: MergeLayer {
       for (t, width) in zip(inputs, widths) {
         t.withUnsafeBufferPointer { x in
           for r in 0..<rows {
-            (y.baseAddress! + r * total + offset).update(from: x.baseAddress! + r * width, count: width)
+            (y.baseAddress! + r * total + offset).update(
+              from: x.baseAddress! + r * width, count: width)
           }
         }
         offset += width
@@ -201,6 +213,7 @@ public struct Concat: MergeLayer {
     return output
   }
 
+  /// The forward pass and the pullback to every input (see the type's doc).
   public func valueWithPullback(at inputs: [Tensor]) -> (value: Tensor, pullback: MergePullback) {
     let shapes = inputs.map(\.shape)
     return (
@@ -215,7 +228,8 @@ public struct Concat: MergeLayer {
           return dy.withUnsafeBufferPointer { g in
             Tensor(shape: shape) { d in
               for r in 0..<rows {
-                (d.baseAddress! + r * width).update(from: g.baseAddress! + r * total + offset, count: width)
+                (d.baseAddress! + r * width).update(
+                  from: g.baseAddress! + r * total + offset, count: width)
               }
             }
           }

@@ -54,6 +54,7 @@ public struct PReLU: Layer {
     }
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -63,7 +64,8 @@ public struct PReLU: Layer {
     return (
       output,
       { dy in
-        precondition(dy.shape == input.shape, "[PReLU backward] gradient \(dy.shape), input \(input.shape)")
+        precondition(
+          dy.shape == input.shape, "[PReLU backward] gradient \(dy.shape), input \(input.shape)")
         let c = alpha.count
         // dx = dy where x > 0, alpha · dy elsewhere: a branch-free select per element.
         let dx = input.withUnsafeBufferPointer { x in
@@ -83,7 +85,8 @@ public struct PReLU: Layer {
         guard wantsAlpha else { return (dx, [:]) }
         // dAlpha[c] = Σ_{x ≤ 0} dy · x = Σ dy · min(x, 0)
         let negativePart = input.mapped { min($0, 0) }
-        let dAlpha = ChannelSums.of(dy, times: negativePart, channels: c).productSum ?? Tensor(zeros: [c])
+        let dAlpha =
+          ChannelSums.of(dy, times: negativePart, channels: c).productSum ?? Tensor(zeros: [c])
         return (dx, ["alpha": dAlpha.reshaped(to: alpha.shape)])
       }
     )
@@ -92,6 +95,7 @@ public struct PReLU: Layer {
   /// `alpha`.
   public var parameters: [String: Tensor] { ["alpha": alpha] }
 
+  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
   public mutating func setParameter(_ name: String, to value: Tensor) throws {
     guard name == "alpha" else {
       throw LayerParameterError.unknownParameter(name: name, known: ["alpha"])

@@ -39,17 +39,22 @@ public struct MaxPool2D: Layer {
     forward(input, geometry: geometry(forInputShape: input.shape), winners: nil)
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
     let g = geometry(forInputShape: input.shape)
     let count = Tensor.elementCount(of: g.outputShape)
     var winners = [Int](repeating: 0, count: count)
-    let output = winners.withUnsafeMutableBufferPointer { forward(input, geometry: g, winners: $0.baseAddress!) }
+    let output = winners.withUnsafeMutableBufferPointer {
+      forward(input, geometry: g, winners: $0.baseAddress!)
+    }
     return (
       output,
       { dy in
-        precondition(dy.shape == g.outputShape, "[MaxPool2D backward] gradient \(dy.shape), output \(g.outputShape)")
+        precondition(
+          dy.shape == g.outputShape,
+          "[MaxPool2D backward] gradient \(dy.shape), output \(g.outputShape)")
         var dx = Tensor(zeros: g.inputShape)
         let perImage = count / max(g.batch, 1)
         dy.withUnsafeBufferPointer { gy in
@@ -85,7 +90,8 @@ public struct MaxPool2D: Layer {
             for ow in 0..<g.outputWidth {
               let cols = g.inputColumns(forOutputColumn: ow)
               let o = (nr * g.outputWidth + ow) * c
-              let first = ((n * g.inputHeight + rows.lowerBound) * g.inputWidth + cols.lowerBound) * c
+              let first =
+                ((n * g.inputHeight + rows.lowerBound) * g.inputWidth + cols.lowerBound) * c
               let out = y.baseAddress! + o
               out.update(from: x.baseAddress! + first, count: c)
               if let winners {
@@ -179,6 +185,7 @@ public struct AvgPool2D: Layer {
     }
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -186,7 +193,9 @@ public struct AvgPool2D: Layer {
     return (
       self(input),
       { dy in
-        precondition(dy.shape == g.outputShape, "[AvgPool2D backward] gradient \(dy.shape), output \(g.outputShape)")
+        precondition(
+          dy.shape == g.outputShape,
+          "[AvgPool2D backward] gradient \(dy.shape), output \(g.outputShape)")
         let c = g.channels
         var dx = Tensor(zeros: g.inputShape)
         dy.withUnsafeBufferPointer { gy in
@@ -224,6 +233,7 @@ public struct AvgPool2D: Layer {
 ///
 /// Backward: `dx[n, h, w, c] = dy[n, c] / (H · W)`.
 public struct GlobalAveragePool: Layer {
+  /// A global average pool (no parameters).
   public init() {}
 
   /// `[N, C]` for `[N, H, W, C]`.
@@ -244,6 +254,7 @@ public struct GlobalAveragePool: Layer {
     }
   }
 
+  /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback)
   {
@@ -252,7 +263,9 @@ public struct GlobalAveragePool: Layer {
       self(input),
       { dy in
         let (n, pixels, c) = (inputShape[0], inputShape[1] * inputShape[2], inputShape[3])
-        precondition(dy.shape == [n, c], "[GlobalAveragePool backward] gradient \(dy.shape), expected [\(n), \(c)]")
+        precondition(
+          dy.shape == [n, c],
+          "[GlobalAveragePool backward] gradient \(dy.shape), expected [\(n), \(c)]")
         let scale = 1 / Float(pixels)
         let dx = dy.withUnsafeBufferPointer { g in
           Tensor(shape: inputShape) { d in

@@ -27,17 +27,29 @@ public enum PoolingRounding: Sendable, Equatable {
 ///   its sizes match the Caffe-trained weights.
 /// - `.valid` and `.explicit(...)`: output size by `rounding` (`.floor` or Caffe's `.ceil`).
 public struct PoolingGeometry: Sendable, Equatable {
+  /// `N`.
   public let batch: Int
+  /// `H`.
   public let inputHeight: Int
+  /// `W`.
   public let inputWidth: Int
+  /// `C` (input and output).
   public let channels: Int
+  /// `KH`.
   public let windowHeight: Int
+  /// `KW`.
   public let windowWidth: Int
+  /// Rows between window starts.
   public let strideY: Int
+  /// Columns between window starts.
   public let strideX: Int
+  /// Padding rows above the input (the rows below follow from the output size).
   public let padTop: Int
+  /// Padding columns left of the input.
   public let padLeft: Int
+  /// `OH`.
   public let outputHeight: Int
+  /// `OW`.
   public let outputWidth: Int
 
   /// The geometry of pooling an input `[N, H, W, C]`.
