@@ -9,7 +9,7 @@ public struct DlibAlignedFace: Sendable {
   public enum Method: Sendable, Equatable {
     /// dlib's 5-point shape predictor on `rectangle` (dlib's own alignment).
     case shapePredictor
-    /// MTCNN's five points fitted to `MTCNNToDlibMapping.fivePointTemplate` (the fallback when
+    /// MTCNN's eyes and nose fitted to `MTCNNToDlibMapping.fivePointTemplate` (the fallback when
     /// the shape predictor file is absent; descriptors move by the amounts the tests report).
     case mtcnnPoints
   }
