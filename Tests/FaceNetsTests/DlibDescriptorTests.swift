@@ -98,6 +98,16 @@ struct DlibDescriptorTests {
     #expect(apart < 1e-6)
   }
 
+  @Test func aFileThatIsNotTheResNetIsRefusedWithATypedError() throws {
+    let folder = FileManager.default.temporaryDirectory
+    let missing = folder.appendingPathComponent("no-such-\(UUID().uuidString).dat")
+    #expect(throws: DlibFormatError.self) { try DlibResNet(contentsOf: missing) }
+    // The shape predictor is a valid dlib file, but not this network.
+    #expect(throws: DlibFormatError.self) {
+      try DlibResNet(contentsOf: DlibTestSupport.shapePredictorURL, checksum: .skip)
+    }
+  }
+
   @Test(.enabled(if: DlibTestSupport.hasSharedData(for: "distancesAndVerdictsMatchDlib")))
   func distancesAndVerdictsMatchDlib() throws {
     let fixtures = try DlibChipDescriptors.load()
