@@ -113,6 +113,115 @@ for batch in [1, 8] {
   report(batch: batch, pass: "forward + backward", timing: both, flops: 2 * forwardFlops)
 }
 
+// MARK: - Convolutions, batch 1
+
+/// Every convolution of the network with its input shape, walking the description's nodes.
+func convolutionsWithInputShapes(_ description: DlibResNetDescription) -> [(Conv2D, [Int])] {
+  var shape = [1, 150, 150, 3]
+  var tagged: [Int: [Int]] = [:]
+  var found: [(Conv2D, [Int])] = []
+  for node in description.nodes {
+    switch node {
+    case .tag(let id): tagged[id] = shape
+    case .skip(let id): shape = tagged[id] ?? shape
+    case .convolution(let conv):
+      let layer = Conv2D(
+        kernel: conv.kernel, bias: conv.bias, strides: (conv.strideY, conv.strideX),
+        padding: .explicit(top: conv.padY, bottom: conv.padY, left: conv.padX, right: conv.padX))
+      found.append((layer, shape))
+      shape = layer.geometry(forInputShape: shape).outputShape
+    case .maxPool(let pool), .averagePool(let pool):
+      shape =
+        pool.isGlobal
+        ? [1, 1, 1, shape[3]]
+        : [
+          1, 1 + (shape[1] - pool.kernelHeight) / pool.strideY,
+          1 + (shape[2] - pool.kernelWidth) / pool.strideX, shape[3],
+        ]
+    case .addPrevious(let id):
+      shape = zip(shape, tagged[id] ?? shape).map { max($0, $1) }
+    case .affine, .relu, .fullyConnected: break
+    }
+  }
+  return found
+}
+
+if let description = try? DlibResNetDescription(
+  contentsOf: modelFolder.appendingPathComponent(DlibModelFile.faceRecognitionResNetV1.name),
+  checksum: .skip)
+{
+  print("\nconvolutions at batch 1, summed over the network (median ms; gemm = the forward GEMM")
+  print("alone on an im2col matrix packed beforehand; GFLOP/s from the summed medians)")
+  print("input HxWxC -> OC, kernel/stride   count  fwd ms   gemm ms  bwd-input ms")
+  var totals = (forward: 0.0, gemm: 0.0, backward: 0.0, flops: 0.0)
+  var rows: [String: (count: Int, forward: Double, gemm: Double, backward: Double)] = [:]
+  var order: [String] = []
+  for (layer, shape) in convolutionsWithInputShapes(description) {
+    let g = layer.geometry(forInputShape: shape)
+    let key =
+      "\(shape[1])x\(shape[2])x\(shape[3]) -> \(g.outputChannels), "
+      + "\(layer.kernel.shape[0])x\(layer.kernel.shape[1])/\(layer.strides.0)"
+    if rows[key] == nil {
+      let x = Tensor(
+        shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.uniform() })
+      let forward = BenchmarkClock.measure(
+        repetitions: 15, warmup: 2, singleThreaded: singleThreaded
+      ) {
+        _ = layer(x)
+      }
+      var cols = [Float](repeating: 0, count: g.patchCount * g.patchLength)
+      var y = [Float](repeating: 0, count: g.patchCount * g.outputChannels)
+      x.withUnsafeBufferPointer { xp in
+        cols.withUnsafeMutableBufferPointer {
+          Im2col.pack(xp.baseAddress!, geometry: g, rows: 0..<g.patchCount, into: $0.baseAddress!)
+        }
+      }
+      let gemmOnly = cols.withUnsafeBufferPointer { a in
+        layer.kernel.withUnsafeBufferPointer { b in
+          y.withUnsafeMutableBufferPointer { c in
+            BenchmarkClock.measure(repetitions: 15, warmup: 2, singleThreaded: singleThreaded) {
+              gemm(
+                m: g.patchCount, n: g.outputChannels, k: g.patchLength, a: a.baseAddress!,
+                lda: g.patchLength, b: b.baseAddress!, ldb: g.outputChannels, c: c.baseAddress!,
+                ldc: g.outputChannels)
+            }
+          }
+        }
+      }
+      let (output, pullback) = layer.valueWithPullback(at: x, scope: .input)
+      let backward = BenchmarkClock.measure(
+        repetitions: 15, warmup: 2, singleThreaded: singleThreaded
+      ) {
+        _ = pullback(output)
+      }
+      rows[key] = (0, forward.median, gemmOnly.median, backward.median)
+      order.append(key)
+    }
+    rows[key]?.count += 1
+    let row = rows[key] ?? (0, 0, 0, 0)
+    totals.forward += row.forward
+    totals.gemm += row.gemm
+    totals.backward += row.backward
+    totals.flops += Double(g.flops)
+  }
+  for key in order {
+    let row = rows[key] ?? (0, 0, 0, 0)
+    let n = Double(row.count)
+    print(
+      key.padding(toLength: 34, withPad: " ", startingAt: 0)
+        + String(
+          format: "%5d %8.3f %9.3f %10.3f", row.count, row.forward * n, row.gemm * n,
+          row.backward * n))
+  }
+  print(
+    "total".padding(toLength: 34, withPad: " ", startingAt: 0)
+      + String(
+        format: "%5d %8.3f %9.3f %10.3f   (%.1f / %.1f / %.1f GFLOP/s)",
+        rows.values.reduce(0) { $0 + $1.count }, totals.forward, totals.gemm, totals.backward,
+        totals.flops / (totals.forward * 1e6), totals.flops / (totals.gemm * 1e6),
+        totals.flops / (totals.backward * 1e6)))
+}
+
 // MARK: - One attack step on a photo
 
 if let (photo, details) = photoCase {
