@@ -70,6 +70,9 @@ let package = Package(
 
     // MARK: - Benchmarks
     .executableTarget(
+      name: "jpeg-bench", dependencies: ["FacePipeline", "FaceTensor", "FaceTestSupport"],
+      path: "Benchmarks/jpeg-bench"),
+    .executableTarget(
       name: "gemm-bench", dependencies: ["FaceTensor", "FaceTestSupport", "COpenBLAS"],
       path: "Benchmarks/gemm-bench"),
     .executableTarget(
