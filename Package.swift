@@ -79,6 +79,9 @@ let package = Package(
       name: "layer-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/layer-bench"),
     .executableTarget(
+      name: "model-bench", dependencies: ["FaceNets", "FaceTestSupport"],
+      path: "Benchmarks/model-bench"),
+    .executableTarget(
       name: "dlib-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/dlib-bench"),
   ]
