@@ -33,7 +33,9 @@ let package = Package(
     .target(name: "FaceTensor", dependencies: ["COpenBLAS", "CHDF5", "CPNG", "CShims"]),
     .target(
       name: "FaceNets",
-      dependencies: ["FaceTensor", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: ["FaceTensor", .product(name: "Crypto", package: "swift-crypto")],
+      exclude: ["Resources/MTCNN_WEIGHTS.md"],
+      resources: [.copy("Resources/mtcnn_weights.h5")]),
     .target(name: "Adversary", dependencies: ["FaceTensor"]),
     .target(
       name: "FacePipeline", dependencies: ["FaceNets", "Adversary", "CFreeType"]),
@@ -42,7 +44,7 @@ let package = Package(
     .executableTarget(
       name: "advcli",
       dependencies: [
-        "FacePipeline",
+        "FacePipeline", "FaceNets", "FaceTensor",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -55,7 +57,10 @@ let package = Package(
       name: "FaceTensorTests", dependencies: ["FaceTensor", "FaceTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "FaceNetsTests", dependencies: ["FaceNets", "FaceTestSupport"],
+      name: "FaceNetsTests",
+      dependencies: [
+        "FaceNets", "FaceTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+      ],
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "AdversaryTests", dependencies: ["Adversary", "FaceTestSupport"],
@@ -81,6 +86,9 @@ let package = Package(
     .executableTarget(
       name: "model-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/model-bench"),
+    .executableTarget(
+      name: "mtcnn-bench", dependencies: ["FaceNets", "FaceTestSupport"],
+      path: "Benchmarks/mtcnn-bench"),
     .executableTarget(
       name: "dlib-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/dlib-bench"),

@@ -8,7 +8,7 @@ import FaceTensor
 /// `alpha` keeps the shape it was created with: `[C]`, or Keras's `[1, 1, C]` for a PReLU with
 /// `shared_axes=[1, 2]` after a convolution (as in MTCNN); any shape whose extents are 1 except the
 /// last is accepted.
-public struct PReLU: Layer {
+public struct PReLU: InPlaceLayer {
   /// The slopes, `C` values in a shape like `[C]` or `[1, 1, C]`.
   public var alpha: Tensor
 
@@ -33,20 +33,27 @@ public struct PReLU: Layer {
 
   /// `[..., C]` → `[..., C]`.
   public func callAsFunction(_ input: Tensor) -> Tensor {
+    var output = input
+    applyInPlace(&output)
+    return output
+  }
+
+  /// Replaces `x` (`[..., C]`) with `max(x, 0) + alpha · min(x, 0)`, computed branch-free (a
+  /// branch on the sign mispredicts on half of the elements).
+  public func applyInPlace(_ x: inout Tensor) {
     let c = channels
     precondition(
-      input.rank >= 1 && input.shape[input.rank - 1] == c,
-      "[PReLU] input has shape \(input.shape), expected \(c) channels on the last axis")
-    return input.withUnsafeBufferPointer { x in
-      alpha.withUnsafeBufferPointer { a in
-        Tensor(shape: input.shape) { y in
-          ElementLoop.forEachChunk(x.count / c, work: x.count) { rows in
-            for r in rows {
-              let o = r * c
-              for j in 0..<c {
-                let v = x[o + j]
-                y[o + j] = v > 0 ? v : a[j] * v
-              }
+      x.rank >= 1 && x.shape[x.rank - 1] == c,
+      "[PReLU] input has shape \(x.shape), expected \(c) channels on the last axis")
+    alpha.withUnsafeBufferPointer { a in
+      x.withUnsafeMutableBufferPointer { y in
+        let y = y
+        ElementLoop.forEachChunk(y.count / c, work: y.count) { rows in
+          for r in rows {
+            let row = y.baseAddress! + r * c
+            for j in 0..<c {
+              let v = row[j]
+              row[j] = max(v, 0) + a[j] * min(v, 0)
             }
           }
         }

@@ -4,8 +4,10 @@
 /// and `KH * KW * C` columns ordered `(kh, kw, c)`: exactly the row order of an HWIO kernel viewed as
 /// a `[KH*KW*C, OC]` matrix, so `cols · kernel` is the NHWC output with no transposes.
 public enum Im2col {
-  /// Writes rows `rows` of the im2col matrix of `input` into `cols` (row-major, `geometry.patchLength`
-  /// floats per row, the first written row at `cols`). Padding positions are written as zero.
+  /// Writes rows `rows` of the im2col matrix of `input` into `cols`.
+  ///
+  /// `cols` is row-major, `geometry.patchLength` floats per row, the first written row at `cols`.
+  /// Padding positions are written as zero.
   ///
   /// - Parameters:
   ///   - input: `[N, H, W, C]` values.
@@ -14,12 +16,74 @@ public enum Im2col {
     _ input: UnsafePointer<Float>, geometry g: Conv2DGeometry, rows: Range<Int>,
     into cols: UnsafeMutablePointer<Float>
   ) {
+    if g.padTop == 0 && g.padBottom == 0 && g.padLeft == 0 && g.padRight == 0
+      && g.dilationY == 1 && g.dilationX == 1
+    {
+      packUnpadded(input, geometry: g, rows: rows, into: cols)
+      return
+    }
     forEachWindowRun(geometry: g, rows: rows) { colOffset, inputOffset, length in
       if let inputOffset {
         (cols + colOffset).update(from: input + inputOffset, count: length)
       } else {
         (cols + colOffset).update(repeating: 0, count: length)
       }
+    }
+  }
+
+  /// `pack` for a convolution without padding or dilation, where every patch row is `KH` runs of
+  /// `KW·C` consecutive input floats: a loop without per-row divisions or bounds checks, copying
+  /// the short runs (9 floats for a 3x3 kernel on RGB) inline rather than through `memmove`.
+  private static func packUnpadded(
+    _ input: UnsafePointer<Float>, geometry g: Conv2DGeometry, rows: Range<Int>,
+    into cols: UnsafeMutablePointer<Float>
+  ) {
+    guard !rows.isEmpty else { return }
+    let run = g.kernelWidth * g.inputChannels
+    let inputRow = g.inputWidth * g.inputChannels
+    let pixelsPerImage = g.outputHeight * g.outputWidth
+    var n = rows.lowerBound / pixelsPerImage
+    var oh = (rows.lowerBound - n * pixelsPerImage) / g.outputWidth
+    var ow = rows.lowerBound - n * pixelsPerImage - oh * g.outputWidth
+    var target = cols
+    for _ in rows {
+      var source =
+        input + ((n * g.inputHeight + oh * g.strideY) * g.inputWidth + ow * g.strideX)
+        * g.inputChannels
+      for _ in 0..<g.kernelHeight {
+        copyShortRun(run, from: source, to: target)
+        source += inputRow
+        target += run
+      }
+      ow += 1
+      if ow == g.outputWidth {
+        ow = 0
+        oh += 1
+        if oh == g.outputHeight {
+          oh = 0
+          n += 1
+        }
+      }
+    }
+  }
+
+  /// Copies `count` floats four at a time, then one at a time.
+  @inline(__always)
+  private static func copyShortRun(
+    _ count: Int, from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>
+  ) {
+    let from = UnsafeRawPointer(source)
+    let to = UnsafeMutableRawPointer(target)
+    var i = 0
+    while i &+ 4 <= count {
+      to.storeBytes(
+        of: from.loadUnaligned(fromByteOffset: i &* 4, as: SIMD4<Float>.self), toByteOffset: i &* 4,
+        as: SIMD4<Float>.self)
+      i &+= 4
+    }
+    while i < count {
+      target[i] = source[i]
+      i &+= 1
     }
   }
 

@@ -83,6 +83,8 @@ private struct EightBitImage {
   /// `ResizeArea_Invoker<uchar, float>`: for each y tap in order, a float row `buf` of x-weighted
   /// sums; rows are accumulated into `sum` with their y weight and stored when the output row
   /// changes.
+  ///
+  /// A source row shared by two output rows is x-weighted once (the same floats).
   func areaWeighted(
     x: [OpenCVResizeKernel.AreaTap], y: [OpenCVResizeKernel.AreaTap],
     into output: UnsafeMutableBufferPointer<UInt8>, width outWidth: Int
@@ -92,32 +94,64 @@ private struct EightBitImage {
     // The y taps of output row d are y[firstTap[d]..<firstTap[d + 1]].
     var firstTap = [Int](repeating: y.count, count: outHeight + 1)
     for (k, tap) in y.enumerated().reversed() { firstTap[tap.destination] = k }
+    // The x taps as offsets into a row of floats, in OpenCV's order.
+    let targets = x.map { $0.destination * Self.channels }
+    let sources = x.map { $0.source * Self.channels }
+    let weights = x.map(\.weight)
     Parallel.forEachChunk(of: outHeight) { rows in
-      var buffer = [Float](repeating: 0, count: rowLength)
-      var sum = [Float](repeating: 0, count: rowLength)
+      let buffer = UnsafeMutablePointer<Float>.allocate(capacity: rowLength)
+      let sum = UnsafeMutablePointer<Float>.allocate(capacity: rowLength)
+      defer {
+        buffer.deallocate()
+        sum.deallocate()
+      }
+      sum.initialize(repeating: 0, count: rowLength)
+      var bufferedRow = -1
       var current = rows.lowerBound
-      for k in firstTap[rows.lowerBound]..<firstTap[rows.upperBound] {
-        let beta = y[k].weight
-        let rowStart = y[k].source * width * Self.channels
-        for i in 0..<rowLength { buffer[i] = 0 }
-        for tap in x {
-          let d = tap.destination * Self.channels
-          let s = rowStart + tap.source * Self.channels
-          for c in 0..<Self.channels {
-            buffer[d + c] = buffer[d + c] + Float(pixels[s + c]) * tap.weight
+      targets.withUnsafeBufferPointer { targets in
+        sources.withUnsafeBufferPointer { sources in
+          weights.withUnsafeBufferPointer { weights in
+            for k in firstTap[rows.lowerBound]..<firstTap[rows.upperBound] {
+              let beta = y[k].weight
+              if y[k].source != bufferedRow {
+                bufferedRow = y[k].source
+                let row = pixels.baseAddress! + bufferedRow * width * Self.channels
+                buffer.update(repeating: 0, count: rowLength)
+                // The taps of one output pixel are consecutive: sum them in registers, in
+                // order, starting from the buffer's 0 (the same float operations as OpenCV's).
+                var t = 0
+                while t < targets.count {
+                  let target = targets[t]
+                  var (sum0, sum1, sum2): (Float, Float, Float) = (0, 0, 0)
+                  repeat {
+                    let source = row + sources[t]
+                    let alpha = weights[t]
+                    sum0 = sum0 + Float(source[0]) * alpha
+                    sum1 = sum1 + Float(source[1]) * alpha
+                    sum2 = sum2 + Float(source[2]) * alpha
+                    t += 1
+                  } while t < targets.count && targets[t] == target
+                  buffer[target] = sum0
+                  buffer[target + 1] = sum1
+                  buffer[target + 2] = sum2
+                }
+              }
+              if y[k].destination != current {
+                let stored = output.baseAddress! + current * rowLength
+                for i in 0..<rowLength {
+                  stored[i] = Self.saturate(sum[i])
+                  sum[i] = beta * buffer[i]
+                }
+                current = y[k].destination
+              } else {
+                for i in 0..<rowLength { sum[i] += beta * buffer[i] }
+              }
+            }
           }
-        }
-        if y[k].destination != current {
-          for i in 0..<rowLength {
-            output[current * rowLength + i] = Self.saturate(sum[i])
-            sum[i] = beta * buffer[i]
-          }
-          current = y[k].destination
-        } else {
-          for i in 0..<rowLength { sum[i] += beta * buffer[i] }
         }
       }
-      for i in 0..<rowLength { output[current * rowLength + i] = Self.saturate(sum[i]) }
+      let stored = output.baseAddress! + current * rowLength
+      for i in 0..<rowLength { stored[i] = Self.saturate(sum[i]) }
     }
   }
 

@@ -1,0 +1,172 @@
+import FaceTensor
+import Foundation
+import Testing
+
+@testable import FaceNets
+
+/// Loading MTCNN weights: the bundled file, and strictness on small files in its layout.
+@Suite struct MTCNNWeightsTests {
+  /// The layout of a weights file: per network, its layers in order, each with its weights.
+  struct Layout: Sendable {
+    struct Layer: Sendable {
+      var name: String
+      var weights: [(name: String, shape: [Int])]
+
+      mutating func setShape(of weight: String, to shape: [Int]) {
+        for i in weights.indices where weights[i].name == weight { weights[i].shape = shape }
+      }
+    }
+    var networks: [(name: String, layers: [Layer])]
+
+    /// The layout the three networks need, as `Scripts/convert_mtcnn_weights.py` writes it.
+    static let complete = Layout(
+      networks: MTCNNNetworks.Kind.allCases.map { kind in
+        var layers: [Layer] = []
+        for parameter in MTCNNNetworks.network(kind).parameterList {
+          if layers.last?.name != parameter.layer {
+            layers.append(Layer(name: parameter.layer, weights: []))
+          }
+          layers[layers.count - 1].weights.append(
+            ("\(parameter.layer)/\(parameter.name):0", parameter.shape))
+        }
+        return (kind.rawValue, layers)
+      })
+
+    /// Writes zero weights in this layout.
+    func write(to url: URL) throws {
+      let writer = try HDF5Writer(creatingFileAt: url)
+      for network in networks {
+        try writer.createGroup(at: network.name)
+        try writer.writeStringArrayAttribute(
+          network.layers.map(\.name), named: "layer_names", at: network.name, as: .fixedLengthASCII)
+        for layer in network.layers {
+          let path = HDF5Path.joined(network.name, layer.name)
+          try writer.createGroup(at: path)
+          try writer.writeStringArrayAttribute(
+            layer.weights.map(\.name), named: "weight_names", at: path, as: .fixedLengthASCII)
+          for weight in layer.weights {
+            try writer.writeDataset(
+              Tensor(zeros: weight.shape), at: HDF5Path.joined(path, weight.name))
+          }
+        }
+      }
+      try writer.finish()
+    }
+
+    /// The layout with `body` applied to layer `layer` of network `network`.
+    func changing(_ network: String, _ layer: String, _ body: (inout Layer) -> Void) -> Layout {
+      var copy = self
+      let n = copy.networks.firstIndex { $0.name == network }!
+      let l = copy.networks[n].layers.firstIndex { $0.name == layer }!
+      body(&copy.networks[n].layers[l])
+      return copy
+    }
+  }
+
+  /// A damaged layout and the message its file gives (`FILE` stands for the file's path).
+  struct DamageCase: Sendable, CustomStringConvertible {
+    let description: String
+    let layout: Layout
+    let message: String
+
+    static let all = [
+      DamageCase(
+        description: "a layer missing",
+        layout: {
+          var layout = Layout.complete
+          layout.networks[0].layers.removeAll { $0.name == "prelu3" }
+          return layout
+        }(),
+        message: "FILE: '/pnet' has no weights for layer 'prelu3'"),
+      DamageCase(
+        description: "an extra layer",
+        layout: {
+          var layout = Layout.complete
+          layout.networks[1].layers.append(.init(name: "conv9", weights: [("conv9/kernel:0", [1])]))
+          return layout
+        }(),
+        message: "FILE: '/rnet' lists layer 'conv9', which rnet does not have"),
+      DamageCase(
+        description: "a bias missing",
+        layout: Layout.complete.changing("onet", "conv1") {
+          $0.weights.removeAll { $0.name == "conv1/bias:0" }
+        },
+        message: "FILE: '/onet/conv1' has no weight 'bias'"),
+      DamageCase(
+        description: "an extra weight",
+        layout: Layout.complete.changing("onet", "prelu5") {
+          $0.weights.append(("prelu5/gamma:0", [256]))
+        },
+        message: "FILE: '/onet/prelu5/prelu5/gamma:0' is not a parameter of its layer"),
+      DamageCase(
+        description: "a transposed kernel",
+        layout: Layout.complete.changing("pnet", "conv2") {
+          $0.setShape(of: "conv2/kernel:0", to: [16, 10, 3, 3])
+        },
+        message:
+          "FILE: '/pnet/conv2/conv2/kernel:0' has shape [16, 10, 3, 3], expected [3, 3, 10, 16] "
+          + "(the same sizes in another order: the weights must be in the Keras layout, "
+          + "kernels [KH, KW, C, OC] and [in, out])"),
+      DamageCase(
+        description: "a wrong dense size",
+        layout: Layout.complete.changing("rnet", "conv4") {
+          $0.setShape(of: "conv4/kernel:0", to: [512, 128])
+        },
+        message: "FILE: '/rnet/conv4/conv4/kernel:0' has shape [512, 128], expected [576, 128]"),
+      DamageCase(
+        description: "a network missing",
+        layout: {
+          var layout = Layout.complete
+          layout.networks.removeLast()
+          return layout
+        }(),
+        message: "FILE: no object at '/onet'"),
+    ]
+  }
+
+  @Test func bundledWeightsLoad() throws {
+    let detector = try MTCNN()
+    #expect(detector.pnet.parameterList.count == 13)
+    #expect(detector.rnet.parameterList.count == 16)
+    #expect(detector.onet.parameterList.count == 21)
+    // Loaded, not left at zero.
+    let alpha = try #require(detector.onet.parameters(ofLayer: "prelu5")?["alpha"])
+    #expect(alpha.scalars.contains { $0 != 0 })
+  }
+
+  @Test func completeLayoutLoads() throws {
+    let url = temporaryURL()
+    defer { try? FileManager.default.removeItem(at: url) }
+    try Layout.complete.write(to: url)
+    _ = try MTCNN(weightsAt: url)
+  }
+
+  @Test(arguments: DamageCase.all)
+  func damagedFileIsRejected(_ c: DamageCase) throws {
+    let url = temporaryURL()
+    defer { try? FileManager.default.removeItem(at: url) }
+    try c.layout.write(to: url)
+    do {
+      _ = try MTCNN(weightsAt: url)
+      Issue.record("\(c) was accepted")
+    } catch {
+      #expect(error.description == c.message.replacingOccurrences(of: "FILE", with: url.path))
+    }
+  }
+
+  @Test func missingFileIsNamed() {
+    let url = URL(fileURLWithPath: "/nonexistent/mtcnn.h5")
+    #expect(throws: MTCNNError.unreadableWeights(.fileNotFound(file: url.path))) {
+      try MTCNN(weightsAt: url)
+    }
+  }
+
+  @Test func weightNamesMapToParameters() {
+    #expect(MTCNNWeights.parameterName(ofWeight: "conv4-1/kernel:0") == "kernel")
+    #expect(MTCNNWeights.parameterName(ofWeight: "prelu1/alpha:0") == "alpha")
+  }
+
+  private func temporaryURL() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("mtcnn-\(UUID().uuidString).h5")
+  }
+}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import FaceNets
+import FaceTensor
+import FaceTestSupport
+import Foundation
+import Testing
+
+@testable import advcli
+
+/// `advcli detect`: argument rules, and runs of the built binary on shared photos.
+@Suite struct DetectCommandTests {
+  /// Arguments `advcli detect` refuses, and a part of the usage message each gives.
+  @Test(arguments: [
+    (["detect"], "Missing expected argument '<images> ...'"),
+    (["detect", "a.jpg", "b.jpg", "--draw", "out.png"], "--draw needs exactly one IMAGE, got 2."),
+    (["detect", "a.jpg", "--draw", "./a.jpg"], "--draw must not overwrite the input image a.jpg."),
+    (
+      ["detect", "a.jpg", "--thresholds", "0.6,0.7"],
+      "The value '0.6,0.7' is invalid for '--thresholds"
+    ),
+    (["detect", "a.jpg", "--thresholds", "0.6,x,0.7"], "The value '0.6,x,0.7' is invalid"),
+    (
+      ["detect", "a.jpg", "--thresholds", "0.6,1.5,0.7"],
+      "--thresholds (rnet) must be in 0...1, got 1.5."
+    ),
+    (["detect", "a.jpg", "--min-face-size", "3"], "--min-face-size must be at least 4, got 3."),
+    (
+      ["detect", "a.jpg", "--scale-factor", "1.2"],
+      "--scale-factor must be between 0 and 1 (exclusive), got 1.2."
+    ),
+  ])
+  func invalidArgumentsAreUsageErrors(_ arguments: [String], message: String) {
+    do {
+      _ = try AdvCLI.parseAsRoot(arguments)
+      Issue.record("\(arguments) was accepted")
+    } catch {
+      let text = AdvCLI.message(for: error)
+      #expect(text.contains(message), "\(text)")
+      #expect(AdvCLI.exitCode(for: error) == .validationFailure)
+    }
+  }
+
+  @Test func optionsReachTheDetector() throws {
+    let command = try AdvCLI.parseAsRoot([
+      "detect", "a.jpg", "--json", "--min-face-size", "40", "--thresholds", "0.5, 0.6,0.9",
+      "--scale-factor", "0.5", "--draw", "out.png",
+    ])
+    let detect = try #require(command as? AdvCLI.Detect)
+    #expect(detect.json)
+    #expect(detect.draw == "out.png")
+    #expect(
+      detect.options
+        == MTCNNOptions(
+          minFaceSize: 40, scaleFactor: 0.5,
+          thresholds: StageThresholds(pnet: 0.5, rnet: 0.6, onet: 0.9)))
+  }
+
+  @Test func defaultsAreThePackages() throws {
+    let detect = try #require(try AdvCLI.parseAsRoot(["detect", "a.jpg"]) as? AdvCLI.Detect)
+    #expect(detect.options == MTCNNOptions())
+    #expect(!detect.json)
+  }
+
+  @Test func jsonEscapesTheImageName() {
+    let line = DetectionReport.json(
+      image: "a \"b\"\\c\n.jpg", size: RGBImage(width: 3, height: 2), faces: [])
+    #expect(line == #"{"image": "a \"b\"\\c\n.jpg", "width": 3, "height": 2, "faces": []}"#)
+  }
+
+  /// The built `advcli` on a copy of obama.jpg with `--json --draw`: exit 0, one JSON line with
+  /// the faces of the `mtcnn` package, a new PNG written atomically, the input untouched.
+  @Test(.enabled(if: SharedData.isAvailable(for: "detectWritesJSONAndDrawing")))
+  func detectWritesJSONAndDrawing() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let input = folder.appendingPathComponent("obama.jpg")
+    try FileManager.default.copyItem(at: SharedData.url("data/faces/obama.jpg"), to: input)
+    let original = try Data(contentsOf: input)
+    let drawing = folder.appendingPathComponent("boxes.png")
+
+    let run = try runAdvCLI(["detect", input.path, "--json", "--draw", drawing.path])
+    #expect(run.status == 0, "\(run.standardError)")
+    let lines = run.standardOutput.split(separator: "\n")
+    #expect(lines.count == 1)
+    let object = try #require(
+      JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+    #expect(object["image"] as? String == input.path)
+    let size = [object["width"] as? Int, object["height"] as? Int]
+    #expect(size == [910, 1137])
+    let faces = try #require(object["faces"] as? [[String: Any]])
+    let reference = try referenceFaces(of: "obama.jpg")
+    #expect(faces.count == reference.count)
+    for (face, expected) in zip(faces, reference) {
+      let box = try #require(face["box"] as? [Int])
+      let expectedBox = try #require(expected["box"] as? [Int])
+      #expect(zip(box, expectedBox).allSatisfy { abs($0 - $1) <= 2 }, "\(box) vs \(expectedBox)")
+      let keypoints = try #require(face["keypoints"] as? [String: [Int]])
+      #expect(Set(keypoints.keys) == Set(FaceLandmarks.names))
+      let confidence = try #require(face["confidence"] as? Double)
+      #expect(abs(confidence - (expected["confidence"] as? Double ?? -1)) <= 0.01)
+    }
+
+    #expect(try Data(contentsOf: input) == original)
+    let drawn = try RGBImage(contentsOf: drawing)
+    #expect(drawn.width == 910 && drawn.height == 1137)
+    #expect(drawn != (try RGBImage(contentsOf: input)))
+    #expect(try Data(contentsOf: drawing).starts(with: [0x89, 0x50, 0x4E, 0x47]))
+    // Written through a temporary file that was renamed: nothing else is left in the folder.
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    #expect(names == ["boxes.png", "obama.jpg"])
+  }
+
+  /// Two images print a table each; the cartoon has no faces and still exits 0.
+  @Test(.enabled(if: SharedData.isAvailable(for: "detectPrintsATablePerImage")))
+  func detectPrintsATablePerImage() throws {
+    let cartoon = SharedData.url("data/faces/no_faces_cartoon.jpg").path
+    let ivan = SharedData.url("data/faces/ivan.jpg").path
+    let run = try runAdvCLI(["detect", cartoon, ivan])
+    #expect(run.status == 0, "\(run.standardError)")
+    #expect(run.standardOutput.contains("\(cartoon): 199x148, 0 faces\n"))
+    #expect(run.standardOutput.contains("\(ivan): 561x561, 2 faces\n"))
+    #expect(run.standardOutput.contains("left_eye"))
+
+    let json = try runAdvCLI(["detect", "--json", cartoon])
+    #expect(json.status == 0)
+    #expect(
+      json.standardOutput
+        == #"{"image": "\#(cartoon)", "width": 199, "height": 148, "faces": []}"# + "\n")
+  }
+
+  @Test func unreadableImageExitsWithStatus2() throws {
+    let run = try runAdvCLI(["detect", "/nonexistent/face.jpg"])
+    #expect(run.status == 2)
+    #expect(run.standardError.hasPrefix("advcli: /nonexistent/face.jpg"))
+    #expect(run.standardOutput.isEmpty)
+  }
+
+  // MARK: - Helpers
+
+  private struct Run {
+    let status: Int32
+    let standardOutput: String
+    let standardError: String
+  }
+
+  /// Runs the `advcli` built next to this test bundle.
+  private func runAdvCLI(_ arguments: [String]) throws -> Run {
+    let products = try #require(Bundle.main.executableURL).deletingLastPathComponent()
+    let executable = products.appendingPathComponent("advcli")
+    try #require(
+      FileManager.default.isExecutableFile(atPath: executable.path),
+      "build the CLI first: \(executable.path) is missing")
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(
+      status: process.terminationStatus,
+      standardOutput: String(decoding: outputData, as: UTF8.self),
+      standardError: String(decoding: errorData, as: UTF8.self))
+  }
+
+  /// The faces of `name` in the `mtcnn` package's reference (FaceNets' `detections.json`).
+  private func referenceFaces(of name: String) throws -> [[String: Any]] {
+    let url = SharedData.packageRoot.appendingPathComponent(
+      "Tests/FaceNetsTests/Fixtures/mtcnn/detections.json")
+    let root = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    let images = try #require(root["images"] as? [String: Any])
+    let image = try #require(images[name] as? [String: Any])
+    return try #require(image["faces"] as? [[String: Any]])
+  }
+
+  private func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "advcli-detect-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+}
