@@ -76,11 +76,20 @@ struct DlibAlignmentMapping: Decodable {
 
     /// The photo, from `../shared/data/faces` or `../shared/data/seed`.
     func photo() throws -> RGBImage {
-      for folder in ["data/faces", "data/seed"] {
-        let url = SharedData.url("\(folder)/\(image)")
-        if FileManager.default.fileExists(atPath: url.path) { return try RGBImage(contentsOf: url) }
+      try Self.photo(named: image)()
+    }
+
+    /// A loader of the photo called `name` in `../shared/data/faces` or `../shared/data/seed`.
+    static func photo(named name: String) -> () throws -> RGBImage {
+      {
+        for folder in ["data/faces", "data/seed"] {
+          let url = SharedData.url("\(folder)/\(name)")
+          if FileManager.default.fileExists(atPath: url.path) {
+            return try RGBImage(contentsOf: url)
+          }
+        }
+        throw CocoaError(.fileNoSuchFile)
       }
-      throw CocoaError(.fileNoSuchFile)
     }
   }
   let matched_faces: Int
@@ -268,5 +277,99 @@ struct DlibAlignmentPipelineTests {
     let faces = try embedder.embedFaces(in: doubled, detector: nil)
     #expect(faces.count == 1 && faces[0].region == nil)
     #expect(faces[0].descriptor == embedder.resNet.descriptor(of: chip))
+  }
+}
+
+/// `Fixtures/dlib_pipeline.json` (`Scripts/reference/dlib_reference.py`, dlib 20.0.1): every face
+/// dlib's own pipeline finds in the shared photos (the fields these tests use).
+struct DlibPipelineReference: Decodable {
+  struct Photo: Decodable {
+    let faces: [Face]
+  }
+  struct Face: Decodable {
+    let hog_rect_ltrb: [Int]
+    let descriptor: [Double]
+  }
+  let images: [String: Photo]
+
+  static func load() throws -> DlibPipelineReference {
+    try JSONDecoder().decode(
+      DlibPipelineReference.self, from: DlibPipelineSupport.fixture("dlib_pipeline.json"))
+  }
+}
+
+/// The whole pipeline, FaceAdversary's (MTCNN, shape predictor, chip, network) against dlib's
+/// (HOG detector, shape predictor, chip, network), on every face dlib finds in the shared
+/// photos, matched to an MTCNN face by box IoU >= 0.5.
+@Suite(.enabled(if: DlibPipelineSupport.hasModels, "the dlib model files are not installed"))
+struct DlibWholePipelineTests {
+  /// The intersection over union of two boxes given by inclusive pixel corners
+  /// `(left, top, right, bottom)` (as the mapping script computes it).
+  static func iou(_ a: [Double], _ b: [Double]) -> Double {
+    let w = min(a[2], b[2]) - max(a[0], b[0]) + 1
+    let h = min(a[3], b[3]) - max(a[1], b[1]) + 1
+    guard w > 0, h > 0 else { return 0 }
+    let area = { (r: [Double]) in (r[2] - r[0] + 1) * (r[3] - r[1] + 1) }
+    return w * h / (area(a) + area(b) - w * h)
+  }
+
+  /// Our pipeline's descriptors are nearly dlib's pipeline's, face for face.
+  ///
+  /// Every dlib face is matched, the median distance is at most 0.05, and every verdict between
+  /// two faces whose dlib distance is not within 0.05 of the threshold is dlib's. The largest
+  /// distance is printed (the issue aims at 0.10; small faces exceed it, see
+  /// `mtcnnDetectionsGiveNearlyDlibsDescriptors`).
+  @Test(.enabled(if: SharedData.isAvailable(for: "ourPipelineGivesNearlyDlibsDescriptors")))
+  func ourPipelineGivesNearlyDlibsDescriptors() throws {
+    let embedder = try #require(DlibPipelineSupport.embedders).get().dlib
+    let detector = try MTCNNFaceDetector()
+    var ours: [[Float]] = []
+    var theirs: [[Float]] = []
+    var labels: [String] = []
+    var unmatched: [String] = []
+    for (name, photo) in try DlibPipelineReference.load().images.sorted(by: { $0.key < $1.key })
+    where !photo.faces.isEmpty {
+      let face = DlibAlignmentMapping.Face.photo(named: name)
+      let image = try face()
+      let found = try embedder.embedFaces(in: image, detector: detector)
+      for (index, dlibFace) in photo.faces.enumerated() {
+        let hog = dlibFace.hog_rect_ltrb.map(Double.init)
+        let best = found.enumerated().compactMap { i, embedded -> (Int, Double)? in
+          guard let r = embedded.region else { return nil }
+          return (i, Self.iou(hog, [r.x, r.y, r.x + r.width, r.y + r.height]))
+        }.max { $0.1 < $1.1 }
+        guard let (match, overlap) = best, overlap >= 0.5 else {
+          unmatched.append("\(name)#\(index)")
+          continue
+        }
+        ours.append(found[match].descriptor)
+        theirs.append(dlibFace.descriptor.map(Float.init))
+        labels.append("\(name)#\(index)")
+      }
+    }
+    #expect(unmatched.isEmpty, "dlib faces without an MTCNN face of IoU >= 0.5: \(unmatched)")
+    let distances = zip(ours, theirs).map { DlibFaceEmbedder.distance($0, $1) }.sorted()
+    let median = distances[distances.count / 2]
+    print(
+      "MTCNN + dlib alignment vs dlib's pipeline, \(distances.count) faces: median \(median), "
+        + "max \(distances.last ?? .nan)")
+    #expect(median <= 0.05)
+    var clear: [String] = []
+    var nearThreshold = 0
+    for i in ours.indices {
+      for j in ours.indices where j > i {
+        let dlibDistance = DlibFaceEmbedder.distance(theirs[i], theirs[j])
+        guard (dlibDistance <= 0.6) != (DlibFaceEmbedder.distance(ours[i], ours[j]) <= 0.6) else {
+          continue
+        }
+        if abs(dlibDistance - 0.6) < 0.05 {
+          nearThreshold += 1
+        } else {
+          clear.append("\(labels[i])-\(labels[j]) (dlib \(dlibDistance))")
+        }
+      }
+    }
+    print("verdicts differing from dlib's within 0.05 of the threshold: \(nearThreshold)")
+    #expect(clear.isEmpty, "clear verdicts differing from dlib's: \(clear)")
   }
 }

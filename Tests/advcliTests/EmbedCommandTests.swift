@@ -135,6 +135,30 @@ struct EmbedCommandEndToEndTests {
     #expect(lines.last?.split(separator: " ").count == 128)
   }
 
+  @Test(.enabled(if: SharedData.isAvailable(for: "detectsAlignsAndEmbedsEveryFace")))
+  func detectsAlignsAndEmbedsEveryFace() throws {
+    let photo = SharedData.url("data/faces/two_people.jpg").path
+    let result = try AdvCLIProcess.run(["embed", "--json", photo])
+    #expect(result.status == 0, "\(result.standardError)")
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+    let faces = try #require(object["faces"] as? [[String: Any]])
+    #expect(faces.count == 2)
+    for face in faces {
+      let box = try #require(face["box"] as? [Double])
+      #expect(box.count == 4 && box[2] > 100 && box[3] > 100)
+      #expect((face["descriptor"] as? [Double])?.count == 128)
+    }
+  }
+
+  @Test(.enabled(if: SharedData.isAvailable(for: "aPhotoWithoutFacesGivesAnEmptyList")))
+  func aPhotoWithoutFacesGivesAnEmptyList() throws {
+    let photo = SharedData.url("data/faces/no_faces_cartoon.jpg").path
+    let result = try AdvCLIProcess.run(["embed", "--json", photo])
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput == "{\"image\": \"\(photo)\", \"faces\": []}\n")
+  }
+
   @Test func anUnreadableImageExitsWithStatus2() throws {
     let missing = FileManager.default.temporaryDirectory
       .appendingPathComponent("no-such-\(UUID().uuidString).png").path

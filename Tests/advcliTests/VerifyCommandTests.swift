@@ -107,6 +107,30 @@ struct VerifyCommandEndToEndTests {
     #expect(result.standardOutput.isEmpty)
   }
 
+  /// two_people.jpg: MTCNN lists Obama first and Biden (the larger box) second.
+  @Test(
+    .enabled(if: SharedData.isAvailable(for: "photosAreComparedByTheirLargestOrChosenFaces")))
+  func photosAreComparedByTheirLargestOrChosenFaces() throws {
+    let obama = SharedData.url("data/faces/obama.jpg").path
+    let twoPeople = SharedData.url("data/faces/two_people.jpg").path
+    func verdict(_ arguments: [String]) throws -> Bool? {
+      let result = try AdvCLIProcess.run(["verify", "--json"] + arguments)
+      #expect(result.status == 0, "\(result.standardError)")
+      let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))
+      return (object as? [String: Any])?["same_person"] as? Bool
+    }
+    #expect(try verdict([obama, twoPeople]) == false)
+    #expect(try verdict([obama, twoPeople, "--face-b", "0"]) == true)
+  }
+
+  @Test(.enabled(if: SharedData.isAvailable(for: "aPhotoWithoutFacesExitsWithStatus2")))
+  func aPhotoWithoutFacesExitsWithStatus2() throws {
+    let cartoon = SharedData.url("data/faces/no_faces_cartoon.jpg").path
+    let result = try AdvCLIProcess.run(["verify", cartoon, cartoon])
+    #expect(result.status == 2)
+    #expect(result.standardError == "advcli: \(cartoon): no face found\n")
+  }
+
   @Test func anUnreadableImageExitsWithStatus2() throws {
     let missing = FileManager.default.temporaryDirectory
       .appendingPathComponent("no-such-\(UUID().uuidString).jpg").path

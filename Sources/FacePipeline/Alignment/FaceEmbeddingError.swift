@@ -8,8 +8,6 @@ public enum FaceEmbeddingError: Error, Equatable, CustomStringConvertible {
   case noFace(image: String)
   /// A face was asked for by index (0-based) but the image has only `count` faces.
   case faceIndexOutOfRange(image: String, index: Int, count: Int)
-  /// No face detector is available in this build.
-  case detectorUnavailable
 
   /// The message, naming the image and the problem.
   public var description: String {
@@ -23,9 +21,6 @@ public enum FaceEmbeddingError: Error, Equatable, CustomStringConvertible {
     case .faceIndexOutOfRange(let image, let index, let count):
       let faces = count == 1 ? "1 face" : "\(count) faces"
       return "\(image): face \(index) requested, but the image has \(faces) (indices start at 0)"
-    case .detectorUnavailable:
-      return "face detection is not available in this build; pass --no-detect with an aligned "
-        + "150x150 chip"
     }
   }
 }

@@ -58,13 +58,9 @@ struct EmbeddingOptions: ParsableArguments {
     ModelDirectory(explicit: models.map { URL(fileURLWithPath: $0, isDirectory: true) })
   }
 
-  /// The detector to use, nil with `--no-detect`.
-  ///
-  /// MTCNN (FaceNets) plugs in here, adapted to `FaceRegion` (its box and five points); until
-  /// it is part of this build, detection reports `FaceEmbeddingError.detectorUnavailable`.
+  /// The detector to use: MTCNN with its bundled weights, nil with `--no-detect`.
   func detector() throws -> (any FaceDetecting)? {
-    guard !noDetect else { return nil }
-    throw FaceEmbeddingError.detectorUnavailable
+    noDetect ? nil : try MTCNNFaceDetector()
   }
 }
 
