@@ -89,5 +89,8 @@ let package = Package(
     .executableTarget(
       name: "mtcnn-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/mtcnn-bench"),
+    .executableTarget(
+      name: "dlib-bench", dependencies: ["FaceNets", "FaceTestSupport"],
+      path: "Benchmarks/dlib-bench"),
   ]
 )

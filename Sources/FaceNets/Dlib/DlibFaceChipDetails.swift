@@ -23,7 +23,7 @@ public struct DlibFaceChipDetails: Sendable, Equatable {
 
   /// The 5-point template of `get_face_chip_details` in the unit square: eye corners on the
   /// image's right side (outer, inner), on its left side (outer, inner), and the nose base.
-  static let template: [SIMD2<Double>] = [
+  public static let dlibTemplate: [SIMD2<Double>] = [
     SIMD2(0.8595674595992, 0.2134981538014), SIMD2(0.6460604764104, 0.2289674387677),
     SIMD2(0.1205750620789, 0.2137274526848), SIMD2(0.3340850613712, 0.2290642403242),
     SIMD2(0.4901123135679, 0.6277975316475),
@@ -43,11 +43,30 @@ public struct DlibFaceChipDetails: Sendable, Equatable {
   /// - Precondition: 5 landmarks, `size >= 2`, `padding >= 0`.
   public init(landmarks: [DlibPoint], size: Int = 150, padding: Double = 0.25) {
     precondition(landmarks.count == 5, "[faceChip] needs 5 landmarks, got \(landmarks.count)")
+    self.init(
+      points: landmarks.map { SIMD2(Double($0.x), Double($0.y)) }, template: Self.dlibTemplate,
+      size: size, padding: padding)
+  }
+
+  /// The chip whose template points fall on `points`, fitted as in `init(landmarks:...)`.
+  ///
+  /// `template` holds points in the unit square of dlib's template (for example where another
+  /// landmark detector's points fall on dlib's aligned face), `points` the same points in the
+  /// photo (pixels).
+  ///
+  /// With `dlibTemplate` and dlib's integer landmarks this is `init(landmarks:size:padding:)`.
+  /// - Precondition: `points.count == template.count >= 2`, all finite;
+  ///   `size >= 2`, `padding >= 0`.
+  public init(
+    points: [SIMD2<Double>], template: [SIMD2<Double>], size: Int = 150, padding: Double = 0.25
+  ) {
+    precondition(
+      points.count == template.count && points.count >= 2,
+      "[faceChip] \(points.count) points for a template of \(template.count)")
     precondition(size >= 2 && padding >= 0, "[faceChip] size \(size), padding \(padding)")
     let shrink = 1 / (2 * padding + 1)
-    let chipPoints = Self.template.map { ($0 + padding) * shrink * Double(size) }
-    let photoPoints = landmarks.map { SIMD2(Double($0.x), Double($0.y)) }
-    let fit = DlibAffineTransform.similarity(from: chipPoints, to: photoPoints)
+    let chipPoints = template.map { ($0 + padding) * shrink * Double(size) }
+    let fit = DlibAffineTransform.similarity(from: chipPoints, to: points)
     let half = Double(size) / 2
     let centre = fit.apply(x: half, y: half)
     let scale = (fit.m00 * fit.m00 + fit.m10 * fit.m10).squareRoot()

@@ -87,7 +87,9 @@ public struct DlibAffineTransform: Sendable, Equatable {
   /// or two. The results that depend on it (landmarks rounded to pixels, chip bytes) matched
   /// dlib 20.0.1 in every case tried (see the tests).
   /// - Precondition: `from.count == to.count >= 2`.
-  static func similarity(from: [SIMD2<Double>], to: [SIMD2<Double>]) -> DlibAffineTransform {
+  public static func similarity(from: [SIMD2<Double>], to: [SIMD2<Double>])
+    -> DlibAffineTransform
+  {
     precondition(
       from.count == to.count && from.count >= 2,
       "[similarity] needs two lists of at least 2 points, got \(from.count) and \(to.count)")

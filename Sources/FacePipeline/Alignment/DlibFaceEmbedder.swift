@@ -1,0 +1,113 @@
+import FaceNets
+import FaceTensor
+import Foundation
+
+/// One face's descriptor and where it came from.
+public struct EmbeddedFace: Sendable {
+  /// The detector's region (nil when the whole image was the chip).
+  public let region: FaceRegion?
+  /// How the chip was cut (nil when the whole image was the chip).
+  public let alignment: DlibAlignedFace?
+  /// The 128-D descriptor (raw, not normalised).
+  public let descriptor: [Float]
+}
+
+/// Photos or chips to dlib face descriptors: alignment (`DlibFaceAligner`), dlib's 8-bit chip
+/// and the ResNet (`DlibResNet`), as `face_recognition.face_encodings` computes them from a
+/// face box.
+public struct DlibFaceEmbedder: Sendable {
+  /// The descriptor network.
+  public let resNet: DlibResNet
+  /// The alignment (with or without dlib's shape predictor).
+  public let aligner: DlibFaceAligner
+
+  /// An embedder from loaded models; without `shapePredictor`, faces are aligned from MTCNN's
+  /// points.
+  public init(resNet: DlibResNet, shapePredictor: DlibShapePredictor?) {
+    self.resNet = resNet
+    aligner = DlibFaceAligner(shapePredictor: shapePredictor, chipSize: resNet.chipSize)
+  }
+
+  /// Loads `dlib_face_recognition_resnet_model_v1.dat` (required) and
+  /// `shape_predictor_5_face_landmarks.dat` (optional: absent means MTCNN's points are used)
+  /// from `models`, checking both files' SHA-256.
+  /// - Throws: `ModelFileError.notFound` when the ResNet is missing, `DlibFormatError` when a
+  ///   file is damaged or differs from the published one.
+  public init(models: ModelDirectory) throws {
+    let howToGet = "Install the dlib model files with `make setup` (Scripts/install_models.sh)."
+    let resNet = try DlibResNet(
+      contentsOf: try models.locate(DlibModelFile.faceRecognitionResNetV1.name, howToGet: howToGet))
+    let predictorURL = try? models.locate(
+      DlibModelFile.shapePredictor5Landmarks.name, howToGet: howToGet)
+    self.init(
+      resNet: resNet,
+      shapePredictor: try predictorURL.map { try DlibShapePredictor(contentsOf: $0) })
+  }
+
+  /// The descriptor of an image that already is an aligned chip; an image of another size is
+  /// resized to the chip size first (OpenCV's INTER_AREA when it shrinks on both axes, bilinear
+  /// otherwise).
+  /// - Precondition: the image is not empty.
+  public func descriptor(ofChip image: RGBImage) -> [Float] {
+    let size = resNet.chipSize
+    precondition(image.width > 0 && image.height > 0, "[DlibFaceEmbedder] empty chip")
+    guard image.width != size || image.height != size else { return resNet.descriptor(of: image) }
+    let shrinks = image.width >= size && image.height >= size
+    return resNet.descriptor(
+      of: image.resized(width: size, height: size, method: shrinks ? .area : .bilinear))
+  }
+
+  /// Aligns and embeds every face of `faces` found in `image`, in one batch.
+  /// - Throws: `FaceEmbeddingError.noLandmarks` (see `DlibFaceAligner.align(_:in:)`).
+  public func embed(_ faces: [FaceRegion], in image: RGBImage) throws -> [EmbeddedFace] {
+    guard !faces.isEmpty else { return [] }
+    let alignments = try faces.map { try aligner.align($0, in: image) }
+    let chips = alignments.map { Tensor(image: $0.chip(from: image)) }
+    let size = resNet.chipSize
+    let batch = Tensor(
+      shape: [chips.count, size, size, 3], scalars: chips.flatMap(\.scalars))
+    let descriptors = resNet(batch).scalars
+    let length = descriptors.count / faces.count
+    return faces.indices.map { i in
+      EmbeddedFace(
+        region: faces[i], alignment: alignments[i],
+        descriptor: Array(descriptors[(i * length)..<((i + 1) * length)]))
+    }
+  }
+
+  /// The faces of `image` with their descriptors: every face `detector` finds, aligned and
+  /// embedded, or, without a detector, the whole image as one chip (`descriptor(ofChip:)`).
+  /// - Throws: the detector's errors; `FaceEmbeddingError.noLandmarks`.
+  public func embedFaces(in image: RGBImage, detector: (any FaceDetecting)?) throws
+    -> [EmbeddedFace]
+  {
+    guard let detector else {
+      return [EmbeddedFace(region: nil, alignment: nil, descriptor: descriptor(ofChip: image))]
+    }
+    return try embed(try detector.faces(in: image), in: image)
+  }
+
+  /// `embedFaces(in:detector:)` for the PNG or JPEG file at `url`.
+  /// - Throws: `ImageIOError` naming the file, and the errors of `embedFaces(in:detector:)`.
+  public func embedFaces(inImageAt url: URL, detector: (any FaceDetecting)?) throws
+    -> [EmbeddedFace]
+  {
+    try embedFaces(in: try RGBImage(contentsOf: url), detector: detector)
+  }
+
+  /// The Euclidean distance between two descriptors (`DlibResNet.distance`): the same person
+  /// when it is at most 0.6.
+  public static func distance(_ a: [Float], _ b: [Float]) -> Double {
+    DlibResNet.distance(a, b)
+  }
+
+  /// The index of the face with the largest box; nil when there is none.
+  ///
+  /// The first of equal faces wins; a face without a region (a whole-image chip) counts as the
+  /// largest.
+  public static func largestFace(of faces: [EmbeddedFace]) -> Int? {
+    faces.indices.max { a, b in
+      (faces[a].region?.area ?? .infinity) < (faces[b].region?.area ?? .infinity)
+    }
+  }
+}

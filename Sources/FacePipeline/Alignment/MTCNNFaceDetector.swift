@@ -1,0 +1,32 @@
+import FaceNets
+import FaceTensor
+
+/// MTCNN as the embedding pipeline's face detector.
+///
+/// Each detection becomes a `FaceRegion` with MTCNN's exact box (`x1`, `y1`, `x2 - x1`,
+/// `y2 - y1`, photo pixels) and its five landmarks in MTCNN's order.
+public struct MTCNNFaceDetector: FaceDetecting {
+  /// The detector.
+  public let mtcnn: MTCNN
+
+  /// A detector around `mtcnn`.
+  public init(mtcnn: MTCNN) {
+    self.mtcnn = mtcnn
+  }
+
+  /// MTCNN with its bundled weights and default options (those of `mtcnn` 0.1.1).
+  /// - Throws: `MTCNNError` when the bundled weights are missing or damaged.
+  public init() throws {
+    self.init(mtcnn: try MTCNN())
+  }
+
+  /// Every face MTCNN finds in `image`, in its order.
+  public func faces(in image: RGBImage) -> [FaceRegion] {
+    mtcnn.detect(in: image).map { detection in
+      FaceRegion(
+        x: detection.x1, y: detection.y1, width: detection.x2 - detection.x1,
+        height: detection.y2 - detection.y1,
+        fivePoints: detection.landmarks.points.map { SIMD2($0.x, $0.y) })
+    }
+  }
+}

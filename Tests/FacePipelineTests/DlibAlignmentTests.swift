@@ -1,0 +1,375 @@
+import FaceNets
+import FaceTensor
+import FaceTestSupport
+import Foundation
+import Testing
+
+@testable import FacePipeline
+
+/// The installed dlib models and the mapping fixture, loaded once for the dlib pipeline tests.
+enum DlibPipelineSupport {
+  static let models = ModelDirectory()
+
+  static func locate(_ file: DlibModelFile) -> URL? {
+    try? models.locate(file.name, howToGet: "")
+  }
+
+  static var hasModels: Bool {
+    locate(.faceRecognitionResNetV1) != nil && locate(.shapePredictor5Landmarks) != nil
+  }
+
+  /// Both models: the embedder with dlib's shape predictor and the one without it.
+  static let embedders: Result<(dlib: DlibFaceEmbedder, fallback: DlibFaceEmbedder), Error>? = {
+    guard let resNetURL = locate(.faceRecognitionResNetV1),
+      let predictorURL = locate(.shapePredictor5Landmarks)
+    else { return nil }
+    return Result {
+      let resNet = try DlibResNet(contentsOf: resNetURL)
+      let predictor = try DlibShapePredictor(contentsOf: predictorURL)
+      return (
+        DlibFaceEmbedder(resNet: resNet, shapePredictor: predictor),
+        DlibFaceEmbedder(resNet: resNet, shapePredictor: nil)
+      )
+    }
+  }()
+
+  /// The committed fixture `Fixtures/<name>`.
+  static func fixture(_ name: String) throws -> Data {
+    guard let folder = Bundle.module.resourceURL?.appendingPathComponent("Fixtures") else {
+      throw CocoaError(.fileNoSuchFile)
+    }
+    return try Data(contentsOf: folder.appendingPathComponent(name))
+  }
+}
+
+/// `Fixtures/dlib_alignment_mapping.json`, written by
+/// `Scripts/fixtures/dlib_alignment_mapping.py`.
+struct DlibAlignmentMapping: Decodable {
+  struct Box: Decodable {
+    let cx: Double
+    let cy: Double
+    let s: Double
+  }
+  struct Template: Decodable {
+    let points: [[Double]]
+  }
+  struct PointsRectangle: Decodable {
+    let centre_in_template: [Double]
+    let side_per_scale: Double
+  }
+  struct Face: Decodable {
+    let image: String
+    let dlib_face: Int
+    let mtcnn_box_x1y1x2y2: [Double]
+    let mtcnn_keypoints_xy: [[Double]]
+    let hog_rect_ltrb: [Int]
+    let landmarks5_xy: [[Int]]
+    let descriptor: [Double]
+
+    /// The MTCNN detection as a `FaceRegion`.
+    var region: FaceRegion {
+      let b = mtcnn_box_x1y1x2y2
+      return FaceRegion(
+        x: b[0], y: b[1], width: b[2] - b[0], height: b[3] - b[1],
+        fivePoints: mtcnn_keypoints_xy.map { SIMD2($0[0], $0[1]) })
+    }
+
+    /// The photo, from `../shared/data/faces` or `../shared/data/seed`.
+    func photo() throws -> RGBImage {
+      try Self.photo(named: image)()
+    }
+
+    /// A loader of the photo called `name` in `../shared/data/faces` or `../shared/data/seed`.
+    static func photo(named name: String) -> () throws -> RGBImage {
+      {
+        for folder in ["data/faces", "data/seed"] {
+          let url = SharedData.url("\(folder)/\(name)")
+          if FileManager.default.fileExists(atPath: url.path) {
+            return try RGBImage(contentsOf: url)
+          }
+        }
+        throw CocoaError(.fileNoSuchFile)
+      }
+    }
+  }
+  let matched_faces: Int
+  let box: Box
+  let mtcnn_template: Template
+  let points_rectangle: PointsRectangle
+  let faces: [Face]
+
+  static func load() throws -> DlibAlignmentMapping {
+    try JSONDecoder().decode(
+      DlibAlignmentMapping.self, from: DlibPipelineSupport.fixture("dlib_alignment_mapping.json"))
+  }
+}
+
+@Suite struct DlibAlignmentMappingTests {
+  @Test func theConstantsAreTheFittedOnes() throws {
+    let fit = try DlibAlignmentMapping.load()
+    #expect(fit.matched_faces == fit.faces.count && fit.matched_faces >= 5)
+    #expect(MTCNNToDlibMapping.centreOffsetX == fit.box.cx)
+    #expect(MTCNNToDlibMapping.centreOffsetY == fit.box.cy)
+    #expect(MTCNNToDlibMapping.sideScale == fit.box.s)
+    #expect(MTCNNToDlibMapping.fivePointTemplate.map { [$0.x, $0.y] } == fit.mtcnn_template.points)
+    let centre = MTCNNToDlibMapping.pointsCentre
+    #expect([centre.x, centre.y] == fit.points_rectangle.centre_in_template)
+    #expect(MTCNNToDlibMapping.pointsSidePerScale == fit.points_rectangle.side_per_scale)
+  }
+
+  @Test func aRectangleIsASquareAroundTheShiftedCentre() {
+    let rectangle = MTCNNToDlibMapping.dlibRectangle(
+      for: FaceRegion(x: 100, y: 50, width: 80, height: 100))
+    let side = (MTCNNToDlibMapping.sideScale * (80.0 * 100).squareRoot()).rounded()
+    #expect(Double(rectangle.right - rectangle.left + 1) == side)
+    #expect(Double(rectangle.bottom - rectangle.top + 1) == side)
+    let centre = (
+      Double(rectangle.left + rectangle.right) / 2, Double(rectangle.top + rectangle.bottom) / 2
+    )
+    #expect(abs(centre.0 - (140 + MTCNNToDlibMapping.centreOffsetX * 80)) <= 0.5)
+    #expect(abs(centre.1 - (100 + MTCNNToDlibMapping.centreOffsetY * 100)) <= 0.5)
+  }
+
+  @Test func fivePointsPlaceTheRectangleInTheirOwnFrame() {
+    // Points that are the template scaled by 100 and moved by (50, 60): the frame is exactly that.
+    let points = MTCNNToDlibMapping.fivePointTemplate.map { $0 * 100 + SIMD2(50, 60) }
+    let rectangle = MTCNNToDlibMapping.dlibRectangle(
+      for: FaceRegion(x: 0, y: 0, width: 1, height: 1, fivePoints: points))
+    let side = (MTCNNToDlibMapping.pointsSidePerScale * 100).rounded()
+    #expect(Double(rectangle.right - rectangle.left + 1) == side)
+    #expect(Double(rectangle.bottom - rectangle.top + 1) == side)
+    let centre = MTCNNToDlibMapping.pointsCentre * 100 + SIMD2(50, 60)
+    #expect(abs(Double(rectangle.left + rectangle.right) / 2 - centre.x) <= 0.5)
+    #expect(abs(Double(rectangle.top + rectangle.bottom) / 2 - centre.y) <= 0.5)
+  }
+
+  @Test func withoutPredictorOrPointsThereIsNothingToAlignFrom() {
+    let aligner = DlibFaceAligner(shapePredictor: nil)
+    #expect(throws: FaceEmbeddingError.noLandmarks) {
+      try aligner.align(
+        FaceRegion(x: 1, y: 1, width: 20, height: 20), in: RGBImage(width: 40, height: 40))
+    }
+  }
+
+  @Test func theLargestFaceIsChosen() {
+    func face(_ w: Double, _ h: Double) -> EmbeddedFace {
+      EmbeddedFace(
+        region: FaceRegion(x: 0, y: 0, width: w, height: h), alignment: nil, descriptor: [])
+    }
+    #expect(DlibFaceEmbedder.largestFace(of: []) == nil)
+    #expect(DlibFaceEmbedder.largestFace(of: [face(10, 10), face(30, 5), face(12, 12)]) == 1)
+    #expect(DlibFaceEmbedder.largestFace(of: [face(10, 10), face(10, 10)]) == 0)
+  }
+}
+
+/// From MTCNN's reference boxes to descriptors, against dlib 20.0.1's own pipeline (HOG box,
+/// landmarks, chip, network) on the faces of the mapping fixture.
+@Suite(.enabled(if: DlibPipelineSupport.hasModels, "the dlib model files are not installed"))
+struct DlibAlignmentPipelineTests {
+  /// Every face dlib finds in the test photos (25), started from mtcnn 0.1.1's detection of it
+  /// (box and five points): the descriptors stay within 0.05 of dlib's (median), and every
+  /// same-person / different-person verdict between two faces whose dlib distance is not
+  /// within 0.05 of the threshold is dlib's.
+  ///
+  /// NOTE: the largest distance (0.17, a face 37 pixels wide) is above the 0.10 the issue aims
+  /// at, and pairs whose dlib distance lies within 0.03 of 0.6 can get the other verdict; the
+  /// test prints both.
+  @Test(.enabled(if: SharedData.isAvailable(for: "mtcnnDetectionsGiveNearlyDlibsDescriptors")))
+  func mtcnnDetectionsGiveNearlyDlibsDescriptors() throws {
+    let embedder = try #require(DlibPipelineSupport.embedders).get().dlib
+    let faces = try DlibAlignmentMapping.load().faces
+    var ours: [[Float]] = []
+    for face in faces {
+      let photo = try face.photo()
+      let embedded = try embedder.embed([face.region], in: photo)[0]
+      #expect(embedded.alignment?.method == .shapePredictor)
+      // From dlib's own HOG rectangle the pipeline is dlib's, landmark for landmark.
+      let hog = face.hog_rect_ltrb
+      let fromHOG = embedder.aligner.align(
+        rectangle: DlibRectangle(left: hog[0], top: hog[1], right: hog[2], bottom: hog[3]),
+        in: photo)
+      #expect(fromHOG.landmarks == face.landmarks5_xy.map { DlibPoint(x: $0[0], y: $0[1]) })
+      ours.append(embedded.descriptor)
+    }
+    let theirs = faces.map { $0.descriptor.map(Float.init) }
+    let distances = zip(ours, theirs).map { DlibFaceEmbedder.distance($0, $1) }
+    let sorted = distances.sorted()
+    let median = sorted[sorted.count / 2]
+    print(
+      "MTCNN detection -> descriptor vs dlib's pipeline, \(faces.count) faces: median \(median), "
+        + "max \(sorted.last ?? .nan), all \(sorted)")
+    #expect(median <= 0.05)
+    var clear: [String] = []
+    var nearThreshold: [String] = []
+    for i in faces.indices {
+      for j in faces.indices where j > i {
+        let dlibDistance = DlibFaceEmbedder.distance(theirs[i], theirs[j])
+        let ourSame = DlibFaceEmbedder.distance(ours[i], ours[j]) <= 0.6
+        guard (dlibDistance <= 0.6) != ourSame else { continue }
+        let pair =
+          "\(faces[i].image)#\(faces[i].dlib_face)-\(faces[j].image)#\(faces[j].dlib_face) "
+          + "(dlib \(dlibDistance))"
+        if abs(dlibDistance - 0.6) < 0.05 { nearThreshold.append(pair) } else { clear.append(pair) }
+      }
+    }
+    print("verdicts differing from dlib's within 0.05 of the threshold: \(nearThreshold)")
+    #expect(clear.isEmpty, "clear verdicts differing from dlib's: \(clear)")
+  }
+
+  /// Without dlib's shape predictor: how far MTCNN's own points move the descriptors.
+  @Test(.enabled(if: SharedData.isAvailable(for: "mtcnnPointsFallbackStaysOnTheSamePerson")))
+  func mtcnnPointsFallbackStaysOnTheSamePerson() throws {
+    let embedder = try #require(DlibPipelineSupport.embedders).get().fallback
+    var distances: [Double] = []
+    for face in try DlibAlignmentMapping.load().faces {
+      let embedded = try embedder.embed([face.region], in: try face.photo())[0]
+      #expect(embedded.alignment?.method == .mtcnnPoints)
+      #expect(embedded.alignment?.landmarks == nil)
+      let distance = DlibFaceEmbedder.distance(embedded.descriptor, face.descriptor.map(Float.init))
+      distances.append(distance)
+      #expect(distance < 0.6, "\(face.image) face \(face.dlib_face): distance \(distance)")
+    }
+    let sorted = distances.sorted()
+    print(
+      "MTCNN points fallback vs dlib's pipeline: median \(sorted[sorted.count / 2]), all \(sorted)")
+  }
+
+  @Test(.enabled(if: SharedData.isAvailable(for: "theMaskBoxHoldsEverythingTheChipReads")))
+  func theMaskBoxHoldsEverythingTheChipReads() throws {
+    let embedder = try #require(DlibPipelineSupport.embedders).get().dlib
+    let face = try #require(try DlibAlignmentMapping.load().faces.first)
+    let photo = try face.photo()
+    let aligned = try embedder.aligner.align(face.region, in: photo)
+    let box = aligned.maskBox
+    let x = Tensor(image: photo)
+    let (chip, pullback) = aligned.chipLayer.valueWithPullback(at: x, scope: .input)
+    // The float chip truncated is dlib's 8-bit chip up to Float/Double rounding at whole levels.
+    let dlibChip = aligned.chip(from: photo)
+    let differing = zip(chip.scalars, dlibChip.pixels).filter { UInt8($0) != $1 }.count
+    #expect(aligned.chipLayer.sampling.pyramidLevels > 0 || differing * 1000 < chip.count)
+    let gradient = pullback(Tensor(repeating: 1, shape: chip.shape)).input
+    var outside = 0.0
+    var inside = 0.0
+    for y in 0..<photo.height {
+      for x in 0..<photo.width {
+        let g = (0..<3).reduce(0.0) {
+          $0 + Double(abs(gradient.scalars[(y * photo.width + x) * 3 + $1]))
+        }
+        if box.left...box.right ~= x && box.top...box.bottom ~= y {
+          inside += g
+        } else {
+          outside += g
+        }
+      }
+    }
+    #expect(outside == 0 && inside > 0)
+  }
+
+  @Test(.enabled(if: SharedData.isAvailable(for: "aChipOfAnotherSizeIsResizedFirst")))
+  func aChipOfAnotherSizeIsResizedFirst() throws {
+    let embedder = try #require(DlibPipelineSupport.embedders).get().dlib
+    let chip = try RGBImage(contentsOf: SharedData.url("fixtures/dlib-chips/obama_face0.png"))
+    // Every pixel doubled: INTER_AREA halves it back exactly.
+    var doubled = RGBImage(width: 300, height: 300)
+    for y in 0..<300 {
+      for x in 0..<300 { doubled[x, y] = chip[x / 2, y / 2] }
+    }
+    let faces = try embedder.embedFaces(in: doubled, detector: nil)
+    #expect(faces.count == 1 && faces[0].region == nil)
+    #expect(faces[0].descriptor == embedder.resNet.descriptor(of: chip))
+  }
+}
+
+/// `Fixtures/dlib_pipeline.json` (`Scripts/reference/dlib_reference.py`, dlib 20.0.1): every face
+/// dlib's own pipeline finds in the shared photos (the fields these tests use).
+struct DlibPipelineReference: Decodable {
+  struct Photo: Decodable {
+    let faces: [Face]
+  }
+  struct Face: Decodable {
+    let hog_rect_ltrb: [Int]
+    let descriptor: [Double]
+  }
+  let images: [String: Photo]
+
+  static func load() throws -> DlibPipelineReference {
+    try JSONDecoder().decode(
+      DlibPipelineReference.self, from: DlibPipelineSupport.fixture("dlib_pipeline.json"))
+  }
+}
+
+/// The whole pipeline, FaceAdversary's (MTCNN, shape predictor, chip, network) against dlib's
+/// (HOG detector, shape predictor, chip, network), on every face dlib finds in the shared
+/// photos, matched to an MTCNN face by box IoU >= 0.5.
+@Suite(.enabled(if: DlibPipelineSupport.hasModels, "the dlib model files are not installed"))
+struct DlibWholePipelineTests {
+  /// The intersection over union of two boxes given by inclusive pixel corners
+  /// `(left, top, right, bottom)` (as the mapping script computes it).
+  static func iou(_ a: [Double], _ b: [Double]) -> Double {
+    let w = min(a[2], b[2]) - max(a[0], b[0]) + 1
+    let h = min(a[3], b[3]) - max(a[1], b[1]) + 1
+    guard w > 0, h > 0 else { return 0 }
+    let area = { (r: [Double]) in (r[2] - r[0] + 1) * (r[3] - r[1] + 1) }
+    return w * h / (area(a) + area(b) - w * h)
+  }
+
+  /// Our pipeline's descriptors are nearly dlib's pipeline's, face for face.
+  ///
+  /// Every dlib face is matched, the median distance is at most 0.05, and every verdict between
+  /// two faces whose dlib distance is not within 0.05 of the threshold is dlib's. The largest
+  /// distance is printed (the issue aims at 0.10; small faces exceed it, see
+  /// `mtcnnDetectionsGiveNearlyDlibsDescriptors`).
+  @Test(.enabled(if: SharedData.isAvailable(for: "ourPipelineGivesNearlyDlibsDescriptors")))
+  func ourPipelineGivesNearlyDlibsDescriptors() throws {
+    let embedder = try #require(DlibPipelineSupport.embedders).get().dlib
+    let detector = try MTCNNFaceDetector()
+    var ours: [[Float]] = []
+    var theirs: [[Float]] = []
+    var labels: [String] = []
+    var unmatched: [String] = []
+    for (name, photo) in try DlibPipelineReference.load().images.sorted(by: { $0.key < $1.key })
+    where !photo.faces.isEmpty {
+      let face = DlibAlignmentMapping.Face.photo(named: name)
+      let image = try face()
+      let found = try embedder.embedFaces(in: image, detector: detector)
+      for (index, dlibFace) in photo.faces.enumerated() {
+        let hog = dlibFace.hog_rect_ltrb.map(Double.init)
+        let best = found.enumerated().compactMap { i, embedded -> (Int, Double)? in
+          guard let r = embedded.region else { return nil }
+          return (i, Self.iou(hog, [r.x, r.y, r.x + r.width, r.y + r.height]))
+        }.max { $0.1 < $1.1 }
+        guard let (match, overlap) = best, overlap >= 0.5 else {
+          unmatched.append("\(name)#\(index)")
+          continue
+        }
+        ours.append(found[match].descriptor)
+        theirs.append(dlibFace.descriptor.map(Float.init))
+        labels.append("\(name)#\(index)")
+      }
+    }
+    #expect(unmatched.isEmpty, "dlib faces without an MTCNN face of IoU >= 0.5: \(unmatched)")
+    let distances = zip(ours, theirs).map { DlibFaceEmbedder.distance($0, $1) }.sorted()
+    let median = distances[distances.count / 2]
+    print(
+      "MTCNN + dlib alignment vs dlib's pipeline, \(distances.count) faces: median \(median), "
+        + "max \(distances.last ?? .nan)")
+    #expect(median <= 0.05)
+    var clear: [String] = []
+    var nearThreshold = 0
+    for i in ours.indices {
+      for j in ours.indices where j > i {
+        let dlibDistance = DlibFaceEmbedder.distance(theirs[i], theirs[j])
+        guard (dlibDistance <= 0.6) != (DlibFaceEmbedder.distance(ours[i], ours[j]) <= 0.6) else {
+          continue
+        }
+        if abs(dlibDistance - 0.6) < 0.05 {
+          nearThreshold += 1
+        } else {
+          clear.append("\(labels[i])-\(labels[j]) (dlib \(dlibDistance))")
+        }
+      }
+    }
+    print("verdicts differing from dlib's within 0.05 of the threshold: \(nearThreshold)")
+    #expect(clear.isEmpty, "clear verdicts differing from dlib's: \(clear)")
+  }
+}
