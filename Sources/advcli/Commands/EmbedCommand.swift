@@ -79,13 +79,14 @@ enum EmbedOutput {
     return "{\"image\": \(quoted(image)), \"faces\": [\(items.joined(separator: ", "))]}"
   }
 
-  /// `IMAGE: N face(s)`, then per face its index, box and the 128 values.
+  /// `IMAGE: N face(s)`, then per face its index, box (to 0.1 pixel; `--json` has the exact
+  /// values) and the 128 values.
   static func text(image: String, faces: [EmbeddedFace]) -> String {
     var lines = ["\(image): \(faces.count == 1 ? "1 face" : "\(faces.count) faces")"]
     for (index, face) in faces.enumerated() {
       let box =
         face.region.map { r in
-          "box x \(number(r.x)) y \(number(r.y)) w \(number(r.width)) h \(number(r.height))"
+          String(format: "box x %.1f y %.1f w %.1f h %.1f", r.x, r.y, r.width, r.height)
         } ?? "whole image (chip)"
       lines.append("face \(index): \(box)")
       lines.append(face.descriptor.map { String(format: "%.6f", $0) }.joined(separator: " "))
