@@ -47,16 +47,10 @@ struct EmbeddingOptions: ParsableArguments {
   @Flag(help: "Take each image as an aligned 150x150 face chip instead of detecting faces.")
   var noDetect = false
 
-  @Option(
-    help: ArgumentHelp(
-      "The model folder.",
-      discussion: "Default: $FACEADVERSARY_MODELS, then ~/.local/share/faceadversary/models."))
-  var models: String?
+  @OptionGroup var folder: ModelFolderOption
 
   /// The folders searched for model files.
-  var modelDirectory: ModelDirectory {
-    ModelDirectory(explicit: models.map { URL(fileURLWithPath: $0, isDirectory: true) })
-  }
+  var modelDirectory: ModelDirectory { folder.modelDirectory }
 
   /// The detector to use: MTCNN with its bundled weights, nil with `--no-detect`.
   func detector() throws -> (any FaceDetecting)? {

@@ -2,15 +2,9 @@ import ArgumentParser
 import FacePipeline
 import Foundation
 
-/// Where model files come from: shared by every command that loads a model (`identify`, `embed`,
-/// `verify`, `attack`, `models`).
-struct ModelFileOptions: ParsableArguments {
-  @Option(help: "A weights file to use instead of the one found in the model folder.")
-  var weights: String?
-
-  @Option(help: "A labels file (.npy or .json) to use instead of the one found in the model folder.")
-  var labels: String?
-
+/// `--models DIR`: the folder model files are looked up in, shared by every command that loads a
+/// model.
+struct ModelFolderOption: ParsableArguments {
   @Option(
     help: ArgumentHelp(
       "The model folder.",
@@ -21,4 +15,19 @@ struct ModelFileOptions: ParsableArguments {
   var modelDirectory: ModelDirectory {
     ModelDirectory(explicit: models.map { URL(fileURLWithPath: $0, isDirectory: true) })
   }
+}
+
+/// Where a classifier's files come from (`identify`, `attack`, `models`): explicit weights and
+/// labels files, or the model folder.
+struct ModelFileOptions: ParsableArguments {
+  @Option(help: "A weights file to use instead of the one found in the model folder.")
+  var weights: String?
+
+  @Option(help: "A labels file (.npy or .json) to use instead of the one found in the model folder.")
+  var labels: String?
+
+  @OptionGroup var folder: ModelFolderOption
+
+  /// The folders searched for model files.
+  var modelDirectory: ModelDirectory { folder.modelDirectory }
 }
