@@ -7,7 +7,7 @@ SHELL := /bin/bash
 APT_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg-dev libhdf5-dev \
                 libfreetype-dev fonts-dejavu-core pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BENCHMARKS := gemm-bench layer-bench model-bench mtcnn-bench jpeg-bench dlib-bench
+BENCHMARKS := gemm-bench layer-bench model-bench mtcnn-bench jpeg-bench dlib-bench attack-cli-bench
 
 .PHONY: setup build test bench lint
 
@@ -29,7 +29,7 @@ test:
 # Every benchmark twice: with the environment as it is, then with OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE unset for that one command (what a machine without them gets).
 bench:
-	swift build -c release $(addprefix --product ,$(BENCHMARKS))
+	swift build -c release --product advcli $(addprefix --product ,$(BENCHMARKS))
 	@for b in $(BENCHMARKS); do \
 	  echo "### $$b, environment as it is"; .build/release/$$b || exit 1; \
 	  echo "### $$b, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset"; \

@@ -92,5 +92,8 @@ let package = Package(
     .executableTarget(
       name: "dlib-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/dlib-bench"),
+    .executableTarget(
+      name: "attack-cli-bench", dependencies: ["FaceTensor", "FaceTestSupport"],
+      path: "Benchmarks/attack-cli-bench"),
   ]
 )
