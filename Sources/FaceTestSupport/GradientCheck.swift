@@ -97,6 +97,29 @@ public func checkGradient(
   sampleLimit: Int = 10_000, skippingKinks: Bool = false, maximumKinkFraction: Double = 0.1,
   generator: inout SplitMix64
 ) -> GradientCheckReport {
+  checkGradient(
+    label,
+    ofScalar: { point in
+      let y = f(point)
+      precondition(
+        y.count == upstream.count,
+        "[checkGradient] f gives \(y.count) elements, upstream has \(upstream.count)")
+      return y.dot(upstream)
+    }, at: x, analytic: analytic, epsilon: epsilon, tolerance: tolerance,
+    denominatorFloor: denominatorFloor, sampleLimit: sampleLimit, skippingKinks: skippingKinks,
+    maximumKinkFraction: maximumKinkFraction, generator: &generator)
+}
+
+/// Checks a hand-derived gradient of a scalar function `loss` (evaluated in `Double`, e.g. an
+/// attack objective) against central finite differences; the parameters and the report are those
+/// of `checkGradient(_:of:at:upstream:analytic:...)`, with `loss` in place of `f` and `upstream`.
+public func checkGradient(
+  _ label: String = "gradient",
+  ofScalar loss: (Tensor) -> Double, at x: Tensor, analytic: Tensor,
+  epsilon: Float = 1e-2, tolerance: Double = 1e-2, denominatorFloor: Double = 1e-3,
+  sampleLimit: Int = 10_000, skippingKinks: Bool = false, maximumKinkFraction: Double = 0.1,
+  generator: inout SplitMix64
+) -> GradientCheckReport {
   guard analytic.shape == x.shape else {
     return GradientCheckReport(
       label: label, shape: x.shape, checkedCount: 0, worstFlatIndex: 0, worstAnalytic: .nan,
@@ -110,13 +133,6 @@ public func checkGradient(
     var all = Array(0..<x.count)
     all.shuffle(using: &generator)
     indices = Array(all.prefix(sampleLimit))
-  }
-  func loss(_ point: Tensor) -> Double {
-    let y = f(point)
-    precondition(
-      y.count == upstream.count,
-      "[checkGradient] f gives \(y.count) elements, upstream has \(upstream.count)")
-    return y.dot(upstream)
   }
   var worst = (index: 0, analytic: 0.0, numeric: 0.0, error: -1.0)
   var kinkCount = 0

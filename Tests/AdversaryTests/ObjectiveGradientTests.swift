@@ -82,7 +82,10 @@ struct ObjectiveCase: CustomStringConvertible, Sendable {
   @Test(arguments: ObjectiveCase.all)
   func gradientMatchesFiniteDifferences(_ c: ObjectiveCase) {
     let (_, gradient) = c.objective.lossesAndGradient(outputs: c.outputs)
-    let report = checkGradient(of: { total(c.objective, $0) }, at: c.outputs, analytic: gradient)
+    var generator = SplitMix64(seed: 1)
+    let report = checkGradient(
+      c.name, ofScalar: { total(c.objective, $0) }, at: c.outputs, analytic: gradient,
+      generator: &generator)
     #expect(report.passes, "\(report)")
   }
 
@@ -90,7 +93,10 @@ struct ObjectiveCase: CustomStringConvertible, Sendable {
     let c = ObjectiveCase.all[0]
     var (_, gradient) = c.objective.lossesAndGradient(outputs: c.outputs)
     gradient = gradient * -1
-    let report = checkGradient(of: { total(c.objective, $0) }, at: c.outputs, analytic: gradient)
+    var generator = SplitMix64(seed: 1)
+    let report = checkGradient(
+      c.name, ofScalar: { total(c.objective, $0) }, at: c.outputs, analytic: gradient,
+      generator: &generator)
     #expect(!report.passes, "\(report)")
   }
 

@@ -27,7 +27,7 @@ import Testing
     #expect(identify.model == .vggfaceVGG16)
     #expect(
       identify.files.weights == "w.h5" && identify.files.labels == "l.npy"
-        && identify.files.models == "/m")
+        && identify.files.folder.models == "/m")
     #expect(identify.top == 3 && identify.noDetect && identify.json)
     let defaults = try #require(
       try AdvCLI.parseAsRoot(["identify", "a.png", "--no-detect"]) as? AdvCLI.Identify)
