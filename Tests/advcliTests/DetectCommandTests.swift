@@ -78,7 +78,7 @@ import Testing
     let original = try Data(contentsOf: input)
     let drawing = folder.appendingPathComponent("boxes.png")
 
-    let run = try runAdvCLI(["detect", input.path, "--json", "--draw", drawing.path])
+    let run = try AdvCLIProcess.run(["detect", input.path, "--json", "--draw", drawing.path])
     #expect(run.status == 0, "\(run.standardError)")
     let lines = run.standardOutput.split(separator: "\n")
     #expect(lines.count == 1)
@@ -88,7 +88,7 @@ import Testing
     let size = [object["width"] as? Int, object["height"] as? Int]
     #expect(size == [910, 1137])
     let faces = try #require(object["faces"] as? [[String: Any]])
-    let reference = try referenceFaces(of: "obama.jpg")
+    let reference = try MTCNNReference.faces(of: "obama.jpg")
     #expect(faces.count == reference.count)
     for (face, expected) in zip(faces, reference) {
       let box = try #require(face["box"] as? [Int])
@@ -115,13 +115,13 @@ import Testing
   func detectPrintsATablePerImage() throws {
     let cartoon = SharedData.url("data/faces/no_faces_cartoon.jpg").path
     let ivan = SharedData.url("data/faces/ivan.jpg").path
-    let run = try runAdvCLI(["detect", cartoon, ivan])
+    let run = try AdvCLIProcess.run(["detect", cartoon, ivan])
     #expect(run.status == 0, "\(run.standardError)")
     #expect(run.standardOutput.contains("\(cartoon): 199x148, 0 faces\n"))
     #expect(run.standardOutput.contains("\(ivan): 561x561, 2 faces\n"))
     #expect(run.standardOutput.contains("left_eye"))
 
-    let json = try runAdvCLI(["detect", "--json", cartoon])
+    let json = try AdvCLIProcess.run(["detect", "--json", cartoon])
     #expect(json.status == 0)
     #expect(
       json.standardOutput
@@ -129,54 +129,13 @@ import Testing
   }
 
   @Test func unreadableImageExitsWithStatus2() throws {
-    let run = try runAdvCLI(["detect", "/nonexistent/face.jpg"])
+    let run = try AdvCLIProcess.run(["detect", "/nonexistent/face.jpg"])
     #expect(run.status == 2)
     #expect(run.standardError.hasPrefix("advcli: /nonexistent/face.jpg"))
     #expect(run.standardOutput.isEmpty)
   }
 
   // MARK: - Helpers
-
-  private struct Run {
-    let status: Int32
-    let standardOutput: String
-    let standardError: String
-  }
-
-  /// Runs the `advcli` built next to this test bundle.
-  private func runAdvCLI(_ arguments: [String]) throws -> Run {
-    let products = try #require(Bundle.main.executableURL).deletingLastPathComponent()
-    let executable = products.appendingPathComponent("advcli")
-    try #require(
-      FileManager.default.isExecutableFile(atPath: executable.path),
-      "build the CLI first: \(executable.path) is missing")
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus,
-      standardOutput: String(decoding: outputData, as: UTF8.self),
-      standardError: String(decoding: errorData, as: UTF8.self))
-  }
-
-  /// The faces of `name` in the `mtcnn` package's reference (FaceNets' `detections.json`).
-  private func referenceFaces(of name: String) throws -> [[String: Any]] {
-    let url = SharedData.packageRoot.appendingPathComponent(
-      "Tests/FaceNetsTests/Fixtures/mtcnn/detections.json")
-    let root = try #require(
-      JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-    let images = try #require(root["images"] as? [String: Any])
-    let image = try #require(images[name] as? [String: Any])
-    return try #require(image["faces"] as? [[String: Any]])
-  }
 
   private func temporaryFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent(

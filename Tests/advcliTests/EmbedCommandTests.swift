@@ -5,52 +5,6 @@ import Testing
 
 @testable import advcli
 
-/// Runs the built `advcli` binary (next to the test bundle) and captures what it prints.
-enum AdvCLIProcess {
-  struct Result {
-    let status: Int32
-    let standardOutput: String
-    let standardError: String
-  }
-
-  /// The `advcli` executable of this build.
-  static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("advcli") }
-
-  static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
-
-  static func run(_ arguments: [String]) throws -> Result {
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    let (output, error) = (Pipe(), Pipe())
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    // Read both pipes to the end before waiting, so a full pipe cannot block the child.
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus,
-      standardOutput: String(decoding: outputData, as: UTF8.self),
-      standardError: String(decoding: errorData, as: UTF8.self))
-  }
-
-  /// Whether the dlib model files are installed where the binary looks by default.
-  static var hasModels: Bool {
-    let environment = ProcessInfo.processInfo.environment["FACEADVERSARY_MODELS"] ?? ""
-    let folder =
-      environment.isEmpty
-      ? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(
-        ".local/share/faceadversary/models")
-      : URL(fileURLWithPath: environment)
-    return ["dlib_face_recognition_resnet_model_v1.dat", "shape_predictor_5_face_landmarks.dat"]
-      .allSatisfy { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
-  }
-
-  static var canRunDlib: Bool { isBuilt && hasModels }
-}
-
 /// `../shared/fixtures/dlib-chips`: the chips and dlib's descriptors of them.
 enum DlibChipFixture {
   static func path(_ chip: String) -> String {

@@ -93,36 +93,7 @@ import Testing
 
   // MARK: - The built binary
 
-  /// `advcli` next to the test bundle in the build folder.
-  static var binary: URL {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-      .appendingPathComponent("advcli")
-  }
-
-  /// Runs the binary with `arguments`; standard output and error go through files (reading a
-  /// pipe with Foundation can trap on an interrupted system call).
-  static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "identify-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let outputURL = folder.appendingPathComponent("stdout")
-    let errorURL = folder.appendingPathComponent("stderr")
-    try Data().write(to: outputURL)
-    try Data().write(to: errorURL)
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    process.standardOutput = try FileHandle(forWritingTo: outputURL)
-    process.standardError = try FileHandle(forWritingTo: errorURL)
-    try process.run()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, try String(contentsOf: outputURL, encoding: .utf8),
-      try String(contentsOf: errorURL, encoding: .utf8)
-    )
-  }
-
+  /// The Keras reference outputs of the slim fixture models.
   struct Reference: Decodable {
     struct Model: Decodable { let images: [String: Image] }
     struct Image: Decodable {
@@ -134,9 +105,6 @@ import Testing
   }
 
   @Test func identifiesWholePhotosAsKerasDoes() throws {
-    try #require(
-      FileManager.default.isExecutableFile(atPath: Self.binary.path),
-      "no advcli at \(Self.binary.path)")
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
     let reference = try decoder.decode(
@@ -145,13 +113,13 @@ import Testing
     let images = ["sharon", "obama_face"]
     let paths = images.map { Self.fixture("\($0).png") }
     let before = try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
-    let result = try Self.run(
+    let result = try AdvCLIProcess.run(
       ["identify"] + paths + [
         "--model", "vggface2-resnet50", "--weights", Self.fixture("slim_resnet50.h5"), "--labels",
         Self.fixture("slim_labels_v2.npy"), "--no-detect", "--json", "--top", "5",
       ])
-    #expect(result.status == 0, "\(result.error)")
-    let lines = result.output.split(separator: "\n")
+    #expect(result.status == 0, "\(result.standardError)")
+    let lines = result.standardOutput.split(separator: "\n")
     #expect(lines.count == images.count)
     for (line, (key, path)) in zip(lines, zip(images, paths)) {
       let object = try #require(
@@ -174,56 +142,37 @@ import Testing
     #expect(try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } == before)
   }
 
-  /// The mtcnn package's boxes for a photo, from the committed reference detections.
-  static func referenceBoxes(of image: String) throws -> [[Int]] {
-    struct Detections: Decodable {
-      struct Face: Decodable { let box: [Int] }
-      struct Image: Decodable { let faces: [Face] }
-      let images: [String: Image]
-    }
-    let url = SharedData.packageRoot.appendingPathComponent(
-      "Tests/FaceNetsTests/Fixtures/mtcnn/detections.json")
-    let detections = try JSONDecoder().decode(Detections.self, from: Data(contentsOf: url))
-    return try #require(detections.images[image]).faces.map(\.box)
-  }
-
   @Test(.enabled(if: SharedData.isAvailable(for: "identifiesEveryDetectedFace")))
   func identifiesEveryDetectedFace() throws {
-    try #require(
-      FileManager.default.isExecutableFile(atPath: Self.binary.path),
-      "no advcli at \(Self.binary.path)")
     let photos = ["two_people.jpg", "no_faces_cartoon.jpg"]
-    let result = try Self.run(
+    let result = try AdvCLIProcess.run(
       ["identify"] + photos.map { SharedData.url("data/faces/\($0)").path } + [
         "--weights", Self.fixture("slim_resnet50.h5"), "--labels",
         Self.fixture("slim_labels_v2.npy"), "--json", "--top", "3",
       ])
-    #expect(result.status == 0, "\(result.error)")
-    let lines = result.output.split(separator: "\n")
+    #expect(result.status == 0, "\(result.standardError)")
+    let lines = result.standardOutput.split(separator: "\n")
     try #require(lines.count == 2)
     for (line, photo) in zip(lines, photos) {
       let object = try #require(
         try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
       let faces = try #require(object["faces"] as? [[String: Any]])
       // Every face MTCNN finds, in its order, with the package's integer boxes.
-      #expect(faces.compactMap { $0["box"] as? [Int] } == (try Self.referenceBoxes(of: photo)))
+      #expect(faces.compactMap { $0["box"] as? [Int] } == (try MTCNNReference.boxes(of: photo)))
       #expect(faces.allSatisfy { ($0["predictions"] as? [[String: Any]])?.count == 3 })
     }
   }
 
   @Test func mismatchedLabelsExitWithStatus2AndAMessage() throws {
-    try #require(
-      FileManager.default.isExecutableFile(atPath: Self.binary.path),
-      "no advcli at \(Self.binary.path)")
     let weights = Self.fixture("slim_vgg16_notop.h5")
-    let result = try Self.run([
+    let result = try AdvCLIProcess.run([
       "identify", Self.fixture("sharon.png"), "--model", "vggface-vgg16", "--weights", weights,
       "--labels", Self.fixture("slim_labels_v1.npy"), "--no-detect",
     ])
     #expect(result.status == 2)
-    #expect(result.output.isEmpty)
+    #expect(result.standardOutput.isEmpty)
     #expect(
-      result.error
+      result.standardError
         == "advcli: \(weights): no 'fc8' layer: this is a \"notop\" file without the classifier; "
         + "identifying faces needs the full weights file\n")
   }

@@ -1,0 +1,76 @@
+import FaceTestSupport
+import Foundation
+import Testing
+
+/// Runs the built `advcli` binary (next to the test bundle) and captures what it prints.
+enum AdvCLIProcess {
+  struct Result {
+    let status: Int32
+    let standardOutput: String
+    let standardError: String
+  }
+
+  /// The `advcli` executable of this build.
+  static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("advcli") }
+
+  static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
+
+  /// Runs the binary with `arguments`. Standard output and error go through files: reading a
+  /// pipe with Foundation can trap on an interrupted system call, and a full pipe could block
+  /// the child.
+  static func run(_ arguments: [String]) throws -> Result {
+    try #require(isBuilt, "build the CLI first: \(binary.path) is missing")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "advcli-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outputURL = folder.appendingPathComponent("stdout")
+    let errorURL = folder.appendingPathComponent("stderr")
+    try Data().write(to: outputURL)
+    try Data().write(to: errorURL)
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.standardOutput = try FileHandle(forWritingTo: outputURL)
+    process.standardError = try FileHandle(forWritingTo: errorURL)
+    try process.run()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus,
+      standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
+      standardError: try String(contentsOf: errorURL, encoding: .utf8))
+  }
+
+  /// Whether the dlib model files are installed where the binary looks by default.
+  static var hasModels: Bool {
+    let environment = ProcessInfo.processInfo.environment["FACEADVERSARY_MODELS"] ?? ""
+    let folder =
+      environment.isEmpty
+      ? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(
+        ".local/share/faceadversary/models")
+      : URL(fileURLWithPath: environment)
+    return ["dlib_face_recognition_resnet_model_v1.dat", "shape_predictor_5_face_landmarks.dat"]
+      .allSatisfy { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+  }
+
+  static var canRunDlib: Bool { isBuilt && hasModels }
+}
+
+/// The `mtcnn` package's detections of the shared photos (FaceNets' `detections.json`).
+enum MTCNNReference {
+  /// The faces of photo `name` (`{"box": [x, y, w, h], "confidence", "keypoints"}` objects).
+  static func faces(of name: String) throws -> [[String: Any]] {
+    let url = SharedData.packageRoot.appendingPathComponent(
+      "Tests/FaceNetsTests/Fixtures/mtcnn/detections.json")
+    let root = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    let images = try #require(root["images"] as? [String: Any])
+    let image = try #require(images[name] as? [String: Any])
+    return try #require(image["faces"] as? [[String: Any]])
+  }
+
+  /// The boxes `[x, y, w, h]` of photo `name`'s faces, in the detector's order.
+  static func boxes(of name: String) throws -> [[Int]] {
+    try faces(of: name).map { face in try #require(face["box"] as? [Int]) }
+  }
+}
