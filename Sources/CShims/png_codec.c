@@ -224,6 +224,9 @@ fa_image_status fa_png_encode_rgb(const unsigned char *rgb, uint32_t width, uint
   png_set_user_limits(png, FA_PNG_MAX_SIDE, FA_PNG_MAX_SIDE);
   png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  /* zlib level 2 instead of the default 6: on a 626x1200 photo it encodes 5x faster (86 ms
+     against 430 ms here) for a file 12% larger; attacks write every result as a PNG. */
+  png_set_compression_level(png, 2);
   png_write_info(png, info);
   for (uint32_t y = 0; y < height; y++) png_write_row(png, rgb + (size_t)width * 3 * y);
   png_write_end(png, info);
