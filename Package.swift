@@ -92,5 +92,9 @@ let package = Package(
     .executableTarget(
       name: "dlib-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/dlib-bench"),
+    .executableTarget(
+      name: "attack-bench",
+      dependencies: ["FacePipeline", "FaceNets", "Adversary", "FaceTensor", "FaceTestSupport"],
+      path: "Benchmarks/attack-bench"),
   ]
 )
