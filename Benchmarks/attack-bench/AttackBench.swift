@@ -16,7 +16,7 @@ enum AttackBench {
     let batches: [Int: Tensor]
   }
 
-  /// One attack run, timed as a whole and split by what the meter saw.
+  /// One attack run, timed as a whole and split by what the meter saw (ms on `now()`'s clock).
   struct Run {
     /// The whole `run(on:...)` call, ms.
     let total: Double
@@ -24,6 +24,11 @@ enum AttackBench {
     let steps: Int
     /// Each step from the start of its model call to its progress report, ms.
     let stepTimes: [Double]
+    /// Each step's time outside the model call and its pullback (the objective, the step rule,
+    /// the projection, the trace; and any 8-bit re-check), ms.
+    var engineTimes: [Double] {
+      zip(stepTimes, withPullback.calls).map { $0 - $1.seconds * 1000 }
+    }
     let forwardOnly: ModelMeter
     let withPullback: ModelMeter
     let successRate: Double
@@ -86,10 +91,21 @@ enum AttackBench {
   /// Median ms of `repetitions` forward + input-gradient passes.
   static func timeForwardAndGradient<Base: AttackableModel>(
     _ model: Base, _ images: Tensor, repetitions: Int
-  ) -> Timing {
-    BenchmarkClock.measure(repetitions: repetitions, warmup: 0, singleThreaded: false) {
-      forwardAndGradient(model, images)
-    }
+  ) -> Double {
+    median((0..<repetitions).map { _ in milliseconds { forwardAndGradient(model, images) } })
+  }
+
+  /// The clock of every figure, in seconds: with one compute thread the calling thread's CPU
+  /// time (all the work runs on it; robust to other processes), else the wall clock.
+  static func now() -> Double {
+    ComputeThreads.count == 1 ? BenchmarkClock.threadCPUSeconds() : BenchmarkClock.wallSeconds()
+  }
+
+  /// Milliseconds `body` takes on `now()`'s clock.
+  static func milliseconds(_ body: () -> Void) -> Double {
+    let start = now()
+    body()
+    return (now() - start) * 1000
   }
 
   /// Runs `method` with `settings` on `subject`'s batch of `batch` images and reports where the
@@ -104,11 +120,11 @@ enum AttackBench {
     let model = subject.model
     model.reset()
     var reports: [Double] = []
-    let start = BenchmarkClock.wallSeconds()
+    let start = now()
     let result = try attack.run(
       on: model, images: images, goal: subject.goal, mask: nil, seed: 7,
-      progress: { _ in reports.append(BenchmarkClock.wallSeconds()) })
-    let total = (BenchmarkClock.wallSeconds() - start) * 1000
+      progress: { _ in reports.append(now()) })
+    let total = (now() - start) * 1000
     precondition(
       reports.count == model.stepStarts.count,
       "[attack-bench] \(reports.count) progress reports for \(model.stepStarts.count) steps")

@@ -4,8 +4,8 @@ import FaceTestSupport
 
 /// The calls of one kind an attack made to its model, in order.
 struct ModelMeter {
-  /// One call: the images passed and the wall-clock seconds spent in the model (with the
-  /// pullback, for a call that has one).
+  /// One call: the images passed and the seconds spent in the model (with the pullback, for a
+  /// call that has one), on `AttackBench.now()`'s clock.
   struct Call {
     let images: Int
     var seconds: Double
@@ -30,7 +30,7 @@ final class MeteredModel<Base: AttackableModel>: AttackableModel {
   private(set) var forwardOnly = ModelMeter()
   /// `outputsWithPullback(for:)` calls with their pullbacks.
   private(set) var withPullback = ModelMeter()
-  /// The wall-clock second at which each `outputsWithPullback(for:)` call began.
+  /// When each `outputsWithPullback(for:)` call began (`AttackBench.now()`).
   private(set) var stepStarts: [Double] = []
 
   init(_ base: Base) { self.base = base }
@@ -45,27 +45,27 @@ final class MeteredModel<Base: AttackableModel>: AttackableModel {
   var inputBounds: ClosedRange<Float> { base.inputBounds }
 
   func outputs(for images: Tensor) -> Tensor {
-    let start = BenchmarkClock.wallSeconds()
+    let start = AttackBench.now()
     let outputs = base.outputs(for: images)
     forwardOnly.calls.append(
-      .init(images: images.shape[0], seconds: BenchmarkClock.wallSeconds() - start))
+      .init(images: images.shape[0], seconds: AttackBench.now() - start))
     return outputs
   }
 
   func outputsWithPullback(for images: Tensor) -> (outputs: Tensor, pullback: (Tensor) -> Tensor)
   {
-    let start = BenchmarkClock.wallSeconds()
+    let start = AttackBench.now()
     stepStarts.append(start)
     let (outputs, pullback) = base.outputsWithPullback(for: images)
     withPullback.calls.append(
-      .init(images: images.shape[0], seconds: BenchmarkClock.wallSeconds() - start))
+      .init(images: images.shape[0], seconds: AttackBench.now() - start))
     let call = withPullback.calls.count - 1
     return (
       outputs,
       { [self] gradient in
-        let start = BenchmarkClock.wallSeconds()
+        let start = AttackBench.now()
         let dImages = pullback(gradient)
-        withPullback.calls[call].seconds += BenchmarkClock.wallSeconds() - start
+        withPullback.calls[call].seconds += AttackBench.now() - start
         return dImages
       }
     )

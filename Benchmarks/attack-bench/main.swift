@@ -35,6 +35,8 @@ import Foundation
 struct Plan {
   /// Part 1: (batch, PGD steps k, interleaved repeats).
   let overhead: [(batch: Int, steps: Int, repeats: Int)]
+  /// Part 1 again with one compute thread.
+  let singleThreadOverhead: [(batch: Int, steps: Int, repeats: Int)]
   /// Part 2: (batch, steps per run, FGSM runs).
   let perStep: [(batch: Int, steps: Int, fgsmRuns: Int)]
 }
@@ -42,7 +44,8 @@ struct Plan {
 let benchStart = BenchmarkClock.wallSeconds()
 BenchmarkReport.printHeader("attack-bench: Adversary's attacks on dlib's ResNet and ResNet-50")
 print("load average at start: \(AttackBench.loadAverage())")
-print("times: wall clock, \(ComputeThreads.count) compute thread(s)")
+let threads = ComputeThreads.count
+print("times: wall clock with \(threads) compute thread(s) unless said otherwise")
 
 // MARK: - Models
 
@@ -85,9 +88,11 @@ do {
 }
 
 let dlibPlan = Plan(
-  overhead: [(1, 20, 3), (8, 10, 3)], perStep: [(1, 6, 3), (8, 4, 2)])
+  overhead: [(1, 20, 3), (8, 10, 3)], singleThreadOverhead: [(1, 20, 3), (8, 5, 2)],
+  perStep: [(1, 6, 3), (8, 4, 2)])
 let vggPlan = Plan(
-  overhead: [(1, 20, 3), (8, 8, 2)], perStep: [(1, 6, 3), (8, 4, 2)])
+  overhead: [(1, 20, 3), (8, 8, 2)], singleThreadOverhead: [(1, 10, 2)],
+  perStep: [(1, 6, 3), (8, 4, 2)])
 
 // MARK: - 1. Overhead of the attack
 
@@ -104,6 +109,20 @@ if let vggSubject {
     try Sections.overhead(of: vggSubject, batch: batch, steps: steps, repeats: repeats)
   }
 }
+print("\none compute thread (the calling thread's CPU time: robust to the machine's other load)")
+ComputeThreads.set(1)
+if let dlibSubject {
+  for (batch, steps, repeats) in dlibPlan.singleThreadOverhead {
+    try Sections.overhead(of: dlibSubject, batch: batch, steps: steps, repeats: repeats)
+  }
+}
+if let vggSubject {
+  for (batch, steps, repeats) in vggPlan.singleThreadOverhead {
+    try Sections.overhead(of: vggSubject, batch: batch, steps: steps, repeats: repeats)
+  }
+}
+ComputeThreads.set(threads)
+
 print("\nthe 8-bit re-checks with early stop on: PGD with the defaults (50 steps at most)")
 if let dlibSubject { try Sections.earlyStopChecks(of: dlibSubject, batch: 8) }
 if let vggSubject { try Sections.earlyStopChecks(of: vggSubject, batch: 1) }
