@@ -22,8 +22,10 @@ enum AttackBench {
     let total: Double
     /// Steps taken (model calls with a pullback).
     let steps: Int
+    /// When each step's model call began and when its progress report came (`now()`, seconds).
+    let stepSpans: [(start: Double, end: Double)]
     /// Each step from the start of its model call to its progress report, ms.
-    let stepTimes: [Double]
+    var stepTimes: [Double] { stepSpans.map { ($0.end - $0.start) * 1000 } }
     /// Each step's time outside the model call and its pullback (the objective, the step rule,
     /// the projection, the trace; and any 8-bit re-check), ms.
     var engineTimes: [Double] {
@@ -125,14 +127,22 @@ enum AttackBench {
       on: model, images: images, goal: subject.goal, mask: nil, seed: 7,
       progress: { _ in reports.append(now()) })
     let total = (now() - start) * 1000
+    let starts = model.withPullback.calls.map(\.start)
     precondition(
-      reports.count == model.stepStarts.count,
-      "[attack-bench] \(reports.count) progress reports for \(model.stepStarts.count) steps")
+      reports.count == starts.count,
+      "[attack-bench] \(reports.count) progress reports for \(starts.count) steps")
     return Run(
-      total: total, steps: reports.count,
-      stepTimes: zip(model.stepStarts, reports).map { ($1 - $0) * 1000 },
+      total: total, steps: reports.count, stepSpans: Array(zip(starts, reports)),
       forwardOnly: model.forwardOnly, withPullback: model.withPullback,
       successRate: result.rounded.successRate)
+  }
+
+  /// Image `index` of `images` `[N, H, W, C]` as `[1, H, W, C]`.
+  static func image(_ index: Int, of images: Tensor) -> Tensor {
+    let size = images.count / images.shape[0]
+    return Tensor(
+      shape: [1] + images.shape.dropFirst(),
+      scalars: Array(images.scalars[(index * size)..<((index + 1) * size)]))
   }
 
   /// The median of `values`.

@@ -7,6 +7,8 @@ struct ModelMeter {
   /// One call: the images passed and the seconds spent in the model (with the pullback, for a
   /// call that has one), on `AttackBench.now()`'s clock.
   struct Call {
+    /// When the call began.
+    let start: Double
     let images: Int
     var seconds: Double
   }
@@ -19,8 +21,8 @@ struct ModelMeter {
 }
 
 /// An `AttackableModel` that forwards every query to `base` and records where an attack's time
-/// goes: forward-only passes (the clean outputs, the 8-bit re-checks, the final evaluation), the
-/// forward + input-gradient passes of the steps, and when each step's model call began.
+/// goes: forward-only passes (the clean outputs, the 8-bit re-checks, the final evaluation) and
+/// the forward + input-gradient passes of the steps, each with its start.
 ///
 /// Recording costs two clock reads per call. It is a class so that the record survives the
 /// attack's copies of the model; it is used from one thread.
@@ -30,8 +32,6 @@ final class MeteredModel<Base: AttackableModel>: AttackableModel {
   private(set) var forwardOnly = ModelMeter()
   /// `outputsWithPullback(for:)` calls with their pullbacks.
   private(set) var withPullback = ModelMeter()
-  /// When each `outputsWithPullback(for:)` call began (`AttackBench.now()`).
-  private(set) var stepStarts: [Double] = []
 
   init(_ base: Base) { self.base = base }
 
@@ -39,7 +39,6 @@ final class MeteredModel<Base: AttackableModel>: AttackableModel {
   func reset() {
     forwardOnly = ModelMeter()
     withPullback = ModelMeter()
-    stepStarts = []
   }
 
   var inputBounds: ClosedRange<Float> { base.inputBounds }
@@ -48,17 +47,15 @@ final class MeteredModel<Base: AttackableModel>: AttackableModel {
     let start = AttackBench.now()
     let outputs = base.outputs(for: images)
     forwardOnly.calls.append(
-      .init(images: images.shape[0], seconds: AttackBench.now() - start))
+      .init(start: start, images: images.shape[0], seconds: AttackBench.now() - start))
     return outputs
   }
 
-  func outputsWithPullback(for images: Tensor) -> (outputs: Tensor, pullback: (Tensor) -> Tensor)
-  {
+  func outputsWithPullback(for images: Tensor) -> (outputs: Tensor, pullback: (Tensor) -> Tensor) {
     let start = AttackBench.now()
-    stepStarts.append(start)
     let (outputs, pullback) = base.outputsWithPullback(for: images)
     withPullback.calls.append(
-      .init(images: images.shape[0], seconds: AttackBench.now() - start))
+      .init(start: start, images: images.shape[0], seconds: AttackBench.now() - start))
     let call = withPullback.calls.count - 1
     return (
       outputs,

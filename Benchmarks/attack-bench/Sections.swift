@@ -52,9 +52,8 @@ enum Sections {
     print(
       String(
         format:
-          "    per run, outside the steps: %.0f ms = %d forward-only passes (%d images: clean"
-          + " outputs, 8-bit check of the last iterate, final evaluation as optimised and rounded)"
-          + " %.0f ms + metrics of the 2 final evaluations (L-inf, L2, PSNR, SSIM) about %.0f ms"
+          "    per run, outside the steps: %.0f ms = %d forward-only passes (%d images: the clean"
+          + " outputs, the 8-bit check of the last iterate, the final evaluation) %.0f ms + metrics of the 2 final evaluations (L-inf, L2, PSNR, SSIM) about %.0f ms"
           + " + the rest (random start, copies, rounding) %.0f ms; that is %.1f ms/step at k = %d",
         outside, run.forwardOnly.calls.count, run.forwardOnly.images, forwardOnly, metrics,
         outside - forwardOnly - metrics, outside / Double(steps), steps))
@@ -66,36 +65,66 @@ enum Sections {
         ((step * 50 + outside) / 50 / reference - 1) * 100, (step / reference - 1) * 100))
   }
 
-  /// What the 8-bit re-checks cost in a PGD run with the defaults (early stop on).
-  ///
-  /// The model's first forward-only call is the clean outputs and its last two the result's
-  /// evaluation (as optimised and rounded); every call in between is an 8-bit re-check.
+  /// What the 8-bit re-checks cost in a PGD run with the defaults (early stop on): the
+  /// forward-only calls made inside a step (between its model call and its progress report)
+  /// against those outside the steps (clean outputs, the last iterate's check, the result).
   static func earlyStopChecks<Base: AttackableModel>(
     of subject: AttackBench.Subject<Base>, batch: Int
   ) throws {
     let run = try AttackBench.run(.pgd, settings: AttackSettings(), on: subject, batch: batch)
-    let calls = run.forwardOnly.calls
-    guard calls.count >= 3 else { return }
-    let checks = calls.dropFirst().dropLast(2)
-    let checkMilliseconds = checks.reduce(0) { $0 + $1.seconds } * 1000
-    let checkImages = checks.reduce(0) { $0 + $1.images }
-    let fixed = run.forwardOnly.milliseconds - checkMilliseconds
+    let (inside, outside) = run.forwardOnly.calls.reduce(
+      into: ([ModelMeter.Call](), [ModelMeter.Call]())
+    ) { split, call in
+      if run.stepSpans.contains(where: { $0.start <= call.start && call.start <= $0.end }) {
+        split.0.append(call)
+      } else {
+        split.1.append(call)
+      }
+    }
+    func milliseconds(_ calls: [ModelMeter.Call]) -> Double {
+      calls.reduce(0) { $0 + $1.seconds } * 1000
+    }
     print(
       String(
         format:
           "  %@, batch %d: %d steps (%d image-steps), %.0f ms, %.0f%% success after rounding;"
-          + " 8-bit re-checks: %d forward calls of %d images in all, %.0f ms = %.1f%% of the"
-          + " run; the steps' model calls %.0f ms; clean outputs + final evaluation %.0f ms",
+          + " the steps' model calls %.0f ms; 8-bit re-checks inside the steps: %d calls, %d"
+          + " images, %.0f ms = %.1f%% of the run; forward-only passes outside the steps: %d"
+          + " calls, %d images, %.0f ms",
         subject.name, batch, run.steps, run.withPullback.images, run.total,
-        run.successRate * 100, checks.count, checkImages, checkMilliseconds,
-        checkMilliseconds / run.total * 100, run.withPullback.milliseconds, fixed))
+        run.successRate * 100, run.withPullback.milliseconds, inside.count,
+        inside.reduce(0) { $0 + $1.images }, milliseconds(inside),
+        milliseconds(inside) / run.total * 100, outside.count,
+        outside.reduce(0) { $0 + $1.images }, milliseconds(outside)))
+  }
+
+  /// Whether the model's output rows for images run alone equal their rows in the batch bit for
+  /// bit (the attacks run the model on subsets of the batch: stopped images leave it).
+  static func batchInvariance<Base: AttackableModel>(
+    of subject: AttackBench.Subject<Base>, batch: Int
+  ) {
+    guard let images = subject.batches[batch] else { return }
+    let model = subject.model.base
+    let together = model.outputs(for: images)
+    let width = together.shape[1]
+    var largest: Float = 0
+    for i in Set([0, batch - 1]) {
+      let alone = model.outputs(for: AttackBench.image(i, of: images)).scalars
+      for j in 0..<width {
+        largest = max(largest, abs(alone[j] - together.scalars[i * width + j]))
+      }
+    }
+    print(
+      "  \(subject.name): images 1 and \(batch) run alone give their rows of the batch of"
+        + " \(batch) \(largest == 0 ? "bit for bit" : "up to \(largest) apart")")
   }
 
   /// Part 2: ms per step of every method at `batch`, early stop off.
   static func timePerStep<Base: AttackableModel>(
     of subject: AttackBench.Subject<Base>, batch: Int, steps: Int, fgsmRuns: Int
   ) throws {
-    print("  \(subject.name), batch \(batch) (\(subject.inputs)), load \(AttackBench.loadAverage()):")
+    print(
+      "  \(subject.name), batch \(batch) (\(subject.inputs)), load \(AttackBench.loadAverage()):")
     for method in AttackMethod.allCases {
       var runs: [AttackBench.Run] = []
       switch method {
