@@ -93,6 +93,10 @@ let package = Package(
       name: "dlib-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/dlib-bench"),
     .executableTarget(
+      name: "attack-bench",
+      dependencies: ["FacePipeline", "FaceNets", "Adversary", "FaceTensor", "FaceTestSupport"],
+      path: "Benchmarks/attack-bench"),
+    .executableTarget(
       name: "attack-cli-bench", dependencies: ["FaceTensor", "FaceTestSupport"],
       path: "Benchmarks/attack-cli-bench"),
   ]

@@ -99,7 +99,11 @@ struct AttackSetup<Model: AttackableModel> {
   }
 
   /// Judges the images `samples` of `images` after rounding them to 8 bits: one forward pass.
-  func assessRounded(_ images: Tensor, samples: [Int]) -> [(assessment: Assessment, loss: Float)] {
+  ///
+  /// Each judgement carries the rounded image's output row `[D]`, which `result` can reuse.
+  func assessRounded(_ images: Tensor, samples: [Int]) -> [(
+    assessment: Assessment, loss: Float, output: [Float]
+  )] {
     guard !samples.isEmpty else { return [] }
     var batch = Tensor(zeros: [0])
     var input = gather(images, samples: samples, into: &batch)
@@ -110,7 +114,7 @@ struct AttackSetup<Model: AttackableModel> {
     return outputs.withUnsafeBufferPointer { values in
       samples.enumerated().map { k, i in
         let row = UnsafeBufferPointer(rebasing: values[(k * width)..<((k + 1) * width)])
-        return (goal.assess(sample: i, output: row), losses[k])
+        return (goal.assess(sample: i, output: row), losses[k], Array(row))
       }
     }
   }
@@ -135,17 +139,24 @@ struct AttackSetup<Model: AttackableModel> {
   // MARK: - Result
 
   /// The attack's result for `adversarial`: evaluated as optimised and after 8-bit rounding.
-  func result(adversarial: Tensor, trace: [[TraceEntry]], notes: [String]) -> AttackResult {
+  ///
+  /// `roundedOutputs` (empty, or one entry per image) holds the output rows `[D]` that
+  /// `assessRounded` already computed for exactly an image's 8-bit rounding; the model runs on
+  /// the rounded images only for the others.
+  func result(
+    adversarial: Tensor, trace: [[TraceEntry]], notes: [String], roundedOutputs: [[Float]?] = []
+  ) -> AttackResult {
     AttackResult(
       original: original, adversarial: adversarial,
       optimized: evaluate(adversarial),
-      rounded: evaluate(PixelRounding.rounded(adversarial, bounds: bounds)),
+      rounded: evaluate(
+        PixelRounding.rounded(adversarial, bounds: bounds), knownOutputs: roundedOutputs),
       trace: trace, notes: notes)
   }
 
-  /// Judges every image of `images` `[N, H, W, C]`.
-  func evaluate(_ images: Tensor) -> AttackEvaluation {
-    let outputs = model.outputs(for: images)
+  /// Judges every image of `images` `[N, H, W, C]`; `knownOutputs` as in `outputs(for:known:)`.
+  func evaluate(_ images: Tensor, knownOutputs: [[Float]?] = []) -> AttackEvaluation {
+    let outputs = self.outputs(for: images, known: knownOutputs)
     let samples = Array(0..<imageCount)
     let losses = goal.objective.losses(outputs: outputs, samples: samples)
     let metrics = PerturbationMetrics.perImage(originals: original, images: images)
@@ -161,6 +172,40 @@ struct AttackSetup<Model: AttackableModel> {
       }
     }
     return AttackEvaluation(images: images, outputs: outputs, samples: evaluations)
+  }
+
+  /// The model's outputs `[N, D]` for `images` `[N, H, W, C]`: row `i` is `known[i]` where that
+  /// is given (`known` empty, or one entry per image), else the model runs on the images without
+  /// one (gathered in order; every image when `known` is empty).
+  private func outputs(for images: Tensor, known: [[Float]?]) -> Tensor {
+    precondition(
+      known.isEmpty || known.count == imageCount,
+      "[attack] \(known.count) known output rows for \(imageCount) images")
+    let missing = (0..<imageCount).filter { known.isEmpty || known[$0] == nil }
+    if missing.count == imageCount { return model.outputs(for: images) }
+    let width = cleanOutputs.shape[1]
+    var values = [Float](repeating: 0, count: imageCount * width)
+    for (i, row) in known.enumerated() {
+      guard let row else { continue }
+      precondition(
+        row.count == width, "[attack] a known output row of \(row.count) values, not \(width)")
+      values.replaceSubrange((i * width)..<((i + 1) * width), with: row)
+    }
+    if !missing.isEmpty {
+      var buffer = Tensor(zeros: [0])
+      let computed = model.outputs(for: gather(images, samples: missing, into: &buffer))
+      checkOutputs(computed, count: missing.count)
+      precondition(
+        computed.shape[1] == width,
+        "[attack] the model returned \(computed.shape[1]) outputs per image, not \(width)")
+      computed.withUnsafeBufferPointer { rows in
+        for (k, i) in missing.enumerated() {
+          values.replaceSubrange(
+            (i * width)..<((i + 1) * width), with: rows[(k * width)..<((k + 1) * width)])
+        }
+      }
+    }
+    return Tensor(shape: [imageCount, width], scalars: values)
   }
 
   // MARK: - Helpers

@@ -10,9 +10,11 @@ import FaceTensor
 ///
 /// Per-image state: every image stops as soon as it reaches the goal's margin, checked on the
 /// image rounded to 8 bits (one extra forward pass, run only for images that reach it unrounded);
-/// stopped images leave the batch the model sees. Buffers (the images, the gather buffer, the
-/// rule's moments) live across steps; a step allocates only the model's own tensors, the output
-/// gradient `[k, D]` and the trace entries.
+/// stopped images leave the batch the model sees. The outputs of those re-checks (and of the
+/// re-check of each run's last iterate) are kept with the best images, so the result's 8-bit
+/// evaluation runs the model only for images never re-checked. Buffers (the images, the gather
+/// buffer, the rule's moments) live across steps; a step allocates only the model's own tensors,
+/// the output gradient `[k, D]`, the trace entries and the re-checks' output rows.
 struct IterativeAttackLoop {
   let constraint: PerturbationConstraint
   let steps: Int
@@ -33,6 +35,8 @@ struct IterativeAttackLoop {
     var trace = [[TraceEntry]](repeating: [], count: n)
     var best = setup.original
     var bestRank = [RunRank?](repeating: nil, count: n)
+    // Per image, the model's outputs for `best` rounded to 8 bits, once a re-check computed them.
+    var bestRoundedOutputs = [[Float]?](repeating: nil, count: n)
     let finished = setup.finishedBeforeStart()
     // ε = 0 leaves every image as it is: nothing to optimise.
     var pending = constraint.epsilon > 0 ? (0..<n).filter { !finished.contains($0) } : []
@@ -51,7 +55,8 @@ struct IterativeAttackLoop {
       var rule = makeRule()
       var active = pending
       for step in 0..<steps {
-        var stopped = Set<Int>()
+        // The images whose 8-bit rounding reached the margin, with its outputs.
+        var stopped: [Int: [Float]] = [:]
         var meanLoss = 0.0
         let objective = setup.goal.objective
         let samples = active
@@ -75,17 +80,18 @@ struct IterativeAttackLoop {
           }
           for (i, judged) in zip(candidates, setup.assessRounded(adversarial, samples: candidates))
           where judged.assessment.reachedMargin {
-            stopped.insert(i)
+            stopped[i] = judged.output
           }
           return stopped.count == active.count ? nil : dOutputs
         }
-        for i in stopped {
+        for (i, output) in stopped {
           setup.copyImage(i, from: adversarial, to: &best)
           bestRank[i] = .finished
+          bestRoundedOutputs[i] = output
         }
         if var dImages {
           dImages.withUnsafeMutableBufferPointer { gradients in
-            for (k, i) in active.enumerated() where !stopped.contains(i) {
+            for (k, i) in active.enumerated() where stopped[i] == nil {
               let g = UnsafeMutableBufferPointer(rebasing: gradients[(k * p)..<((k + 1) * p)])
               setup.withRows(of: &adversarial, sample: i) { image, original, mask in
                 if let mask { for j in g.indices { g[j] *= mask[j] } }
@@ -95,8 +101,8 @@ struct IterativeAttackLoop {
             }
           }
         }
-        active.removeAll { stopped.contains($0) }
-        pending.removeAll { stopped.contains($0) }
+        active.removeAll { stopped[$0] != nil }
+        pending.removeAll { stopped[$0] != nil }
         progress?(
           AttackProgress(
             run: run, runs: restarts, step: step + 1, steps: steps, activeImages: active.count,
@@ -112,11 +118,13 @@ struct IterativeAttackLoop {
         if bestRank[i].map({ rank > $0 }) ?? true {
           setup.copyImage(i, from: adversarial, to: &best)
           bestRank[i] = rank
+          bestRoundedOutputs[i] = judged.output
         }
         if judged.assessment.reachedMargin { pending.removeAll { $0 == i } }
       }
     }
-    return setup.result(adversarial: best, trace: trace, notes: notes)
+    return setup.result(
+      adversarial: best, trace: trace, notes: notes, roundedOutputs: bestRoundedOutputs)
   }
 }
 
