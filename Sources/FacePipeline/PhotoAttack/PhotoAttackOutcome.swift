@@ -58,7 +58,9 @@ public struct PhotoAttackOutcome: Sendable {
   /// recognise).
   public let success: Bool
   /// The goal is met by the attacked region rounded to 8 bits, judged by the attack's own
-  /// differentiable cut (before the file is written and decoded again).
+  /// differentiable cut (before the file is written and decoded again; with EOT, by the mean
+  /// output over the unjittered cut and fixed warps; with JPEG, after a JPEG round trip that
+  /// rounds as the codec does).
   public let successAfterRounding: Bool
   /// The verdict on the input photo.
   public let before: RecognitionVerdict

@@ -215,7 +215,6 @@ public struct PhotoAttacker: Sendable {
     let images = Tensor(
       image: photo.cropped(x: region.x, y: region.y, width: region.width, height: region.height))
     let cut = setup.cut.layer(on: region, width: photo.width, height: photo.height)
-    let jpeg = options.jpegQuality.map { DifferentiableJPEG(quality: $0) }
     let centre = SIMD2(
       Double(readBox.x - region.x) + Double(readBox.width - 1) / 2,
       Double(readBox.y - region.y) + Double(readBox.height - 1) / 2)
@@ -225,7 +224,8 @@ public struct PhotoAttacker: Sendable {
       switch setup.network {
       case .classifier(let network):
         let model = PhotoRegionModel(
-          network: network, jpeg: jpeg, cut: cut, jitter: jitter, expectationSamples: samples)
+          network: network, jpegQuality: options.jpegQuality, cut: cut, jitter: jitter,
+          expectationSamples: samples)
         return try attack.run(
           on: model, images: images, goal: setup.goal, mask: nil, seed: options.seed,
           progress: progress.map { handler -> (AttackProgress) -> Void in
@@ -233,7 +233,8 @@ public struct PhotoAttacker: Sendable {
           })
       case .descriptor(let network):
         let model = PhotoRegionModel(
-          network: network, jpeg: jpeg, cut: cut, jitter: jitter, expectationSamples: samples)
+          network: network, jpegQuality: options.jpegQuality, cut: cut, jitter: jitter,
+          expectationSamples: samples)
         return try attack.run(
           on: model, images: images, goal: setup.goal, mask: nil, seed: options.seed,
           progress: progress.map { handler -> (AttackProgress) -> Void in
