@@ -28,7 +28,9 @@ import Testing
     let margin = PhotoJitter().margin(radius: 0.5 * (60.0 * 60 + 70 * 70).squareRoot())
     #expect(margin >= 7)
     #expect(
-      eot == PixelBox(x: 50 - margin, y: 40 - margin, width: 60 + 2 * margin, height: 70 + 2 * margin))
+      eot
+        == PixelBox(x: 50 - margin, y: 40 - margin, width: 60 + 2 * margin, height: 70 + 2 * margin)
+    )
     let jpeg = PhotoAttacker.attackedRegion(
       readBox: read, photo: photo, options: PhotoAttackOptions(jpegQuality: 90))
     #expect(jpeg == PixelBox(x: 48, y: 32, width: 64, height: 80))
@@ -71,7 +73,10 @@ import Testing
     let read = try #require(cut.readBox(width: 300, height: 260))
     let full = DlibFaceChipLayer(details: details, imageWidth: 300, imageHeight: 260)(
       Tensor(image: photo))
-    for region in [read, PixelBox(x: read.x - 5, y: read.y - 9, width: read.width + 12, height: read.height + 20)] {
+    for region in [
+      read,
+      PixelBox(x: read.x - 5, y: read.y - 9, width: read.width + 12, height: read.height + 20),
+    ] {
       let crop = photo.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
       let layer = cut.layer(on: region, width: 300, height: 260)
       let chip = layer.callAsFunction(Tensor(image: crop))
@@ -132,23 +137,32 @@ import Testing
     var inputBounds: ClosedRange<Float> { 0...255 }
 
     func outputs(for images: Tensor) -> Tensor {
-      Tensor(shape: [1, 4], scalars: (0..<4).map { k in
-        var sum: Float = 0
-        for i in 0..<images.count { sum += images.scalars[i] * weights.scalars[k * images.count + i] }
-        return sum / 255
-      })
+      Tensor(
+        shape: [1, 4],
+        scalars: (0..<4).map { k in
+          var sum: Float = 0
+          for i in 0..<images.count {
+            sum += images.scalars[i] * weights.scalars[k * images.count + i]
+          }
+          return sum / 255
+        })
     }
 
-    func outputsWithPullback(for images: Tensor) -> (outputs: Tensor, pullback: (Tensor) -> Tensor) {
+    func outputsWithPullback(for images: Tensor) -> (outputs: Tensor, pullback: (Tensor) -> Tensor)
+    {
       let count = images.count
       let shape = images.shape
       let weights = self.weights
       return (
         outputs(for: images),
         { dOutputs in
-          Tensor(shape: shape, scalars: (0..<count).map { i in
-            (0..<4).reduce(Float(0)) { $0 + dOutputs.scalars[$1] * weights.scalars[$1 * count + i] } / 255
-          })
+          Tensor(
+            shape: shape,
+            scalars: (0..<count).map { i in
+              (0..<4).reduce(Float(0)) {
+                $0 + dOutputs.scalars[$1] * weights.scalars[$1 * count + i]
+              } / 255
+            })
         }
       )
     }

@@ -68,7 +68,8 @@ enum PhotoAttackSupport {
       for x in 0..<saved.width {
         let i = (y * saved.width + x) * 3
         let differs = saved.pixels[i..<(i + 3)] != original.pixels[i..<(i + 3)]
-        let inside = (box.x..<(box.x + box.width)).contains(x)
+        let inside =
+          (box.x..<(box.x + box.width)).contains(x)
           && (box.y..<(box.y + box.height)).contains(y)
         if differs { if inside { changedInside += 1 } else { changedOutside += 1 } }
       }
@@ -82,7 +83,8 @@ enum PhotoAttackSupport {
     #expect(overlapWidth * overlapHeight >= face.width * face.height / 2)
   }
 
-  @Test(.enabled(if: SharedData.isAvailable(for: "aTargetedAttackOnTheSlimClassifierNamesTheTarget")))
+  @Test(
+    .enabled(if: SharedData.isAvailable(for: "aTargetedAttackOnTheSlimClassifierNamesTheTarget")))
   func aTargetedAttackOnTheSlimClassifierNamesTheTarget() throws {
     let attacker = try PhotoAttacker(recognizer: try PhotoAttackSupport.slimVGGFace.get())
     let folder = try PhotoAttackSupport.folder()
@@ -115,7 +117,10 @@ enum PhotoAttackSupport {
     ("obama.jpg", .dodge, PhotoAttackOptions(), nil),
     ("obama.jpg", .untargeted, PhotoAttackOptions(faceIndex: 3), nil),
     ("obama.jpg", .untargeted, PhotoAttackOptions(), "out.jpg"),
-    ("obama.jpg", .untargeted, PhotoAttackOptions(method: .fgsm, settings: AttackSettings(restarts: 3)), nil),
+    (
+      "obama.jpg", .untargeted,
+      PhotoAttackOptions(method: .fgsm, settings: AttackSettings(restarts: 3)), nil
+    ),
   ]
 
   @Test(.enabled(if: SharedData.isAvailable(for: "badInputsThrowNamingTheFileAndWriteNothing")))
@@ -123,13 +128,15 @@ enum PhotoAttackSupport {
     let attacker = try PhotoAttacker(recognizer: try PhotoAttackSupport.slimVGGFace.get())
     let folder = try PhotoAttackSupport.folder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let labels = PhotoAttackSupport.vggFaceFixtures.appendingPathComponent("slim_labels_v2.npy").path
+    let labels = PhotoAttackSupport.vggFaceFixtures.appendingPathComponent("slim_labels_v2.npy")
+      .path
     let cartoon = PhotoAttackSupport.photo("no_faces_cartoon.jpg")
     let obama = PhotoAttackSupport.photo("obama.jpg")
     let expected: [PhotoAttackError] = [
       .noFace(image: cartoon.path),
       .unknownTarget(
-        name: "Sharron Ston", labels: labels, suggestions: ["Sharon Stone", "A. R. Rahman", "A. Raja"]),
+        name: "Sharron Ston", labels: labels,
+        suggestions: ["Sharon Stone", "A. R. Rahman", "A. Raja"]),
       .goalDoesNotFitModel(goal: "--dodge", model: "the classifier vggface2-resnet50"),
       .faceIndexOutOfRange(image: obama.path, index: 3, count: 2),
       .unsupportedOutput(
@@ -137,7 +144,9 @@ enum PhotoAttackSupport {
         reason: "JPEG output is lossy and would undo the perturbation; write a .png, "
           + "or pass --jpeg-quality Q to make the attack survive JPEG at quality Q"),
       .invalidSettings(
-        message: "fgsm does not take restarts: only pgd restarts from new random points and keeps the best run"),
+        message:
+          "fgsm does not take restarts: only pgd restarts from new random points and keeps the best run"
+      ),
     ]
     for ((photo, goal, options, outputName), error) in zip(Self.badInputs, expected) {
       let output = folder.appendingPathComponent(outputName ?? "out.png")

@@ -27,9 +27,13 @@ struct AttackCommandDlibTests {
     }
   }
 
-  static func run(_ arguments: [String]) throws -> (status: Int32, objects: [[String: Any]], error: String) {
+  static func run(_ arguments: [String]) throws -> (
+    status: Int32, objects: [[String: Any]], error: String
+  ) {
     let result = try AdvCLIProcess.run(["attack", "--model", "dlib-resnet", "--json"] + arguments)
-    let objects = try result.standardOutput.split(separator: "\n").map { try AttackCommandTests.object($0) }
+    let objects = try result.standardOutput.split(separator: "\n").map {
+      try AttackCommandTests.object($0)
+    }
     return (result.status, objects, result.standardError)
   }
 
@@ -39,13 +43,16 @@ struct AttackCommandDlibTests {
 
   /// The output has the input's size and equals it outside `mask_box`.
   static func expectOnlyMaskBoxChanged(_ object: [String: Any]) throws {
-    let input = try RGBImage(contentsOf: URL(fileURLWithPath: try #require(object["image"] as? String)))
-    let output = try RGBImage(contentsOf: URL(fileURLWithPath: try #require(object["output"] as? String)))
+    let input = try RGBImage(
+      contentsOf: URL(fileURLWithPath: try #require(object["image"] as? String)))
+    let output = try RGBImage(
+      contentsOf: URL(fileURLWithPath: try #require(object["output"] as? String)))
     let box = try #require(object["mask_box"] as? [Int])
     #expect(output.width == input.width && output.height == input.height)
     var outside = 0
     for y in 0..<input.height {
-      for x in 0..<input.width where !(box[0]..<(box[0] + box[2])).contains(x) || !(box[1]..<(box[1] + box[3])).contains(y) {
+      for x in 0..<input.width
+      where !(box[0]..<(box[0] + box[2])).contains(x) || !(box[1]..<(box[1] + box[3])).contains(y) {
         let i = (y * input.width + x) * 3
         if input.pixels[i..<(i + 3)] != output.pixels[i..<(i + 3)] { outside += 1 }
       }
@@ -69,7 +76,9 @@ struct AttackCommandDlibTests {
       #expect(Self.distance(object["before"]) == 0)
       #expect((Self.distance(object["after"]) ?? 0) > 0.6, "\(object)")
       #expect(((object["linf"] as? NSNumber)?.doubleValue ?? .infinity) <= 8)
-      print("\(object["image"] ?? ""): \(object["steps_used"] ?? "") steps, \(object["seconds"] ?? "") s")
+      print(
+        "\(object["image"] ?? ""): \(object["steps_used"] ?? "") steps, \(object["seconds"] ?? "") s"
+      )
       try Self.expectOnlyMaskBoxChanged(object)
     }
   }
@@ -88,7 +97,8 @@ struct AttackCommandDlibTests {
       })
     let region = prepare(
       FaceRegion(
-        x: nearest.x1, y: nearest.y1, width: nearest.x2 - nearest.x1, height: nearest.y2 - nearest.y1,
+        x: nearest.x1, y: nearest.y1, width: nearest.x2 - nearest.x1,
+        height: nearest.y2 - nearest.y1,
         fivePoints: nearest.landmarks.points.map { SIMD2($0.x, $0.y) }))
     let alignment = try aligner.align(region, in: photo)
     return embedder.resNet.descriptor(of: alignment.chip(from: photo))
@@ -103,7 +113,9 @@ struct AttackCommandDlibTests {
     // Margin 0.2 (the default is 0.1): with 0.1 the shape predictor on a box moved by (+3, -3)
     // left one face of voc_2007_007763.jpg at 0.52 (the re-check on the saved file passed).
     let result = try Self.run(
-      photos + ["--dodge", "--eot", "8", "--eps", "4/255", "--margin", "0.2", "--out-dir", folder.path])
+      photos + [
+        "--dodge", "--eot", "8", "--eps", "4/255", "--margin", "0.2", "--out-dir", folder.path,
+      ])
     print("EOT 8 at 4/255 on \(photos.count) photos: \(Date().timeIntervalSince(started)) s")
     #expect(result.status == 0, "\(result.error)")
     let embedder = try DlibFaceEmbedder(models: ModelDirectory())
@@ -114,18 +126,27 @@ struct AttackCommandDlibTests {
       #expect(((object["linf"] as? NSNumber)?.doubleValue ?? .infinity) <= 4)
       try Self.expectOnlyMaskBoxChanged(object)
       let box = try #require(object["box"] as? [Int])
-      let clean = try RGBImage(contentsOf: URL(fileURLWithPath: try #require(object["image"] as? String)))
-      let adversarial = try RGBImage(contentsOf: URL(fileURLWithPath: try #require(object["output"] as? String)))
+      let clean = try RGBImage(
+        contentsOf: URL(fileURLWithPath: try #require(object["image"] as? String)))
+      let adversarial = try RGBImage(
+        contentsOf: URL(fileURLWithPath: try #require(object["output"] as? String)))
       // MTCNN's five points instead of the shape predictor; the shape predictor on a box
       // jittered by 3 px (box only, so the rectangle follows the box).
       let alternatives: [(String, DlibFaceAligner, (FaceRegion) -> FaceRegion)] = [
         ("mtcnn points", mtcnnPoints, { $0 }),
-        ("box +3, -3", embedder.aligner, { FaceRegion(x: $0.x + 3, y: $0.y - 3, width: $0.width, height: $0.height) }),
-        ("box -3, +3", embedder.aligner, { FaceRegion(x: $0.x - 3, y: $0.y + 3, width: $0.width, height: $0.height) }),
+        (
+          "box +3, -3", embedder.aligner,
+          { FaceRegion(x: $0.x + 3, y: $0.y - 3, width: $0.width, height: $0.height) }
+        ),
+        (
+          "box -3, +3", embedder.aligner,
+          { FaceRegion(x: $0.x - 3, y: $0.y + 3, width: $0.width, height: $0.height) }
+        ),
       ]
       for (name, aligner, prepare) in alternatives {
         let before = try Self.descriptor(
-          of: clean, near: box, detector: detector, embedder: embedder, aligner: aligner, prepare: prepare)
+          of: clean, near: box, detector: detector, embedder: embedder, aligner: aligner,
+          prepare: prepare)
         let after = try Self.descriptor(
           of: adversarial, near: box, detector: detector, embedder: embedder, aligner: aligner,
           prepare: prepare)
@@ -145,7 +166,9 @@ struct AttackCommandDlibTests {
     // Margin 0.3 (the default is 0.1): with 0.1 the attack stops after 5 steps with the real
     // codec's round trip past 0.7 on its own alignment, but the re-check (a new detection and
     // alignment on the saved JPEG) measured 0.535.
-    let result = try Self.run([input, "--dodge", "--jpeg-quality", "90", "--margin", "0.3", "-o", output])
+    let result = try Self.run([
+      input, "--dodge", "--jpeg-quality", "90", "--margin", "0.3", "-o", output,
+    ])
     #expect(result.status == 0, "\(result.error)")
     let object = try #require(result.objects.first)
     #expect(object["success"] as? Bool == true, "\(object)")
@@ -153,7 +176,8 @@ struct AttackCommandDlibTests {
     let data = try Data(contentsOf: URL(fileURLWithPath: output))
     #expect(data.prefix(3) == Data([0xFF, 0xD8, 0xFF]))
     let (saved, original) = (
-      try RGBImage(contentsOf: URL(fileURLWithPath: output)), try RGBImage(contentsOf: URL(fileURLWithPath: input))
+      try RGBImage(contentsOf: URL(fileURLWithPath: output)),
+      try RGBImage(contentsOf: URL(fileURLWithPath: input))
     )
     #expect(saved.width == original.width && saved.height == original.height)
     let box = try #require(object["mask_box"] as? [Int])
@@ -166,7 +190,8 @@ struct AttackCommandDlibTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let started = Date()
     let result = try Self.run([
-      SharedData.url("data/faces/obama.jpg").path, "--impersonate", SharedData.url("data/faces/ivan.jpg").path,
+      SharedData.url("data/faces/obama.jpg").path, "--impersonate",
+      SharedData.url("data/faces/ivan.jpg").path,
       "--eps", "8/255", "--steps", "100", "--eot", "8", "--margin", "0.3", "-o",
       folder.appendingPathComponent("obama-as-ivan.png").path,
     ])
@@ -186,7 +211,9 @@ struct AttackCommandDlibTests {
     let folder = try AttackCommandTests.folder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let cartoon = SharedData.url("data/faces/no_faces_cartoon.jpg").path
-    let result = try Self.run([cartoon, "--dodge", "-o", folder.appendingPathComponent("c.png").path])
+    let result = try Self.run([
+      cartoon, "--dodge", "-o", folder.appendingPathComponent("c.png").path,
+    ])
     #expect(result.status == 2)
     #expect(result.objects.isEmpty)
     #expect(result.error == "advcli: \(cartoon): no face found\n")

@@ -66,7 +66,10 @@ import Testing
     ),
     (["attack", "a.png", "--threshold", "0.5"], "--threshold applies to --model dlib-resnet"),
     (["attack", "a.png", "--face=-1"], "--face must be >= 0 (faces are numbered from 0), got -1"),
-    (["attack", "a.png", "--face", "0", "--no-detect"], "--face needs face detection; drop --no-detect"),
+    (
+      ["attack", "a.png", "--face", "0", "--no-detect"],
+      "--face needs face detection; drop --no-detect"
+    ),
     (["attack", "a.png", "--jpeg-quality", "0"], "--jpeg-quality must be in 1...100, got 0"),
     (["attack", "a.png", "--eot=-2"], "--eot must be >= 0, got -2"),
     (["attack", "a.png", "-o", "x.png", "--out-dir", "d"], "give -o or --out-dir, not both"),
@@ -146,7 +149,8 @@ import Testing
     let pictureReport = folder.appendingPathComponent("report.png").path
     // The target: the runner-up `identify` names for the face (the slim fixture's 7 classes are
     // not trained, and 8 levels move its probabilities by a few percent).
-    let identified = try AdvCLIProcess.run(["identify", input, "--json", "--top", "2"] + Self.slimModel)
+    let identified = try AdvCLIProcess.run(
+      ["identify", input, "--json", "--top", "2"] + Self.slimModel)
     let identifiedLine = try #require(identified.standardOutput.split(separator: "\n").first)
     let faces = try #require(try Self.object(identifiedLine)["faces"] as? [[String: Any]])
     let clean = try #require(faces.first?["predictions"] as? [[String: Any]])
@@ -161,13 +165,15 @@ import Testing
     #expect(Self.keyOrder(line) == Self.jsonKeys)
     let object = try Self.object(line)
     #expect(object["image"] as? String == input && object["output"] as? String == output)
-    #expect(object["model"] as? String == "vggface2-resnet50" && object["method"] as? String == "pgd")
+    #expect(
+      object["model"] as? String == "vggface2-resnet50" && object["method"] as? String == "pgd")
     #expect((object["eps"] as? Double) == 8)
     #expect(object["success"] as? Bool == true)
     let after = try #require(object["after"] as? [String: Any])
     let predictions = try #require(after["predictions"] as? [[String: Any]])
     #expect(predictions.count == 5 && predictions.first?["label"] as? String == target)
-    let before = try #require((object["before"] as? [String: Any])?["predictions"] as? [[String: Any]])
+    let before = try #require(
+      (object["before"] as? [String: Any])?["predictions"] as? [[String: Any]])
     #expect(before.first?["label"] as? String == top)
     let maskBox = try #require(object["mask_box"] as? [Int])
     #expect(maskBox.count == 4 && (object["box"] as? [Int])?.count == 4)
@@ -185,7 +191,8 @@ import Testing
       for: AttackReport(
         title: AttackReportTitle(
           imageName: "x", model: "m", method: "p", epsilonLevels: 8, steps: 1, seconds: 1),
-        original: region, perturbation: AmplifiedPerturbation(original: region, adversarial: region),
+        original: region,
+        perturbation: AmplifiedPerturbation(original: region, adversarial: region),
         adversarial: region, before: caption, measurements: measurements, after: caption,
         verdict: "v"))
     #expect(picture.width == layout.width && picture.height == layout.height)
@@ -214,7 +221,9 @@ import Testing
     let lines = again.standardOutput.split(separator: "\n").map(String.init)
     #expect(lines.first == "\(input): before (vggface2-resnet50)")
     #expect(lines.contains { $0.hasPrefix("  Name") && $0.hasSuffix("Confidence") })
-    #expect(lines.contains("\(folder.appendingPathComponent("again.png").path): after (re-checked on the saved file)"))
+    #expect(
+      lines.contains(
+        "\(folder.appendingPathComponent("again.png").path): after (re-checked on the saved file)"))
     #expect(lines.last?.hasPrefix("success: \(top) -> \(target);") == true)
     // Same seed, same bytes.
     #expect(
@@ -229,7 +238,8 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let sharon = SharedData.url("data/seed/sharon_stone1.jpg").path
     let copy = folder.appendingPathComponent("copy.png").path
-    try FileManager.default.copyItem(atPath: SharedData.url("data/seed/faceSharon.png").path, toPath: copy)
+    try FileManager.default.copyItem(
+      atPath: SharedData.url("data/seed/faceSharon.png").path, toPath: copy)
     let broken = folder.appendingPathComponent("broken.jpg").path
     try Data("not a photo".utf8).write(to: URL(fileURLWithPath: broken))
     let labels = Self.fixtures.appendingPathComponent("slim_labels_v2.npy").path
@@ -305,7 +315,8 @@ import Testing
     // A re-run skips every existing output; a bad file among the inputs makes the batch exit 2,
     // while the good ones are still attacked.
     let modified = try FileManager.default.attributesOfItem(atPath: expected[0])[.modificationDate]
-    let rerun = try AdvCLIProcess.run(["attack", photos.path, "--out-dir", out] + weak + Self.slimModel)
+    let rerun = try AdvCLIProcess.run(
+      ["attack", photos.path, "--out-dir", out] + weak + Self.slimModel)
     #expect(rerun.status == 0 && rerun.standardOutput.isEmpty)
     #expect(rerun.standardError.split(separator: "\n").count == 3)
     #expect(rerun.standardError.contains("advcli: skipping \(photos.path)/faceSharon.png: "))
@@ -315,7 +326,10 @@ import Testing
     let broken = folder.appendingPathComponent("broken.png").path
     try Data("no".utf8).write(to: URL(fileURLWithPath: broken))
     let mixed = try AdvCLIProcess.run(
-      ["attack", broken, photos.appendingPathComponent("faceSharon.png").path, "--out-dir", out, "--force"]
+      [
+        "attack", broken, photos.appendingPathComponent("faceSharon.png").path, "--out-dir", out,
+        "--force",
+      ]
         + weak + Self.slimModel)
     #expect(mixed.status == 2)
     #expect(mixed.standardError.hasPrefix("advcli: \(broken): "))

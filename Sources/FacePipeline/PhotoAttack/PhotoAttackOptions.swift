@@ -1,8 +1,8 @@
 import Adversary
 
-/// How a photo is attacked: which face, the attack and its settings, and what the result must
-/// survive. Every field has the documented default of `AttackMethod.makeAttack(with:)` and of the
-/// CLI.
+/// How a photo is attacked: the face, the attack and its settings, what the result must survive.
+///
+/// Every field has the documented default of `AttackMethod.makeAttack(with:)` and of the CLI.
 public struct PhotoAttackOptions: Sendable, Equatable {
   /// The attack (`--method`; default PGD).
   public var method: AttackMethod

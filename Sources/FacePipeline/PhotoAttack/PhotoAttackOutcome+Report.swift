@@ -19,8 +19,12 @@ extension PhotoAttackOutcome {
         heading: "perturbation (\(maskBox.width)x\(maskBox.height) px region)",
         nameTitle: "Measure", valueTitle: "Value",
         rows: [
-          ReportRow(name: "L\u{221E}", value: "\(ReportNumberFormat.compact(Double(metrics.lInfinity))) levels"),
-          ReportRow(name: "L2", value: "\(ReportNumberFormat.fixed(Double(metrics.l2), decimals: 1)) levels"),
+          ReportRow(
+            name: "L\u{221E}",
+            value: "\(ReportNumberFormat.compact(Double(metrics.lInfinity))) levels"),
+          ReportRow(
+            name: "L2", value: "\(ReportNumberFormat.fixed(Double(metrics.l2), decimals: 1)) levels"
+          ),
           ReportRow(
             name: "PSNR",
             value: metrics.psnr.isFinite

@@ -84,8 +84,9 @@ public struct PhotoAttackProgress: Sendable {
   public let step: Int
   /// Steps per run.
   public let steps: Int
-  /// The run (PGD restart or C&W round), from 0, and the number of runs.
+  /// The run (PGD restart or C&W round), from 0.
   public let run: Int
+  /// The number of runs.
   public let runs: Int
   /// The attack's loss at this step.
   public let loss: Float

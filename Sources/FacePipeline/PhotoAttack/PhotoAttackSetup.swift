@@ -63,7 +63,8 @@ struct PhotoAttackSetup: Sendable {
   func progress(_ progress: AttackProgress, outputs: Tensor) -> PhotoAttackProgress {
     PhotoAttackProgress(
       step: progress.step, steps: progress.steps, run: progress.run, runs: progress.runs,
-      loss: progress.meanLoss, current: verdict(outputs: Array(outputs.scalars.prefix(outputs.shape[1]))))
+      loss: progress.meanLoss,
+      current: verdict(outputs: Array(outputs.scalars.prefix(outputs.shape[1]))))
   }
 }
 
@@ -140,7 +141,8 @@ extension PhotoAttacker {
           before: .distance(distance, samePerson: distance <= Double(threshold)))
       case .untargeted, .targeted:
         throw .goalDoesNotFitModel(
-          goal: goal.optionName, model: "the face descriptor dlib-resnet (use --dodge or --impersonate)")
+          goal: goal.optionName,
+          model: "the face descriptor dlib-resnet (use --dodge or --impersonate)")
       }
     }
   }
@@ -203,8 +205,7 @@ extension PhotoAttacker {
 extension PhotoAttackSetup {
   /// The class index of `name` in `labels`.
   /// - Throws: `PhotoAttackError.unknownTarget` with the closest names, or `.ambiguousTarget`.
-  static func classIndex(of name: String, in labels: ClassLabels) throws(PhotoAttackError) -> Int
-  {
+  static func classIndex(of name: String, in labels: ClassLabels) throws(PhotoAttackError) -> Int {
     do {
       return try labels.index(matching: name)
     } catch {

@@ -70,7 +70,8 @@ public struct PhotoAttacker: Sendable {
     let format = try PhotoAttacker.checkOutput(output, input: input, options: options)
     let photo = try PhotoAttacker.readImage(input)
     let face = try chooseFace(in: photo, name: input.path, options: options)
-    let setup = try prepare(photo: photo, name: input.path, face: face, goal: goal, options: options)
+    let setup = try prepare(
+      photo: photo, name: input.path, face: face, goal: goal, options: options)
     guard let readBox = setup.cut.readBox(width: photo.width, height: photo.height) else {
       throw .noFace(image: input.path)
     }
@@ -109,7 +110,8 @@ public struct PhotoAttacker: Sendable {
       x: region.x, y: region.y, width: region.width, height: region.height)
     let defaultEpsilon: Float? =
       options.method == .cw
-      ? nil : (options.settings.norm ?? .lInfinity) == .lInfinity ? AttackDefaults.lInfinityEpsilon : nil
+      ? nil
+      : (options.settings.norm ?? .lInfinity) == .lInfinity ? AttackDefaults.lInfinityEpsilon : nil
     return PhotoAttackOutcome(
       image: input, output: output, model: recognizer.modelName, goal: goal,
       method: options.method, epsilon: options.settings.epsilon ?? defaultEpsilon,
@@ -150,7 +152,8 @@ public struct PhotoAttacker: Sendable {
       case .lossyOutput(let path, let reason): throw .unsupportedOutput(path: path, reason: reason)
       default:
         throw .unsupportedOutput(
-          path: output.path, reason: "the output must end in .png (or .jpg/.jpeg with a JPEG quality)")
+          path: output.path,
+          reason: "the output must end in .png (or .jpg/.jpeg with a JPEG quality)")
       }
     } catch {
       throw .unsupportedOutput(path: output.path, reason: "\(error)")
@@ -188,7 +191,9 @@ public struct PhotoAttacker: Sendable {
     var (left, top) = (readBox.x, readBox.y)
     var (right, bottom) = (readBox.x + readBox.width, readBox.y + readBox.height)
     if options.expectationSamples > 1 {
-      let radius = 0.5 * Double(readBox.width * readBox.width + readBox.height * readBox.height)
+      let radius =
+        0.5
+        * Double(readBox.width * readBox.width + readBox.height * readBox.height)
         .squareRoot()
       let margin = PhotoJitter().margin(radius: radius)
       (left, top, right, bottom) = (left - margin, top - margin, right + margin, bottom + margin)
@@ -255,7 +260,8 @@ public struct PhotoAttacker: Sendable {
     for row in 0..<region.height {
       let target = ((region.y + row) * photo.width + region.x) * 3
       let source = row * rowBytes
-      pixels.replaceSubrange(target..<(target + rowBytes), with: image.pixels[source..<(source + rowBytes)])
+      pixels.replaceSubrange(
+        target..<(target + rowBytes), with: image.pixels[source..<(source + rowBytes)])
     }
     return RGBImage(width: photo.width, height: photo.height, pixels: pixels)
   }

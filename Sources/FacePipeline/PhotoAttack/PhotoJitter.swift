@@ -23,7 +23,8 @@ struct PhotoJitter: Sendable {
   /// around the pixels the cut reads.
   func margin(radius: Double) -> Int {
     let rotation = 2 * sin(maxRotationDegrees * .pi / 360)
-    let moved = (maxScaleChange + (1 + maxScaleChange) * rotation) * radius
+    let moved =
+      (maxScaleChange + (1 + maxScaleChange) * rotation) * radius
       + maxShift * 2.0.squareRoot()
     return Int(moved.rounded(.up)) + 2
   }

@@ -63,8 +63,7 @@ struct PhotoRegionModel<Network: AttackableModel>: RandomizedAttackableModel {
     return outputs * (1 / Float(judgedDraws.count + 1))
   }
 
-  func outputsWithPullback(for images: Tensor) -> (outputs: Tensor, pullback: (Tensor) -> Tensor)
-  {
+  func outputsWithPullback(for images: Tensor) -> (outputs: Tensor, pullback: (Tensor) -> Tensor) {
     chain(images, warp: nil)
   }
 

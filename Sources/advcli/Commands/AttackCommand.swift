@@ -44,7 +44,10 @@ extension AdvCLI {
 
     @OptionGroup var files: ModelFileOptions
 
-    @Option(help: "VGGFace: the name the classifier should give (default: untargeted, away from the clean top-1).")
+    @Option(
+      help:
+        "VGGFace: the name the classifier should give (default: untargeted, away from the clean top-1)."
+    )
     var target: String?
 
     @Flag(help: "dlib: move the descriptor away from the photo's own (different person).")
@@ -62,7 +65,10 @@ extension AdvCLI {
     @Option(help: "The attack.")
     var method: AttackMethod = .pgd
 
-    @Option(help: "The budget in pixel levels (8) or as a fraction of the range (8/255). Default 8/255 for linf; l2 needs one.")
+    @Option(
+      help:
+        "The budget in pixel levels (8) or as a fraction of the range (8/255). Default 8/255 for linf; l2 needs one."
+    )
     var eps: String?
 
     @Option(help: "The step size, in levels or as a fraction (default eps/4).")
@@ -88,7 +94,8 @@ extension AdvCLI {
     @Option(help: "dlib: the largest distance that is the same person.")
     var threshold: Float?
 
-    @Option(help: "How far past success to go before stopping (logits; dlib distance, default 0.1).")
+    @Option(
+      help: "How far past success to go before stopping (logits; dlib distance, default 0.1).")
     var margin: Float?
 
     @Flag(help: "Run every step even after success.")
@@ -100,7 +107,9 @@ extension AdvCLI {
     @Option(help: "Make the result survive JPEG at this quality (1-100); allows a .jpg output.")
     var jpegQuality: Int?
 
-    @Option(name: .shortAndLong, help: "The output file (one photo only; .png, or .jpg with --jpeg-quality).")
+    @Option(
+      name: .shortAndLong,
+      help: "The output file (one photo only; .png, or .jpg with --jpeg-quality).")
     var output: String?
 
     @Option(help: "The folder for outputs named STEM.adv.png (default: next to each photo).")
@@ -118,7 +127,8 @@ extension AdvCLI {
     @Flag(help: "Print one JSON object per photo instead of tables.")
     var json = false
 
-    @Option(help: "Write a report: a .png picture or an .html page (several photos: REPORT.STEM.png).")
+    @Option(
+      help: "Write a report: a .png picture or an .html page (several photos: REPORT.STEM.png).")
     var report: String?
 
     @Flag(help: "No progress bar.")
@@ -128,31 +138,42 @@ extension AdvCLI {
       if let vggFace = model.vggFace {
         if dodge || impersonate != nil {
           throw ValidationError(
-            "--dodge and --impersonate apply to --model dlib-resnet; \(vggFace.rawValue) takes --target or nothing")
+            "--dodge and --impersonate apply to --model dlib-resnet; \(vggFace.rawValue) takes --target or nothing"
+          )
         }
         if threshold != nil {
           throw ValidationError("--threshold applies to --model dlib-resnet")
         }
       } else {
         if target != nil {
-          throw ValidationError("--target applies to the VGGFace classifiers; dlib-resnet takes --dodge or --impersonate")
+          throw ValidationError(
+            "--target applies to the VGGFace classifiers; dlib-resnet takes --dodge or --impersonate"
+          )
         }
         guard dodge != (impersonate != nil) else {
-          throw ValidationError("--model dlib-resnet needs exactly one of --dodge and --impersonate PHOTO")
+          throw ValidationError(
+            "--model dlib-resnet needs exactly one of --dodge and --impersonate PHOTO")
         }
         if files.weights != nil || files.labels != nil {
-          throw ValidationError("--weights and --labels apply to the VGGFace classifiers; dlib-resnet reads --models")
+          throw ValidationError(
+            "--weights and --labels apply to the VGGFace classifiers; dlib-resnet reads --models")
         }
       }
-      if let face, face < 0 { throw ValidationError("--face must be >= 0 (faces are numbered from 0), got \(face)") }
-      if face != nil && noDetect { throw ValidationError("--face needs face detection; drop --no-detect") }
+      if let face, face < 0 {
+        throw ValidationError("--face must be >= 0 (faces are numbered from 0), got \(face)")
+      }
+      if face != nil && noDetect {
+        throw ValidationError("--face needs face detection; drop --no-detect")
+      }
       guard eot >= 0 else { throw ValidationError("--eot must be >= 0, got \(eot)") }
       if let jpegQuality, !(1...100).contains(jpegQuality) {
         throw ValidationError("--jpeg-quality must be in 1...100, got \(jpegQuality)")
       }
       if output != nil && outDir != nil { throw ValidationError("give -o or --out-dir, not both") }
       if let steps, steps < 1 { throw ValidationError("--steps must be >= 1, got \(steps)") }
-      if let restarts, restarts < 1 { throw ValidationError("--restarts must be >= 1, got \(restarts)") }
+      if let restarts, restarts < 1 {
+        throw ValidationError("--restarts must be >= 1, got \(restarts)")
+      }
       for (name, value) in [("--threshold", threshold), ("--margin", margin)] {
         if let value, !(value.isFinite && value >= 0) {
           throw ValidationError("\(name) must be a finite number >= 0, got \(value)")
@@ -161,7 +182,8 @@ extension AdvCLI {
       for (name, text) in [("--eps", eps), ("--step", step)] {
         if let text, (try? PixelAmount(parsing: text)) == nil {
           throw ValidationError(
-            "\(name): '\(text)' is not a pixel amount: give levels of 0...255 (8, 0.5) or a fraction of the full range (8/255)")
+            "\(name): '\(text)' is not a pixel amount: give levels of 0...255 (8, 0.5) or a fraction of the full range (8/255)"
+          )
         }
       }
       if let shard, (try? Shard(parsing: shard)) == nil {
@@ -259,7 +281,8 @@ extension AdvCLI {
         try AttackOutput.append(line, toSummary: URL(fileURLWithPath: summary))
       }
       if let report {
-        try outcome.report.write(to: AttackOutput.reportURL(report, image: item.input, single: single))
+        try outcome.report.write(
+          to: AttackOutput.reportURL(report, image: item.input, single: single))
       }
       return outcome
     }

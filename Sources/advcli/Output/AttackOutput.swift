@@ -19,20 +19,26 @@ enum AttackOutput {
   /// `success: A -> B; PGD, 12 steps, 3.4 s; Linf 8 levels, L2 512.3, PSNR 41.2 dB, SSIM
   /// 0.9876 over mask_box [x, y, w, h]`.
   static func summaryLine(_ outcome: PhotoAttackOutcome) -> String {
-    let psnr = outcome.metrics.psnr.isFinite ? String(format: "%.1f dB", outcome.metrics.psnr) : "inf"
+    let psnr =
+      outcome.metrics.psnr.isFinite ? String(format: "%.1f dB", outcome.metrics.psnr) : "inf"
     let ssim = outcome.metrics.ssim.map { String(format: "%.4f", $0) } ?? "n/a"
     let steps = outcome.stepsUsed == 1 ? "1 step" : "\(outcome.stepsUsed) steps"
     return "\(outcome.verdictLine); \(outcome.method.rawValue.uppercased()), \(steps), "
       + String(format: "%.1f s", outcome.seconds) + "; "
-      + String(format: "Linf %g levels, L2 %.1f levels, PSNR ", outcome.metrics.lInfinity, outcome.metrics.l2)
+      + String(
+        format: "Linf %g levels, L2 %.1f levels, PSNR ", outcome.metrics.lInfinity,
+        outcome.metrics.l2)
       + "\(psnr), SSIM \(ssim) over mask_box \(outcome.maskBox.array)"
   }
 
-  private static func table(_ verdict: RecognitionVerdict, outcome: PhotoAttackOutcome) -> [String] {
+  private static func table(_ verdict: RecognitionVerdict, outcome: PhotoAttackOutcome) -> [String]
+  {
     switch verdict {
     case .predictions(let predictions):
       let width = max(4, predictions.map(\.label.count).max() ?? 0)
-      var lines = ["  " + "Name".padding(toLength: width, withPad: " ", startingAt: 0) + "  Confidence"]
+      var lines = [
+        "  " + "Name".padding(toLength: width, withPad: " ", startingAt: 0) + "  Confidence"
+      ]
       for p in predictions {
         let percent = String(format: "%.3f%%", Double(p.probability) * 100)
         lines.append(
@@ -56,9 +62,10 @@ enum AttackOutput {
     }
   }
 
-  /// One line of JSON, keys in this order: image, output, model, method, eps, steps_used,
-  /// seconds, box, mask_box, success, success_after_rounding, before, after, linf, l2, psnr, ssim.
-  /// `before`/`after` hold `{"predictions": [{"index", "label", "probability"}]}` or
+  /// One line of JSON with the keys in the order.
+  ///
+  /// The keys: image, output, model, method, eps, steps_used, seconds, box, mask_box, success,
+  /// success_after_rounding, before, after, linf, l2, psnr, ssim. `before`/`after` hold `{"predictions": [{"index", "label", "probability"}]}` or
   /// `{"distance", "same_person"}`; numbers that are not finite (PSNR of identical images) and
   /// absent values are `null`.
   static func jsonLine(image: String, outcome: PhotoAttackOutcome) throws -> String {
@@ -70,7 +77,9 @@ enum AttackOutput {
       ("eps", number(outcome.epsilon)),
       ("steps_used", "\(outcome.stepsUsed)"),
       ("seconds", number(outcome.seconds)),
-      ("box", outcome.box.map { "[\($0.array.map(String.init).joined(separator: ","))]" } ?? "null"),
+      (
+        "box", outcome.box.map { "[\($0.array.map(String.init).joined(separator: ","))]" } ?? "null"
+      ),
       ("mask_box", "[\(outcome.maskBox.array.map(String.init).joined(separator: ","))]"),
       ("success", "\(outcome.success)"),
       ("success_after_rounding", "\(outcome.successAfterRounding)"),
