@@ -16,7 +16,7 @@ extension PhotoAttackOutcome {
       adversarial: adversarialRegion,
       before: caption(before, when: "before"),
       measurements: ReportCaption(
-        heading: "perturbation (\(maskBox.width)x\(maskBox.height) px region)",
+        heading: "perturbation, \(maskBox.width)x\(maskBox.height) px",
         nameTitle: "Measure", valueTitle: "Value",
         rows: [
           ReportRow(
