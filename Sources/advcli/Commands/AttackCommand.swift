@@ -1,0 +1,290 @@
+import Adversary
+import ArgumentParser
+import FacePipeline
+import Foundation
+
+extension AttackMethod: ExpressibleByArgument {}
+extension PerturbationNorm: ExpressibleByArgument {}
+
+/// The recognizers `advcli attack --model` names.
+enum AttackModelName: String, CaseIterable, ExpressibleByArgument {
+  case vggface2ResNet50 = "vggface2-resnet50"
+  case vggface2SENet50 = "vggface2-senet50"
+  case vggfaceVGG16 = "vggface-vgg16"
+  case dlibResNet = "dlib-resnet"
+
+  /// The keras-vggface classifier, nil for dlib.
+  var vggFace: VGGFaceModelName? { VGGFaceModelName(rawValue: rawValue) }
+}
+
+extension AdvCLI {
+  /// `advcli attack PHOTO...`: adversarial photos that fool a face recognizer, re-checked on the
+  /// saved file.
+  struct Attack: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Make photos that look unchanged but that a face recognizer gets wrong.",
+      discussion: """
+        The face (MTCNN's largest, or --face I) is cut out of the photo by differentiable \
+        resampling (VGGFace: box crop resized to 224x224; dlib: the aligned 150x150 chip), the \
+        attack changes only the photo pixels that resampling reads (mask_box), and the output is \
+        the full photo, same size. The whole pipeline then runs again on the saved file. \
+        Exit status: 0 success (re-checked), 1 the attack ran but failed (the output is still \
+        written), 2 bad input (nothing written), 64 usage error; a batch exits 2 if any input was \
+        bad, else 1 if any attack failed, else 0. With --json, one object per image: {"image", \
+        "output", "model", "method", "eps", "steps_used", "seconds", "box", "mask_box", "success", \
+        "success_after_rounding", "before", "after", "linf", "l2", "psnr", "ssim"} (eps, linf, l2 \
+        in pixel levels of 0...255; metrics over mask_box).
+        """)
+
+    @Argument(help: "The photos (JPEG or PNG) or folders of photos.")
+    var images: [String]
+
+    @Option(help: "The recognizer to fool.")
+    var model: AttackModelName = .vggface2ResNet50
+
+    @OptionGroup var files: ModelFileOptions
+
+    @Option(
+      help:
+        "VGGFace: the name the classifier should give (default: untargeted, away from the clean top-1)."
+    )
+    var target: String?
+
+    @Flag(help: "dlib: move the descriptor away from the photo's own (different person).")
+    var dodge = false
+
+    @Option(help: "dlib: move the descriptor to the largest face of this photo.")
+    var impersonate: String?
+
+    @Flag(help: "Take the whole photo as the model's input (resized to its size if needed).")
+    var noDetect = false
+
+    @Option(help: "The face to attack, in the detector's order from 0 (default: the largest).")
+    var face: Int?
+
+    @Option(help: "The attack.")
+    var method: AttackMethod = .pgd
+
+    @Option(
+      help:
+        "The budget in pixel levels (8) or as a fraction of the range (8/255). Default 8/255 for linf; l2 needs one."
+    )
+    var eps: String?
+
+    @Option(help: "The step size, in levels or as a fraction (default eps/4).")
+    var step: String?
+
+    @Option(help: "Iterations (default 50; C&W: 100 per search round).")
+    var steps: Int?
+
+    @Option(help: "The budget's norm: linf or l2.")
+    var norm: PerturbationNorm?
+
+    @Flag(
+      inversion: .prefixedNo,
+      help: "Start from a random point of the ball (default: on for dodging or with restarts).")
+    var randomStart: Bool?
+
+    @Option(help: "PGD restarts from new random points, keeping the best.")
+    var restarts: Int?
+
+    @Option(help: "Seed of every random draw: the same seed gives the same bytes.")
+    var seed: UInt64 = 0
+
+    @Option(help: "dlib: the largest distance that is the same person.")
+    var threshold: Float?
+
+    @Option(
+      help: "How far past success to go before stopping (logits; dlib distance, default 0.1).")
+    var margin: Float?
+
+    @Flag(help: "Run every step even after success.")
+    var noEarlyStop = false
+
+    @Option(help: "Average each gradient over N random shifts, scalings and rotations (EOT).")
+    var eot = 0
+
+    @Option(help: "Make the result survive JPEG at this quality (1-100); allows a .jpg output.")
+    var jpegQuality: Int?
+
+    @Option(
+      name: .shortAndLong,
+      help: "The output file (one photo only; .png, or .jpg with --jpeg-quality).")
+    var output: String?
+
+    @Option(help: "The folder for outputs named STEM.adv.png (default: next to each photo).")
+    var outDir: String?
+
+    @Option(help: "Append one JSON line per photo to this file.")
+    var summary: String?
+
+    @Option(help: "Attack only shard K of N (K from 1 to N), by a stable hash of each path.")
+    var shard: String?
+
+    @Flag(help: "Attack photos whose output already exists.")
+    var force = false
+
+    @Flag(help: "Print one JSON object per photo instead of tables.")
+    var json = false
+
+    @Option(
+      help: "Write a report: a .png picture or an .html page (several photos: REPORT.STEM.png).")
+    var report: String?
+
+    @Flag(help: "No progress bar.")
+    var quiet = false
+
+    func validate() throws {
+      if let vggFace = model.vggFace {
+        if dodge || impersonate != nil {
+          throw ValidationError(
+            "--dodge and --impersonate apply to --model dlib-resnet; \(vggFace.rawValue) takes --target or nothing"
+          )
+        }
+        if threshold != nil {
+          throw ValidationError("--threshold applies to --model dlib-resnet")
+        }
+      } else {
+        if target != nil {
+          throw ValidationError(
+            "--target applies to the VGGFace classifiers; dlib-resnet takes --dodge or --impersonate"
+          )
+        }
+        guard dodge != (impersonate != nil) else {
+          throw ValidationError(
+            "--model dlib-resnet needs exactly one of --dodge and --impersonate PHOTO")
+        }
+        if files.weights != nil || files.labels != nil {
+          throw ValidationError(
+            "--weights and --labels apply to the VGGFace classifiers; dlib-resnet reads --models")
+        }
+      }
+      if let face, face < 0 {
+        throw ValidationError("--face must be >= 0 (faces are numbered from 0), got \(face)")
+      }
+      if face != nil && noDetect {
+        throw ValidationError("--face needs face detection; drop --no-detect")
+      }
+      guard eot >= 0 else { throw ValidationError("--eot must be >= 0, got \(eot)") }
+      if let jpegQuality, !(1...100).contains(jpegQuality) {
+        throw ValidationError("--jpeg-quality must be in 1...100, got \(jpegQuality)")
+      }
+      if output != nil && outDir != nil { throw ValidationError("give -o or --out-dir, not both") }
+      if let steps, steps < 1 { throw ValidationError("--steps must be >= 1, got \(steps)") }
+      if let restarts, restarts < 1 {
+        throw ValidationError("--restarts must be >= 1, got \(restarts)")
+      }
+      for (name, value) in [("--threshold", threshold), ("--margin", margin)] {
+        if let value, !(value.isFinite && value >= 0) {
+          throw ValidationError("\(name) must be a finite number >= 0, got \(value)")
+        }
+      }
+      for (name, text) in [("--eps", eps), ("--step", step)] {
+        if let text, (try? PixelAmount(parsing: text)) == nil {
+          throw ValidationError(
+            "\(name): '\(text)' is not a pixel amount: give levels of 0...255 (8, 0.5) or a fraction of the full range (8/255)"
+          )
+        }
+      }
+      if let shard, (try? Shard(parsing: shard)) == nil {
+        throw ValidationError("--shard must be K/N with 1 <= K <= N, got '\(shard)'")
+      }
+      if let report {
+        let ext = (report as NSString).pathExtension.lowercased()
+        guard ["png", "html", "htm"].contains(ext) else {
+          throw ValidationError("--report must end in .png or .html, got '\(report)'")
+        }
+      }
+    }
+
+    /// The library's options for these arguments.
+    var attackOptions: PhotoAttackOptions {
+      PhotoAttackOptions(
+        method: method,
+        settings: AttackSettings(
+          epsilon: eps.flatMap { try? PixelAmount(parsing: $0).levels },
+          stepSize: step.flatMap { try? PixelAmount(parsing: $0).levels }, steps: steps,
+          norm: norm, randomStart: randomStart, restarts: restarts, earlyStop: !noEarlyStop),
+        seed: seed, threshold: threshold, margin: margin, detectFaces: !noDetect, faceIndex: face,
+        eotSamples: eot, jpegQuality: jpegQuality)
+    }
+
+    /// The library's goal for these arguments.
+    var goal: PhotoAttackGoal {
+      if dodge { return .dodge }
+      if let impersonate { return .impersonate(photo: URL(fileURLWithPath: impersonate)) }
+      return target.map { .targeted(name: $0) } ?? .untargeted
+    }
+
+    func run() throws {
+      let (plan, attacker) = try exitingWithStatus2OnBadInput {
+        let plan = try BatchPlan(
+          inputs: images, output: output.map { URL(fileURLWithPath: $0) },
+          outputDirectory: outDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
+          jpegQuality: jpegQuality, shard: try shard.map { try Shard(parsing: $0) } ?? .all,
+          force: force)
+        if let outDir {
+          try FileManager.default.createDirectory(
+            atPath: outDir, withIntermediateDirectories: true)
+        }
+        let recognizer: PhotoRecognizer
+        if let vggFace = model.vggFace {
+          recognizer = try PhotoRecognizer.loadVGGFace(
+            vggFace, weights: files.weights.map { URL(fileURLWithPath: $0) },
+            labels: files.labels.map { URL(fileURLWithPath: $0) }, directory: files.modelDirectory)
+        } else {
+          recognizer = try PhotoRecognizer.loadDlib(directory: files.modelDirectory)
+        }
+        return (plan, try PhotoAttacker(recognizer: recognizer))
+      }
+      var standardError = StandardError()
+      for skipped in plan.skipped {
+        print(
+          "advcli: skipping \(skipped.input): \(skipped.output.path) exists (use --force to redo it)",
+          to: &standardError)
+      }
+      var anyBad = false
+      var anyFailed = false
+      for item in plan.items {
+        do {
+          let outcome = try attack(item, with: attacker, single: plan.items.count == 1)
+          anyFailed = anyFailed || !outcome.success
+        } catch {
+          print("advcli: \(error)", to: &standardError)
+          anyBad = true
+        }
+      }
+      if anyBad { throw badInputExitCode }
+      if anyFailed { throw ExitCode(1) }
+    }
+
+    /// Attacks one photo, prints its tables or JSON line, appends the summary and writes the
+    /// report.
+    private func attack(_ item: BatchPlan.Item, with attacker: PhotoAttacker, single: Bool) throws
+      -> PhotoAttackOutcome
+    {
+      let name = (item.input as NSString).lastPathComponent
+      let bar = ProgressBar(label: name, quiet: quiet)
+      let showProgress: (PhotoAttackProgress) -> Void = { progress in
+        bar.update(
+          fraction: Double(progress.step) / Double(max(progress.steps, 1)),
+          note: AttackOutput.progressNote(progress))
+      }
+      let outcome = try attacker.attack(
+        photoAt: URL(fileURLWithPath: item.input), goal: goal, options: attackOptions,
+        output: item.output,
+        progress: StandardError.isTerminal && !quiet ? showProgress : nil)
+      bar.finish()
+      let line = try AttackOutput.jsonLine(image: item.input, outcome: outcome)
+      print(json ? line : AttackOutput.tables(image: item.input, outcome: outcome))
+      if let summary {
+        try AttackOutput.append(line, toSummary: URL(fileURLWithPath: summary))
+      }
+      if let report {
+        try outcome.report.write(
+          to: AttackOutput.reportURL(report, image: item.input, single: single))
+      }
+      return outcome
+    }
+  }
+}
