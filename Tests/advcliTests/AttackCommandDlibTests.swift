@@ -111,7 +111,8 @@ struct AttackCommandDlibTests {
     let photos = try Self.photosWithFaces()
     let started = Date()
     // Margin 0.2 (the default is 0.1): with 0.1 the shape predictor on a box moved by (+3, -3)
-    // left one face of voc_2007_007763.jpg at 0.52 (the re-check on the saved file passed).
+    // leaves the small (about 40 px) face of voc_2007_007763.jpg at 0.52, although the attack's
+    // own re-check passes; 3 px is 8% of that face, more than the EOT warps' shift covers.
     let result = try Self.run(
       photos + [
         "--dodge", "--eot", "8", "--eps", "4/255", "--margin", "0.2", "--out-dir", folder.path,
@@ -163,12 +164,7 @@ struct AttackCommandDlibTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let input = SharedData.url("data/faces/obama.jpg").path
     let output = folder.appendingPathComponent("obama.adv.jpg").path
-    // Margin 0.3 (the default is 0.1): with 0.1 the attack stops after 5 steps with the real
-    // codec's round trip past 0.7 on its own alignment, but the re-check (a new detection and
-    // alignment on the saved JPEG) measured 0.535.
-    let result = try Self.run([
-      input, "--dodge", "--jpeg-quality", "90", "--margin", "0.3", "-o", output,
-    ])
+    let result = try Self.run([input, "--dodge", "--jpeg-quality", "90", "-o", output])
     #expect(result.status == 0, "\(result.error)")
     let object = try #require(result.objects.first)
     #expect(object["success"] as? Bool == true, "\(object)")

@@ -15,6 +15,17 @@ public enum RecognitionVerdict: Sendable, Equatable {
   /// The re-check found no face where the attacked face was.
   case noFace
 
+  /// A few words for notes: `top-1 NAME (p)`, `distance D`, or `no face`.
+  public var summary: String {
+    switch self {
+    case .predictions(let predictions):
+      guard let top = predictions.first else { return "no prediction" }
+      return "top-1 \(top.label) (\(String(format: "%.3f", top.probability)))"
+    case .distance(let distance, _): return String(format: "distance %.3f", distance)
+    case .noFace: return "no face"
+    }
+  }
+
   /// The top-1 class, for `.predictions`.
   public var topPrediction: ClassPrediction? {
     if case .predictions(let predictions) = self { return predictions.first }

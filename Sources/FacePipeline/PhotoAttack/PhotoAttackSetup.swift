@@ -39,6 +39,54 @@ struct PhotoAttackSetup: Sendable {
     }
   }
 
+  /// How much a retry after a failed re-check raises the margin: 1 logit for a classifier, 0.1
+  /// of distance for a descriptor.
+  var marginRaise: Float {
+    if case .classes = reference { return 1 }
+    return 0.1
+  }
+
+  /// This setup with the goal's early-stop margin set to `margin`.
+  func withMargin(_ margin: Float) -> PhotoAttackSetup {
+    let raised: AttackGoal
+    switch goal {
+    case .untargeted(let labels, let loss, _):
+      raised = .untargeted(labels: labels, loss: loss, margin: margin)
+    case .targeted(let labels, let loss, _):
+      raised = .targeted(labels: labels, loss: loss, margin: margin)
+    case .dodging(let sources, let metric, let threshold, _):
+      raised = .dodging(sources: sources, metric: metric, threshold: threshold, margin: margin)
+    case .impersonation(let targets, let metric, let threshold, _):
+      raised = .impersonation(
+        targets: targets, metric: metric, threshold: threshold, margin: margin)
+    }
+    return PhotoAttackSetup(
+      cut: cut, network: network, goal: raised, reference: reference, before: before)
+  }
+
+  /// How far one row of model outputs is into success (larger is further; the sign says which
+  /// side of the success line): the logit margin over the strongest rival for classes (rival of
+  /// the clean class when untargeted, of the target when targeted), the distance to the source
+  /// descriptor for dodging, minus the distance to the target for impersonation.
+  func successScore(_ outputs: [Float]) -> Double {
+    switch reference {
+    case .classes(_, let clean, let target):
+      let anchor = target ?? clean
+      let rival = outputs.indices.filter { $0 != anchor }.map { outputs[$0] }.max() ?? 0
+      let score = Double(outputs[anchor] - rival)
+      return target == nil ? -score : score
+    case .descriptor(let reference, _, let dodging):
+      let distance = DlibResNet.distance(outputs, reference)
+      return dodging ? distance : -distance
+    }
+  }
+
+  /// The least successful of several candidate outputs `[1, D]` (by `successScore`): an attack
+  /// judged on it succeeds only when it succeeds for every candidate.
+  func leastSuccessful(_ candidates: [Tensor]) -> Tensor {
+    candidates.min { successScore($0.scalars) < successScore($1.scalars) } ?? candidates[0]
+  }
+
   /// The verdict for one row of model outputs (logits or a descriptor).
   func verdict(outputs: [Float]) -> RecognitionVerdict {
     switch reference {

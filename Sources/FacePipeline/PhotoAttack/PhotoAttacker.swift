@@ -84,26 +84,49 @@ public struct PhotoAttacker: Sendable {
       throw .invalidSettings(message: "\(error)")
     }
 
+    // The re-check detects and aligns the face again on the saved file, a few pixels away from
+    // the cut the attack optimised through; when that undoes an attack that succeeded on its own
+    // cut, the attack runs again (same seed) with the margin raised, at most `recheckRetries`
+    // times.
     let attackStarted = Date()
-    let result = try runAttack(
-      configured.attack, setup: setup, photo: photo, readBox: readBox, region: region,
-      options: options, progress: progress)
+    var attemptSetup = setup
+    var notes = configured.notes
+    var stepsUsed = 0
+    var result: AttackResult
+    var saved: RGBImage
+    var after: RecognitionVerdict
+    var retries = 0
+    while true {
+      result = try runAttack(
+        configured.attack, setup: attemptSetup, photo: photo, readBox: readBox, region: region,
+        options: options, progress: progress)
+      stepsUsed += result.trace.first?.count ?? 0
+      let adversarialRegion = RGBImage(
+        tensor: PixelRounding.rounded(result.adversarial, bounds: 0...255))
+      let adversarialPhoto = PhotoAttacker.compose(adversarialRegion, into: photo, at: region)
+      do {
+        switch format {
+        case .png: try adversarialPhoto.writePNG(to: output)
+        case .jpeg(let quality): try adversarialPhoto.writeJPEG(to: output, quality: quality)
+        }
+      } catch {
+        throw .cannotWrite(path: output.path, reason: "\(error)")
+      }
+      saved = try PhotoAttacker.readImage(output)
+      after = try recheck(saved, name: output.path, face: face, setup: setup, options: options)
+      let attackSucceeded = result.rounded.successes.first ?? false
+      guard !setup.isSuccess(after), attackSucceeded, options.settings.earlyStop,
+        retries < PhotoAttacker.recheckRetries
+      else { break }
+      retries += 1
+      let margin = attemptSetup.goal.margin + attemptSetup.marginRaise
+      notes.append(
+        "the re-check on the saved file failed (\(after.summary)); attacking again with margin"
+          + " \(margin)")
+      attemptSetup = attemptSetup.withMargin(margin)
+    }
     let attackSeconds = Date().timeIntervalSince(attackStarted)
 
-    let adversarialRegion = RGBImage(
-      tensor: PixelRounding.rounded(result.adversarial, bounds: 0...255))
-    let adversarialPhoto = PhotoAttacker.compose(adversarialRegion, into: photo, at: region)
-    do {
-      switch format {
-      case .png: try adversarialPhoto.writePNG(to: output)
-      case .jpeg(let quality): try adversarialPhoto.writeJPEG(to: output, quality: quality)
-      }
-    } catch {
-      throw .cannotWrite(path: output.path, reason: "\(error)")
-    }
-
-    let saved = try PhotoAttacker.readImage(output)
-    let after = try recheck(saved, name: output.path, face: face, setup: setup, options: options)
     let savedRegion = saved.cropped(
       x: region.x, y: region.y, width: region.width, height: region.height)
     let originalRegion = photo.cropped(
@@ -116,7 +139,7 @@ public struct PhotoAttacker: Sendable {
       image: input, output: output, model: recognizer.modelName, goal: goal,
       method: options.method, epsilon: options.settings.epsilon ?? defaultEpsilon,
       norm: options.settings.norm ?? (options.method == .cw ? .l2 : .lInfinity),
-      stepsUsed: result.trace.first?.count ?? 0,
+      stepsUsed: stepsUsed,
       seconds: Date().timeIntervalSince(started), attackSeconds: attackSeconds,
       box: face?.box, maskBox: region, success: setup.isSuccess(after),
       successAfterRounding: result.rounded.successes.first ?? false,
@@ -124,8 +147,12 @@ public struct PhotoAttacker: Sendable {
       metrics: PerturbationMetrics(
         original: Tensor(image: originalRegion), image: Tensor(image: savedRegion)),
       originalRegion: originalRegion, adversarialRegion: savedRegion,
-      notes: configured.notes + result.notes)
+      notes: notes + result.notes)
   }
+
+  /// How many times an attack that succeeded on its own cut but failed the re-check on the
+  /// saved file is run again with a larger margin.
+  static let recheckRetries = 2
 
   // MARK: - Steps
 
@@ -230,7 +257,7 @@ public struct PhotoAttacker: Sendable {
       case .classifier(let network):
         let model = PhotoRegionModel(
           network: network, jpegQuality: options.jpegQuality, cut: cut, jitter: jitter,
-          expectationSamples: samples)
+          expectationSamples: samples, leastSuccessful: setup.leastSuccessful)
         return try attack.run(
           on: model, images: images, goal: setup.goal, mask: nil, seed: options.seed,
           progress: progress.map { handler -> (AttackProgress) -> Void in
@@ -239,7 +266,7 @@ public struct PhotoAttacker: Sendable {
       case .descriptor(let network):
         let model = PhotoRegionModel(
           network: network, jpegQuality: options.jpegQuality, cut: cut, jitter: jitter,
-          expectationSamples: samples)
+          expectationSamples: samples, leastSuccessful: setup.leastSuccessful)
         return try attack.run(
           on: model, images: images, goal: setup.goal, mask: nil, seed: options.seed,
           progress: progress.map { handler -> (AttackProgress) -> Void in

@@ -11,10 +11,11 @@ import FaceTensor
 /// derivative. The judged outputs (`outputs(for:)`, on which the attack decides success and
 /// early stop) go through the real codec (`CodecRoundTrip`), so success is judged on what the
 /// saved file will hold (the cubic rounding's forward, and even exact rounding in `Float`,
-/// decide some coefficients differently from libjpeg, and an attack finds exactly those). With EOT, the judged outputs are the mean of the
-/// outputs of the unjittered cut and of `judgedDraws` fixed warps: the attack stops when it
-/// succeeds in expectation over the warps, not when it first succeeds for the unjittered cut
-/// (which a re-detection a few pixels off would undo).
+/// decide some coefficients differently from libjpeg, and an attack finds exactly those). With
+/// EOT, the judged outputs are the least successful (`leastSuccessful`) of the outputs of the
+/// unjittered cut and of `judgedDraws` fixed warps: the attack stops when it succeeds for every
+/// one of them, not when it first succeeds for the unjittered cut (which a re-detection a few
+/// pixels off would undo).
 struct PhotoRegionModel<Network: AttackableModel>: RandomizedAttackableModel {
   /// The recognizer's network on its own input.
   let network: Network
@@ -28,16 +29,21 @@ struct PhotoRegionModel<Network: AttackableModel>: RandomizedAttackableModel {
   let expectationSamples: Int
   /// The real JPEG round trip, for judged outputs (nil without JPEG).
   let judgedJPEG: CodecRoundTrip?
-  /// The seeds of the fixed warps the judged outputs average over (empty without EOT).
+  /// The seeds of the fixed warps the judged outputs are chosen among (empty without EOT).
   let judgedDraws: [UInt64]
+  /// Picks the judged output among the candidates `[1, D]` (unjittered cut first, then the
+  /// fixed warps): the least successful one.
+  let leastSuccessful: @Sendable ([Tensor]) -> Tensor
 
   /// The model for `network` behind `cut`; with `jpegQuality`, JPEG at that quality in front;
-  /// with `jitter` and `expectationSamples > 1`, EOT over its warps (the judged outputs average
-  /// the unjittered cut and `expectationSamples - 1` fixed warps).
+  /// with `jitter` and `expectationSamples > 1`, EOT over its warps (the judged outputs are
+  /// `leastSuccessful` of the unjittered cut's and `expectationSamples - 1` fixed warps').
   init(
     network: Network, jpegQuality: Int?, cut: any Layer,
-    jitter: (warps: PhotoJitter, centre: SIMD2<Double>)?, expectationSamples: Int
+    jitter: (warps: PhotoJitter, centre: SIMD2<Double>)?, expectationSamples: Int,
+    leastSuccessful: @escaping @Sendable ([Tensor]) -> Tensor
   ) {
+    self.leastSuccessful = leastSuccessful
     self.network = network
     self.jpeg = jpegQuality.map { DifferentiableJPEG(quality: $0, rounding: .cubic) }
     self.judgedJPEG = jpegQuality.map { CodecRoundTrip(quality: $0) }
@@ -53,14 +59,16 @@ struct PhotoRegionModel<Network: AttackableModel>: RandomizedAttackableModel {
 
   func outputs(for images: Tensor) -> Tensor {
     let decoded = judgedJPEG.map { $0(images) } ?? images
-    var outputs = network.outputs(for: cut.callAsFunction(decoded))
+    let outputs = network.outputs(for: cut.callAsFunction(decoded))
     guard let jitter, !judgedDraws.isEmpty else { return outputs }
+    precondition(images.shape[0] == 1, "[PhotoRegionModel] one photo region at a time")
+    var candidates = [outputs]
     for seed in judgedDraws {
       let warp = jitter.warps.sampler(
         seed: seed, centre: jitter.centre, width: images.shape[2], height: images.shape[1])
-      outputs.add(network.outputs(for: cut.callAsFunction(warp(decoded))), scaledBy: 1)
+      candidates.append(network.outputs(for: cut.callAsFunction(warp(decoded))))
     }
-    return outputs * (1 / Float(judgedDraws.count + 1))
+    return leastSuccessful(candidates)
   }
 
   func outputsWithPullback(for images: Tensor) -> (outputs: Tensor, pullback: (Tensor) -> Tensor) {
