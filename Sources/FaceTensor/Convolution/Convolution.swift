@@ -94,7 +94,9 @@ public enum Convolution {
     let m = g.patchCount
     let k = g.patchLength
     let oc = g.outputChannels
-    var dx = Tensor(zeros: g.inputShape)
+    // The pointwise GEMM writes every element (beta = 0); col2im adds onto zeros.
+    var dx =
+      g.isPointwise ? Tensor(shape: g.inputShape) { _ in } : Tensor(zeros: g.inputShape)
     outputGradient.withUnsafeBufferPointer { dy in
       kernel.withUnsafeBufferPointer { w in
         dx.withUnsafeMutableBufferPointer { dxBuffer in
