@@ -5,9 +5,10 @@ struct ConvTiling {
   /// Number of tiles covering all `N·OH·OW` rows.
   let tileCount: Int
   /// Whether the tiles are spread over threads (enough tiles to balance), as opposed to packing the
-  /// whole matrix and splitting the GEMM itself. Every tile's GEMM repacks the whole `[K×OC]`
-  /// kernel, so tiles are used only when they have at least `OC` rows (late ResNet stages at
-  /// batch 1 run one GEMM on the whole matrix instead).
+  /// whole matrix and splitting the GEMM itself.
+  ///
+  /// Every tile's GEMM repacks the whole `[K×OC]` kernel, so tiles are used only when they have at
+  /// least `OC` rows (late ResNet stages at batch 1 run one GEMM on the whole matrix instead).
   let isParallelOverTiles: Bool
   private let rowCount: Int
 

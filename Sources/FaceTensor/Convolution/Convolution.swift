@@ -197,9 +197,10 @@ public enum Convolution {
     return (dKernel, dBias)
   }
 
-  /// Writes `bias` into rows `rows` of `y` and returns the GEMM `beta` that adds the product onto
-  /// them (1), or 0 without a bias. OpenBLAS skips its own pass over C when beta is 1, so the bias
-  /// costs one write instead of a zeroing pass plus a read-and-add pass.
+  /// Writes `bias` into rows `rows` of `y`; returns the GEMM `beta` that adds onto them.
+  ///
+  /// The result is 1 with a bias and 0 without. OpenBLAS skips its own pass over C when beta is 1,
+  /// so the bias costs one write instead of a zeroing pass plus a read-and-add pass.
   @inline(__always)
   private static func fillBias(
     _ bias: Tensor?, into y: UnsafeMutablePointer<Float>, rows: Range<Int>, channels: Int
