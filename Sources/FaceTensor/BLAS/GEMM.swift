@@ -69,9 +69,10 @@ public enum BLAS {
 }
 
 extension BLAS {
-  /// Elements `columns` of the row vector `y = alpha · xᵀ · op(B) + beta · y`, with `op(B)` `[k×n]`
-  /// stored row-major with row stride `ldb` (`y` points at the first element of `columns`).
-  /// With `beta == 0`, `y` is not read (it may be uninitialised).
+  /// Elements `columns` of the row vector `y = alpha · xᵀ · op(B) + beta · y`, by `cblas_sgemv`.
+  ///
+  /// `op(B)` is `[k×n]`, stored row-major with row stride `ldb`; `y` points at the first element
+  /// of `columns`. With `beta == 0`, `y` is not read (it may be uninitialised).
   static func sgemv(
     rowsOf transposeB: MatrixTranspose, columns: Range<Int>, k: Int, alpha: Float,
     b: UnsafePointer<Float>, ldb: Int, x: UnsafePointer<Float>, incx: Int, beta: Float,
@@ -95,8 +96,8 @@ extension BLAS {
 }
 
 /// The library's GEMM: `C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C`, row-major, split over
-/// up to `threads` Swift threads (each a one-thread OpenBLAS call on a contiguous block of rows of C,
-/// or of columns when `m` is too small to split; a single row, `m == 1`, is an `sgemv`).
+/// up to `threads` Swift threads (each a one-thread OpenBLAS call on a contiguous block of rows of C
+/// when `m >= n`, else of columns; a single row, `m == 1`, is an `sgemv`).
 ///
 /// - Parameters:
 ///   - lda, ldb, ldc: row strides of A, B and C as stored.
@@ -135,7 +136,11 @@ public func gemm(
   let a = UnsafeSendable(a)
   let b = UnsafeSendable(b)
   let c = UnsafeSendable(c)
-  if m >= parts * GEMMSplit.minimumBlock {
+  // Each thread packs the whole of the operand it does not split: split the dimension whose other
+  // operand is the smaller one (rows when m >= n), as long as that dimension can be split.
+  let rowsSplit = m >= parts * GEMMSplit.minimumBlock
+  let columnsSplit = n >= parts * GEMMSplit.minimumBlock
+  if rowsSplit && (m >= n || !columnsSplit) {
     // Split rows of C: rows [r0, r1) of op(A).
     Parallel.forEachChunk(of: m, chunks: parts, alignment: GEMMSplit.rowAlignment) { rows in
       let aBlock = transposeA == .none ? a.pointer + rows.lowerBound * lda : a.pointer + rows.lowerBound
