@@ -33,8 +33,11 @@ struct GEMMCase: CustomStringConvertible, Sendable {
         }
       }
     }
-    // Large enough that the library splits rows (m big) or columns (m small) over threads.
-    for (m, n, k) in [(301, 67, 129), (7, 900, 300), (257, 255, 253)] {
+    // Large enough that the library splits rows (m >= n) or columns (n > m, or m too small to
+    // split, or one row: a matrix-vector product) over threads.
+    for (m, n, k) in [
+      (301, 67, 129), (7, 900, 300), (40, 700, 300), (257, 255, 253), (1, 4000, 600),
+    ] {
       for transposeA in [false, true] {
         for transposeB in [false, true] {
           cases.append(

@@ -10,9 +10,22 @@ public struct Add: MergeLayer {
   /// - Precondition: at least one input; all shapes equal.
   public func callAsFunction(_ inputs: [Tensor]) -> Tensor {
     precondition(!inputs.isEmpty, "[Add] needs at least one input")
-    var sum = inputs[0]
-    let count = sum.count
-    for other in inputs.dropFirst() {
+    guard inputs.count >= 2 else { return inputs[0] }
+    precondition(
+      inputs[1].shape == inputs[0].shape,
+      "[Add] shapes differ: \(inputs[0].shape) and \(inputs[1].shape)")
+    let count = inputs[0].count
+    // The first two in one pass into new storage (the inputs are shared with their producers).
+    var sum = inputs[0].withUnsafeBufferPointer { a in
+      inputs[1].withUnsafeBufferPointer { b in
+        Tensor(shape: inputs[0].shape) { y in
+          ElementLoop.forEachChunk(count, work: count) { range in
+            for i in range { y[i] = a[i] + b[i] }
+          }
+        }
+      }
+    }
+    for other in inputs.dropFirst(2) {
       precondition(other.shape == sum.shape, "[Add] shapes differ: \(sum.shape) and \(other.shape)")
       other.withUnsafeBufferPointer { b in
         sum.withUnsafeMutableBufferPointer { a in

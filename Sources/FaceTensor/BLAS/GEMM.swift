@@ -68,9 +68,36 @@ public enum BLAS {
   }
 }
 
+extension BLAS {
+  /// Elements `columns` of the row vector `y = alpha · xᵀ · op(B) + beta · y`, by `cblas_sgemv`.
+  ///
+  /// `op(B)` is `[k×n]`, stored row-major with row stride `ldb`; `y` points at the first element
+  /// of `columns`. With `beta == 0`, `y` is not read (it may be uninitialised).
+  static func sgemv(
+    rowsOf transposeB: MatrixTranspose, columns: Range<Int>, k: Int, alpha: Float,
+    b: UnsafePointer<Float>, ldb: Int, x: UnsafePointer<Float>, incx: Int, beta: Float,
+    y: UnsafeMutablePointer<Float>
+  ) {
+    ensureConfigured()
+    guard !columns.isEmpty else { return }
+    if beta == 0 { y.update(repeating: 0, count: columns.count) }
+    if transposeB == .none {
+      // op(B) = B [k×n]: y = Bᵀ x over the columns' slice of B.
+      cblas_sgemv(
+        CblasRowMajor, CblasTrans, Int32(k), Int32(columns.count), alpha,
+        b + columns.lowerBound, Int32(ldb), x, Int32(incx), beta, y, 1)
+    } else {
+      // op(B) = Bᵀ, B stored [n×k]: y = B x over the columns' rows of B.
+      cblas_sgemv(
+        CblasRowMajor, CblasNoTrans, Int32(columns.count), Int32(k), alpha,
+        b + columns.lowerBound * ldb, Int32(ldb), x, Int32(incx), beta, y, 1)
+    }
+  }
+}
+
 /// The library's GEMM: `C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C`, row-major, split over
-/// up to `threads` Swift threads (each a one-thread OpenBLAS call on a contiguous block of rows of C,
-/// or of columns when `m` is too small to split).
+/// up to `threads` Swift threads (each a one-thread OpenBLAS call on a contiguous block of rows of C
+/// when `m >= n`, else of columns; a single row, `m == 1`, is an `sgemv`).
 ///
 /// - Parameters:
 ///   - lda, ldb, ldc: row strides of A, B and C as stored.
@@ -86,6 +113,20 @@ public func gemm(
   precondition(m >= 0 && n >= 0 && k >= 0, "[gemm] negative size m=\(m) n=\(n) k=\(k)")
   let work = 2 * m * n * k
   let parts = work < GEMMSplit.minimumWorkPerThread * 2 ? 1 : threads
+  if m == 1 && n > 1 && k > 0 {
+    // One row of C (a batch-1 dense layer): a matrix-vector product reads B once, where sgemm
+    // would first copy all of B into its packed layout.
+    let x = UnsafeSendable(a)
+    let incx = transposeA == .none ? 1 : lda
+    let b = UnsafeSendable(b)
+    let c = UnsafeSendable(c)
+    Parallel.forEachChunk(of: n, chunks: parts, alignment: GEMMSplit.rowAlignment) { cols in
+      BLAS.sgemv(
+        rowsOf: transposeB, columns: cols, k: k, alpha: alpha, b: b.pointer, ldb: ldb,
+        x: x.pointer, incx: incx, beta: beta, y: c.pointer + cols.lowerBound)
+    }
+    return
+  }
   if parts <= 1 {
     BLAS.sgemm(
       transposeA, transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
@@ -95,7 +136,11 @@ public func gemm(
   let a = UnsafeSendable(a)
   let b = UnsafeSendable(b)
   let c = UnsafeSendable(c)
-  if m >= parts * GEMMSplit.minimumBlock {
+  // Each thread packs the whole of the operand it does not split: split the dimension whose other
+  // operand is the smaller one (rows when m >= n), as long as that dimension can be split.
+  let rowsSplit = m >= parts * GEMMSplit.minimumBlock
+  let columnsSplit = n >= parts * GEMMSplit.minimumBlock
+  if rowsSplit && (m >= n || !columnsSplit) {
     // Split rows of C: rows [r0, r1) of op(A).
     Parallel.forEachChunk(of: m, chunks: parts, alignment: GEMMSplit.rowAlignment) { rows in
       let aBlock = transposeA == .none ? a.pointer + rows.lowerBound * lda : a.pointer + rows.lowerBound

@@ -6,6 +6,9 @@ struct ConvTiling {
   let tileCount: Int
   /// Whether the tiles are spread over threads (enough tiles to balance), as opposed to packing the
   /// whole matrix and splitting the GEMM itself.
+  ///
+  /// Every tile's GEMM repacks the whole `[K×OC]` kernel, so tiles are used only when they have at
+  /// least `OC` rows (late ResNet stages at batch 1 run one GEMM on the whole matrix instead).
   let isParallelOverTiles: Bool
   private let rowCount: Int
 
@@ -24,7 +27,8 @@ struct ConvTiling {
     }
     rowsPerTile = min(rows, max(rowCount, 1))
     tileCount = (rowCount + rowsPerTile - 1) / rowsPerTile
-    isParallelOverTiles = threads == 1 || tileCount >= 2 * threads
+    isParallelOverTiles =
+      (threads == 1 || tileCount >= 2 * threads) && rowsPerTile >= g.outputChannels
   }
 
   /// The patch rows of tile `t`.

@@ -39,10 +39,10 @@ public enum Convolution {
           let w = UnsafeSendable(w.baseAddress!)
           let y = UnsafeSendable(y.baseAddress!)
           if g.isPointwise {
+            let beta = fillBias(bias, into: y.pointer, rows: 0..<m, channels: oc)
             gemm(
-              m: m, n: oc, k: k, a: x.pointer, lda: k, b: w.pointer, ldb: oc, c: y.pointer, ldc: oc,
-              threads: threads)
-            addBias(bias, to: y.pointer, rows: 0..<m, channels: oc)
+              m: m, n: oc, k: k, a: x.pointer, lda: k, b: w.pointer, ldb: oc, beta: beta,
+              c: y.pointer, ldc: oc, threads: threads)
             return
           }
           let tiling = ConvTiling(geometry: g, threads: threads, disjointWindows: false)
@@ -52,10 +52,10 @@ public enum Convolution {
                 for t in tiles {
                   let rows = tiling.rows(ofTile: t)
                   Im2col.pack(x.pointer, geometry: g, rows: rows, into: cols)
+                  let beta = fillBias(bias, into: y.pointer, rows: rows, channels: oc)
                   BLAS.sgemm(
                     .none, .none, m: rows.count, n: oc, k: k, a: cols, lda: k, b: w.pointer, ldb: oc,
-                    c: y.pointer + rows.lowerBound * oc, ldc: oc)
-                  addBias(bias, to: y.pointer, rows: rows, channels: oc)
+                    beta: beta, c: y.pointer + rows.lowerBound * oc, ldc: oc)
                 }
               }
             }
@@ -65,11 +65,11 @@ public enum Convolution {
               Parallel.forEachChunk(of: m, chunks: threads) { rows in
                 Im2col.pack(x.pointer, geometry: g, rows: rows, into: cols.pointer + rows.lowerBound * k)
               }
+              let beta = fillBias(bias, into: y.pointer, rows: 0..<m, channels: oc)
               gemm(
-                m: m, n: oc, k: k, a: cols.pointer, lda: k, b: w.pointer, ldb: oc, c: y.pointer,
-                ldc: oc, threads: threads)
+                m: m, n: oc, k: k, a: cols.pointer, lda: k, b: w.pointer, ldb: oc, beta: beta,
+                c: y.pointer, ldc: oc, threads: threads)
             }
-            addBias(bias, to: y.pointer, rows: 0..<m, channels: oc)
           }
         }
       }
@@ -94,7 +94,9 @@ public enum Convolution {
     let m = g.patchCount
     let k = g.patchLength
     let oc = g.outputChannels
-    var dx = Tensor(zeros: g.inputShape)
+    // The pointwise GEMM writes every element (beta = 0); col2im adds onto zeros.
+    var dx =
+      g.isPointwise ? Tensor(shape: g.inputShape) { _ in } : Tensor(zeros: g.inputShape)
     outputGradient.withUnsafeBufferPointer { dy in
       kernel.withUnsafeBufferPointer { w in
         dx.withUnsafeMutableBufferPointer { dxBuffer in
@@ -195,17 +197,19 @@ public enum Convolution {
     return (dKernel, dBias)
   }
 
+  /// Writes `bias` into rows `rows` of `y`; returns the GEMM `beta` that adds onto them.
+  ///
+  /// The result is 1 with a bias and 0 without. OpenBLAS skips its own pass over C when beta is 1,
+  /// so the bias costs one write instead of a zeroing pass plus a read-and-add pass.
   @inline(__always)
-  private static func addBias(
-    _ bias: Tensor?, to y: UnsafeMutablePointer<Float>, rows: Range<Int>, channels: Int
-  ) {
-    guard let bias else { return }
+  private static func fillBias(
+    _ bias: Tensor?, into y: UnsafeMutablePointer<Float>, rows: Range<Int>, channels: Int
+  ) -> Float {
+    guard let bias else { return 0 }
     bias.withUnsafeBufferPointer { b in
-      for r in rows {
-        let row = y + r * channels
-        for c in 0..<channels { row[c] += b[c] }
-      }
+      for r in rows { (y + r * channels).update(from: b.baseAddress!, count: channels) }
     }
+    return 1
   }
 }
 
