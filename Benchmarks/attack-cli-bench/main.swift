@@ -69,7 +69,9 @@ else {
   exit(1)
 }
 guard SharedData.exists else {
-  print("attack-cli-bench: the shared folder \(SharedData.root.path) is missing; set FACEADVERSARY_SHARED")
+  print(
+    "attack-cli-bench: the shared folder \(SharedData.root.path) is missing; set FACEADVERSARY_SHARED"
+  )
   exit(1)
 }
 
@@ -99,7 +101,8 @@ try JSONSerialization.data(withJSONObject: names).write(to: labels)
 
 let output = work.appendingPathComponent("out.png").path
 let configurations = [
-  Configuration(name: "dlib dodging, PGD 8/255, 50 steps", arguments: ["--model", "dlib-resnet", "--dodge"]),
+  Configuration(
+    name: "dlib dodging, PGD 8/255, 50 steps", arguments: ["--model", "dlib-resnet", "--dodge"]),
   Configuration(
     name: "dlib dodging, --eot 8", arguments: ["--model", "dlib-resnet", "--dodge", "--eot", "8"]),
   Configuration(

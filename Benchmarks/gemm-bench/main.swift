@@ -31,25 +31,43 @@ struct ResNetConvolution {
 /// Every distinct convolution shape of ResNet-50 (the 53 convolutions reduce to these 20).
 let resNetConvolutions: [ResNetConvolution] = [
   .init(kernel: 7, stride: 2, padding: .same, inputSize: 224, inputChannels: 3, outputChannels: 64),
-  .init(kernel: 1, stride: 1, padding: .valid, inputSize: 55, inputChannels: 64, outputChannels: 64),
-  .init(kernel: 1, stride: 1, padding: .valid, inputSize: 55, inputChannels: 64, outputChannels: 256),
-  .init(kernel: 1, stride: 1, padding: .valid, inputSize: 55, inputChannels: 256, outputChannels: 64),
+  .init(
+    kernel: 1, stride: 1, padding: .valid, inputSize: 55, inputChannels: 64, outputChannels: 64),
+  .init(
+    kernel: 1, stride: 1, padding: .valid, inputSize: 55, inputChannels: 64, outputChannels: 256),
+  .init(
+    kernel: 1, stride: 1, padding: .valid, inputSize: 55, inputChannels: 256, outputChannels: 64),
   .init(kernel: 3, stride: 1, padding: .same, inputSize: 55, inputChannels: 64, outputChannels: 64),
-  .init(kernel: 1, stride: 2, padding: .valid, inputSize: 55, inputChannels: 256, outputChannels: 128),
-  .init(kernel: 1, stride: 2, padding: .valid, inputSize: 55, inputChannels: 256, outputChannels: 512),
-  .init(kernel: 1, stride: 1, padding: .valid, inputSize: 28, inputChannels: 128, outputChannels: 512),
-  .init(kernel: 1, stride: 1, padding: .valid, inputSize: 28, inputChannels: 512, outputChannels: 128),
-  .init(kernel: 3, stride: 1, padding: .same, inputSize: 28, inputChannels: 128, outputChannels: 128),
-  .init(kernel: 1, stride: 2, padding: .valid, inputSize: 28, inputChannels: 512, outputChannels: 256),
-  .init(kernel: 1, stride: 2, padding: .valid, inputSize: 28, inputChannels: 512, outputChannels: 1024),
-  .init(kernel: 1, stride: 1, padding: .valid, inputSize: 14, inputChannels: 256, outputChannels: 1024),
-  .init(kernel: 1, stride: 1, padding: .valid, inputSize: 14, inputChannels: 1024, outputChannels: 256),
-  .init(kernel: 3, stride: 1, padding: .same, inputSize: 14, inputChannels: 256, outputChannels: 256),
-  .init(kernel: 1, stride: 2, padding: .valid, inputSize: 14, inputChannels: 1024, outputChannels: 512),
-  .init(kernel: 1, stride: 2, padding: .valid, inputSize: 14, inputChannels: 1024, outputChannels: 2048),
-  .init(kernel: 1, stride: 1, padding: .valid, inputSize: 7, inputChannels: 512, outputChannels: 2048),
-  .init(kernel: 1, stride: 1, padding: .valid, inputSize: 7, inputChannels: 2048, outputChannels: 512),
-  .init(kernel: 3, stride: 1, padding: .same, inputSize: 7, inputChannels: 512, outputChannels: 512),
+  .init(
+    kernel: 1, stride: 2, padding: .valid, inputSize: 55, inputChannels: 256, outputChannels: 128),
+  .init(
+    kernel: 1, stride: 2, padding: .valid, inputSize: 55, inputChannels: 256, outputChannels: 512),
+  .init(
+    kernel: 1, stride: 1, padding: .valid, inputSize: 28, inputChannels: 128, outputChannels: 512),
+  .init(
+    kernel: 1, stride: 1, padding: .valid, inputSize: 28, inputChannels: 512, outputChannels: 128),
+  .init(
+    kernel: 3, stride: 1, padding: .same, inputSize: 28, inputChannels: 128, outputChannels: 128),
+  .init(
+    kernel: 1, stride: 2, padding: .valid, inputSize: 28, inputChannels: 512, outputChannels: 256),
+  .init(
+    kernel: 1, stride: 2, padding: .valid, inputSize: 28, inputChannels: 512, outputChannels: 1024),
+  .init(
+    kernel: 1, stride: 1, padding: .valid, inputSize: 14, inputChannels: 256, outputChannels: 1024),
+  .init(
+    kernel: 1, stride: 1, padding: .valid, inputSize: 14, inputChannels: 1024, outputChannels: 256),
+  .init(
+    kernel: 3, stride: 1, padding: .same, inputSize: 14, inputChannels: 256, outputChannels: 256),
+  .init(
+    kernel: 1, stride: 2, padding: .valid, inputSize: 14, inputChannels: 1024, outputChannels: 512),
+  .init(
+    kernel: 1, stride: 2, padding: .valid, inputSize: 14, inputChannels: 1024, outputChannels: 2048),
+  .init(
+    kernel: 1, stride: 1, padding: .valid, inputSize: 7, inputChannels: 512, outputChannels: 2048),
+  .init(
+    kernel: 1, stride: 1, padding: .valid, inputSize: 7, inputChannels: 2048, outputChannels: 512),
+  .init(
+    kernel: 3, stride: 1, padding: .same, inputSize: 7, inputChannels: 512, outputChannels: 512),
 ]
 
 /// A GEMM `C[m×n] = A[m×k] · B[k×n]` with its operands.
@@ -165,7 +183,8 @@ func gemmCases() -> [GEMMCase] {
       let g = conv.geometry(batch: batch)
       cases.append(
         GEMMCase(
-          label: "b\(batch) \(conv.kernel)x\(conv.kernel)/\(conv.stride) \(conv.inputSize)px \(conv.inputChannels)->\(conv.outputChannels)",
+          label:
+            "b\(batch) \(conv.kernel)x\(conv.kernel)/\(conv.stride) \(conv.inputSize)px \(conv.inputChannels)->\(conv.outputChannels)",
           m: g.patchCount, n: g.outputChannels, k: g.patchLength))
     }
   }
@@ -188,7 +207,8 @@ func printGEMMTable(
   print("   %peak is against the measured single-core peak (x2 for 2 threads)")
   print(
     "case".padding(toLength: 38, withPad: " ", startingAt: 0)
-      + "     M     N     K |  1 thread: lib GF/s direct GF/s lib/direct %peak |  2 threads: lib GF/s direct GF/s %peak")
+      + "     M     N     K |  1 thread: lib GF/s direct GF/s lib/direct %peak |  2 threads: lib GF/s direct GF/s %peak"
+  )
   var worstRatio = 0.0
   var totals = [Int: (library: Double, direct: Double)]()
   for (index, c) in cases.enumerated() {
@@ -203,17 +223,20 @@ func printGEMMTable(
     print(
       c.label.padding(toLength: 38, withPad: " ", startingAt: 0)
         + String(
-          format: "%6d %5d %5d |            %7.1f     %7.1f      %5.3f  %4.0f%% |             %7.1f     %7.1f %4.0f%%",
+          format:
+            "%6d %5d %5d |            %7.1f     %7.1f      %5.3f  %4.0f%% |             %7.1f     %7.1f %4.0f%%",
           c.m, c.n, c.k, gflops(c.flops, one.library), gflops(c.flops, one.direct), ratio,
           100 * gflops(c.flops, one.library) / peak, gflops(c.flops, libraryTwo[index]),
           gflops(c.flops, directTwo[index]), 100 * gflops(c.flops, libraryTwo[index]) / (2 * peak)))
   }
-  print(String(format: "worst library/direct time ratio, 1 thread: %.3f (target <= 1.03)", worstRatio))
+  print(
+    String(format: "worst library/direct time ratio, 1 thread: %.3f (target <= 1.03)", worstRatio))
   for batch in [1, 8] {
     if let t = totals[batch] {
       print(
         String(
-          format: "sum over the 20 distinct shapes, batch %d, 1 thread: library %.1f ms, direct %.1f ms",
+          format:
+            "sum over the 20 distinct shapes, batch %d, 1 thread: library %.1f ms, direct %.1f ms",
           batch, t.library, t.direct))
     }
   }
@@ -226,7 +249,8 @@ func im2colAndConvolutionLines() -> [String] {
   let convs = resNetConvolutions.filter { $0.kernel > 1 }
   for conv in convs {
     let g = conv.geometry(batch: 1)
-    let input = Tensor(shape: g.inputShape, scalars: randomBuffer(Tensor.elementCount(of: g.inputShape)))
+    let input = Tensor(
+      shape: g.inputShape, scalars: randomBuffer(Tensor.elementCount(of: g.inputShape)))
     let kernel = Tensor(
       shape: g.kernelShape, scalars: randomBuffer(Tensor.elementCount(of: g.kernelShape)))
     var cols = [Float](repeating: 0, count: g.patchCount * g.patchLength)

@@ -84,7 +84,8 @@ public enum BenchmarkClock {
       return .nan
     }
     for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
-      let number = line.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first
+      let number = line.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }
+      ).first
       return number.flatMap { Double($0) } ?? .nan
     }
     return .nan
@@ -105,17 +106,24 @@ public enum BenchmarkReport {
   /// whether OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set (benchmarks never change them).
   public static func printHeader(_ name: String) {
     let environment = ProcessInfo.processInfo.environment
-    let coreType = environment["OPENBLAS_CORETYPE"].map { "OPENBLAS_CORETYPE=\($0)" } ?? "OPENBLAS_CORETYPE unset"
-    let l2 = environment["OPENBLAS_L2_SIZE"].map { "OPENBLAS_L2_SIZE=\($0)" } ?? "OPENBLAS_L2_SIZE unset"
+    let coreType =
+      environment["OPENBLAS_CORETYPE"].map { "OPENBLAS_CORETYPE=\($0)" }
+      ?? "OPENBLAS_CORETYPE unset"
+    let l2 =
+      environment["OPENBLAS_L2_SIZE"].map { "OPENBLAS_L2_SIZE=\($0)" } ?? "OPENBLAS_L2_SIZE unset"
     print("== \(name)")
     print("OpenBLAS kernel: \(BLAS.coreName)  (\(coreType), \(l2))")
     print("OpenBLAS config: \(BLAS.configuration)")
-    print("threads: \(ComputeThreads.count) Swift compute threads, OpenBLAS \(BLAS.openBLASThreadCount) thread(s)")
+    print(
+      "threads: \(ComputeThreads.count) Swift compute threads, OpenBLAS \(BLAS.openBLASThreadCount) thread(s)"
+    )
     let peak = measuredPeak
     print(
       String(
-        format: "measured FMA peak: %.1f GFLOP/s per core with %d-bit vectors (%.1f for all %d cores)",
-        peak.gflopsPerCore, peak.vectorBits, peak.gflopsPerCore * Double(ProcessEnvironmentInfo.cores),
+        format:
+          "measured FMA peak: %.1f GFLOP/s per core with %d-bit vectors (%.1f for all %d cores)",
+        peak.gflopsPerCore, peak.vectorBits,
+        peak.gflopsPerCore * Double(ProcessEnvironmentInfo.cores),
         ProcessEnvironmentInfo.cores))
   }
 }

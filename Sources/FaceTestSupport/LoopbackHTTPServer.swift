@@ -121,7 +121,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     body[start..<end].withUnsafeBytes { bytes in
       var offset = 0
       while offset < bytes.count {
-        let sent = Glibc.send(client, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+        let sent = Glibc.send(
+          client, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
         if sent <= 0 { return }
         offset += sent
       }

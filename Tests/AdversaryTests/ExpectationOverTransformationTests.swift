@@ -52,7 +52,8 @@ final class DrawLog: @unchecked Sendable {
 @Suite struct ExpectationOverTransformationTests {
   func model(draws: Int, seed: UInt64) -> (RandomGainModel, Tensor) {
     var generator = SplitMix64(seed: seed)
-    let base = DenseTestModel.linearClassifier(classes: 3, pixelCount: 4 * 5 * 3, generator: &generator)
+    let base = DenseTestModel.linearClassifier(
+      classes: 3, pixelCount: 4 * 5 * 3, generator: &generator)
     let images = randomImages([1, 4, 5, 3], generator: &generator)
     return (RandomGainModel(base: base, expectationSamples: draws), images)
   }

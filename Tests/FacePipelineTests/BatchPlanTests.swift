@@ -10,7 +10,8 @@ import Testing
       .appendingPathComponent("batch-\(UUID().uuidString)", isDirectory: true)
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     for name in names {
-      FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data([1]))
+      FileManager.default.createFile(
+        atPath: folder.appendingPathComponent(name).path, contents: Data([1]))
     }
     return folder
   }
@@ -20,7 +21,8 @@ import Testing
     let plan = try BatchPlan(
       inputs: [dir.path], output: nil, outputDirectory: nil, jpegQuality: nil, shard: .all,
       force: false)
-    #expect(plan.items.map { ($0.input as NSString).lastPathComponent } == ["C.JPEG", "a.png", "b.jpg"])
+    #expect(
+      plan.items.map { ($0.input as NSString).lastPathComponent } == ["C.JPEG", "a.png", "b.jpg"])
     #expect(plan.items.map(\.output.lastPathComponent) == ["C.adv.png", "a.adv.png", "b.adv.png"])
     #expect(plan.items.allSatisfy { $0.output.deletingLastPathComponent().path == dir.path })
   }

@@ -77,7 +77,8 @@ struct FileDownloaderTests {
       try FileDownloader(connectTimeout: 5).download(
         from: url, to: folder.appendingPathComponent("absent.h5"))
     }
-    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("absent.h5").path))
+    #expect(
+      !FileManager.default.fileExists(atPath: folder.appendingPathComponent("absent.h5").path))
   }
 
   @Test func unreachableHostFailsWithinTheConnectTimeoutAndSaysWhereToPutTheFile() throws {
@@ -122,6 +123,8 @@ final class ProgressRecorder: @unchecked Sendable {
   private let lock = NSLock()
   private var reports: [(received: Int64, total: Int64?)] = []
 
-  func record(_ received: Int64, _ total: Int64?) { lock.withLock { reports.append((received, total)) } }
+  func record(_ received: Int64, _ total: Int64?) {
+    lock.withLock { reports.append((received, total)) }
+  }
   var last: (received: Int64, total: Int64?)? { lock.withLock { reports.last } }
 }

@@ -1,6 +1,7 @@
-@testable import FaceTensor
 import FaceTestSupport
 import Testing
+
+@testable import FaceTensor
 
 /// One GEMM configuration: sizes, transposes, padded leading dimensions and thread count.
 struct GEMMCase: CustomStringConvertible, Sendable {

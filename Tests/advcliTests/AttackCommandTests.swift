@@ -22,7 +22,8 @@ import Testing
         "--force", "--json", "--report", "r.html", "--quiet",
       ]) as? AdvCLI.Attack)
     #expect(command.images == ["a.png", "dir"] && command.model == .dlibResNet)
-    #expect(command.files.folder.models == "/m" && command.impersonate == "b.jpg" && command.face == 1)
+    #expect(
+      command.files.folder.models == "/m" && command.impersonate == "b.jpg" && command.face == 1)
     #expect(command.goal == .impersonate(photo: URL(fileURLWithPath: "b.jpg")))
     #expect(
       command.attackOptions

@@ -74,7 +74,9 @@ public struct BatchPlan: Sendable, Equatable {
         target = folder.appendingPathComponent("\(stem).\(suffix)")
       }
       let targetPath = target.standardizedFileURL.path
-      guard !inputPaths.contains(targetPath) else { throw BatchError.outputIsInput(path: target.path) }
+      guard !inputPaths.contains(targetPath) else {
+        throw BatchError.outputIsInput(path: target.path)
+      }
       if let other = byOutput[targetPath] {
         throw BatchError.duplicateOutput(path: target.path, inputs: [other, file])
       }

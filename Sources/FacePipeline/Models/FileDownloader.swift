@@ -106,7 +106,9 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
   private let lock = NSLock()
   private var state: Outcome
 
-  init(url: URL, file: FileHandle, resumeOffset: Int64, progress: (@Sendable (Int64, Int64?) -> Void)?) {
+  init(
+    url: URL, file: FileHandle, resumeOffset: Int64, progress: (@Sendable (Int64, Int64?) -> Void)?
+  ) {
     self.url = url
     self.file = file
     self.progress = progress
@@ -128,7 +130,8 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
       case 206:
         let range = http.value(forHTTPHeaderField: "Content-Range") ?? ""
         guard let parsed = ContentRange(range), parsed.start == state.bytesOnDisk else {
-          state.failure = .badResume(url: url, contentRange: range, expectedStart: state.bytesOnDisk)
+          state.failure = .badResume(
+            url: url, contentRange: range, expectedStart: state.bytesOnDisk)
           return .cancel
         }
         state.total = parsed.total

@@ -54,7 +54,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .notFound(let name, let searched, let howToGet):
-      return "model file \(name) not found; searched: \(searched.joined(separator: ", ")). \(howToGet)"
+      return
+        "model file \(name) not found; searched: \(searched.joined(separator: ", ")). \(howToGet)"
     }
   }
 }

@@ -107,7 +107,8 @@ extension VGGFaceRecognizer {
 extension VGGFaceRecognizer {
   /// `identify(_:boxes:top:)` on the photo (JPEG or PNG) at `url`.
   /// - Throws: `ImageIOError` when the photo cannot be read.
-  public func identify(photoAt url: URL, boxes: [PixelBox]?, top: Int) throws -> [FaceIdentification]
+  public func identify(photoAt url: URL, boxes: [PixelBox]?, top: Int) throws
+    -> [FaceIdentification]
   {
     identify(try RGBImage(contentsOf: url), boxes: boxes, top: top)
   }

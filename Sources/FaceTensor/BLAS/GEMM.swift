@@ -143,7 +143,8 @@ public func gemm(
   if rowsSplit && (m >= n || !columnsSplit) {
     // Split rows of C: rows [r0, r1) of op(A).
     Parallel.forEachChunk(of: m, chunks: parts, alignment: GEMMSplit.rowAlignment) { rows in
-      let aBlock = transposeA == .none ? a.pointer + rows.lowerBound * lda : a.pointer + rows.lowerBound
+      let aBlock =
+        transposeA == .none ? a.pointer + rows.lowerBound * lda : a.pointer + rows.lowerBound
       BLAS.sgemm(
         transposeA, transposeB, m: rows.count, n: n, k: k, alpha: alpha, a: aBlock, lda: lda,
         b: b.pointer, ldb: ldb, beta: beta, c: c.pointer + rows.lowerBound * ldc, ldc: ldc)
@@ -151,7 +152,8 @@ public func gemm(
   } else {
     // Split columns of C: columns [c0, c1) of op(B).
     Parallel.forEachChunk(of: n, chunks: parts, alignment: GEMMSplit.rowAlignment) { cols in
-      let bBlock = transposeB == .none ? b.pointer + cols.lowerBound : b.pointer + cols.lowerBound * ldb
+      let bBlock =
+        transposeB == .none ? b.pointer + cols.lowerBound : b.pointer + cols.lowerBound * ldb
       BLAS.sgemm(
         transposeA, transposeB, m: m, n: cols.count, k: k, alpha: alpha, a: a.pointer, lda: lda,
         b: bBlock, ldb: ldb, beta: beta, c: c.pointer + cols.lowerBound, ldc: ldc)

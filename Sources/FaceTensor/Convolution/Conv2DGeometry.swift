@@ -35,7 +35,8 @@ public struct Conv2DGeometry: Sendable, Equatable {
     precondition(
       inputShape[3] == kernelShape[2],
       "[conv2D] input has \(inputShape[3]) channels, kernel expects \(kernelShape[2])")
-    precondition(strides.0 > 0 && strides.1 > 0, "[conv2D] strides must be positive, got \(strides)")
+    precondition(
+      strides.0 > 0 && strides.1 > 0, "[conv2D] strides must be positive, got \(strides)")
     precondition(
       dilations.0 > 0 && dilations.1 > 0, "[conv2D] dilations must be positive, got \(dilations)")
     batch = inputShape[0]

@@ -22,11 +22,14 @@ public enum Convolution {
     _ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: Conv2DGeometry,
     threads: Int = ComputeThreads.count
   ) -> Tensor {
-    precondition(input.shape == g.inputShape, "[conv2D] input \(input.shape), geometry \(g.inputShape)")
+    precondition(
+      input.shape == g.inputShape, "[conv2D] input \(input.shape), geometry \(g.inputShape)")
     precondition(
       kernel.shape == g.kernelShape, "[conv2D] kernel \(kernel.shape), geometry \(g.kernelShape)")
     if let bias {
-      precondition(bias.shape == [g.outputChannels], "[conv2D] bias \(bias.shape), expected [\(g.outputChannels)]")
+      precondition(
+        bias.shape == [g.outputChannels],
+        "[conv2D] bias \(bias.shape), expected [\(g.outputChannels)]")
     }
     let m = g.patchCount
     let k = g.patchLength
@@ -54,7 +57,8 @@ public enum Convolution {
                   Im2col.pack(x.pointer, geometry: g, rows: rows, into: cols)
                   let beta = fillBias(bias, into: y.pointer, rows: rows, channels: oc)
                   BLAS.sgemm(
-                    .none, .none, m: rows.count, n: oc, k: k, a: cols, lda: k, b: w.pointer, ldb: oc,
+                    .none, .none, m: rows.count, n: oc, k: k, a: cols, lda: k, b: w.pointer,
+                    ldb: oc,
                     beta: beta, c: y.pointer + rows.lowerBound * oc, ldc: oc)
                 }
               }
@@ -63,7 +67,8 @@ public enum Convolution {
             withScratch(count: m * k) { cols in
               let cols = UnsafeSendable(cols)
               Parallel.forEachChunk(of: m, chunks: threads) { rows in
-                Im2col.pack(x.pointer, geometry: g, rows: rows, into: cols.pointer + rows.lowerBound * k)
+                Im2col.pack(
+                  x.pointer, geometry: g, rows: rows, into: cols.pointer + rows.lowerBound * k)
               }
               let beta = fillBias(bias, into: y.pointer, rows: 0..<m, channels: oc)
               gemm(
@@ -90,7 +95,8 @@ public enum Convolution {
       outputGradient.shape == g.outputShape,
       "[conv2D backward] output gradient \(outputGradient.shape), geometry \(g.outputShape)")
     precondition(
-      kernel.shape == g.kernelShape, "[conv2D backward] kernel \(kernel.shape), geometry \(g.kernelShape)")
+      kernel.shape == g.kernelShape,
+      "[conv2D backward] kernel \(kernel.shape), geometry \(g.kernelShape)")
     let m = g.patchCount
     let k = g.patchLength
     let oc = g.outputChannels
@@ -131,7 +137,8 @@ public enum Convolution {
           } else {
             withScratch(count: m * k) { dCols in
               gemm(
-                .none, .transposed, m: m, n: k, k: oc, a: dy.pointer, lda: oc, b: w.pointer, ldb: oc,
+                .none, .transposed, m: m, n: k, k: oc, a: dy.pointer, lda: oc, b: w.pointer,
+                ldb: oc,
                 c: dCols, ldc: k, threads: threads)
               Im2col.accumulate(dCols, geometry: g, rows: 0..<m, into: dx.pointer)
             }
@@ -155,7 +162,9 @@ public enum Convolution {
     precondition(
       outputGradient.shape == g.outputShape,
       "[conv2D backward] output gradient \(outputGradient.shape), geometry \(g.outputShape)")
-    precondition(input.shape == g.inputShape, "[conv2D backward] input \(input.shape), geometry \(g.inputShape)")
+    precondition(
+      input.shape == g.inputShape,
+      "[conv2D backward] input \(input.shape), geometry \(g.inputShape)")
     let m = g.patchCount
     let k = g.patchLength
     let oc = g.outputChannels
@@ -176,10 +185,12 @@ public enum Convolution {
           withScratch(count: m * k) { cols in
             let cols = UnsafeSendable(cols)
             Parallel.forEachChunk(of: m, chunks: threads) { rows in
-              Im2col.pack(x.pointer, geometry: g, rows: rows, into: cols.pointer + rows.lowerBound * k)
+              Im2col.pack(
+                x.pointer, geometry: g, rows: rows, into: cols.pointer + rows.lowerBound * k)
             }
             gemm(
-              .transposed, .none, m: k, n: oc, k: m, a: cols.pointer, lda: k, b: dy.pointer, ldb: oc,
+              .transposed, .none, m: k, n: oc, k: m, a: cols.pointer, lda: k, b: dy.pointer,
+              ldb: oc,
               c: dk.pointer, ldc: oc, threads: threads)
           }
         }

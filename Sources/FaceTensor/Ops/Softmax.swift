@@ -41,7 +41,8 @@ extension Tensor {
     op: String,
     _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
   ) -> Tensor {
-    precondition(rank >= 1 && shape[rank - 1] > 0, "[\(op)] needs a non-empty last axis, got \(shape)")
+    precondition(
+      rank >= 1 && shape[rank - 1] > 0, "[\(op)] needs a non-empty last axis, got \(shape)")
     let n = shape[rank - 1]
     return withUnsafeBufferPointer { src in
       Tensor(shape: shape) { dst in

@@ -55,7 +55,9 @@ public enum Parallel {
   }
 
   /// Calls `body(i)` for every `i` in `0..<count`, spreading the indices over the threads.
-  public static func forEach(_ count: Int, chunks: Int = ComputeThreads.count, _ body: (Int) -> Void) {
+  public static func forEach(
+    _ count: Int, chunks: Int = ComputeThreads.count, _ body: (Int) -> Void
+  ) {
     forEachChunk(of: count, chunks: min(chunks, count)) { range in
       for i in range { body(i) }
     }

@@ -36,7 +36,8 @@ public struct Tensor: Sendable, Equatable {
 
   /// Creates a tensor of the given shape with every element equal to `value`.
   public init(repeating value: Float, shape: [Int]) {
-    self.init(shape: shape, scalars: [Float](repeating: value, count: Tensor.elementCount(of: shape)))
+    self.init(
+      shape: shape, scalars: [Float](repeating: value, count: Tensor.elementCount(of: shape)))
   }
 
   /// Creates a zero-filled tensor of the given shape.
@@ -50,7 +51,8 @@ public struct Tensor: Sendable, Equatable {
   ///   initialise all of them.
   @inlinable
   public init(
-    shape: [Int], unsafeUninitializedScalars initializer: (UnsafeMutableBufferPointer<Float>) -> Void
+    shape: [Int],
+    unsafeUninitializedScalars initializer: (UnsafeMutableBufferPointer<Float>) -> Void
   ) {
     let count = Tensor.elementCount(of: shape)
     self.extents = shape
@@ -134,7 +136,8 @@ public struct Tensor: Sendable, Equatable {
   /// The row-major offset of a multi-dimensional index.
   /// - Precondition: one coordinate per axis, each within its extent.
   public func flatIndex(_ index: [Int]) -> Int {
-    precondition(index.count == rank, "[Tensor] index \(index) has rank \(index.count), tensor \(shape)")
+    precondition(
+      index.count == rank, "[Tensor] index \(index) has rank \(index.count), tensor \(shape)")
     var offset = 0
     for (axis, i) in index.enumerated() {
       precondition(i >= 0 && i < shape[axis], "[Tensor] index \(index) out of bounds for \(shape)")

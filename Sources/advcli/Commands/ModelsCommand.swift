@@ -26,7 +26,8 @@ extension AdvCLI.Models {
         let location = try? directory.locate(entry.fileName, howToGet: "")
         let state = location.map { "installed at \($0.path)" } ?? "not installed"
         print(
-          "\(entry.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(entry.summary); \(state)")
+          "\(entry.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(entry.summary); \(state)"
+        )
       }
     }
   }
@@ -47,7 +48,8 @@ extension AdvCLI.Models {
 
     func validate() throws {
       for name in names where ModelCatalog.entries.first(where: { $0.name == name }) == nil {
-        throw ValidationError(ModelCatalogError.unknownName(name, known: ModelCatalog.entries.map(\.name)).description)
+        throw ValidationError(
+          ModelCatalogError.unknownName(name, known: ModelCatalog.entries.map(\.name)).description)
       }
     }
 

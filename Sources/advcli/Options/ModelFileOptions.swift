@@ -23,7 +23,8 @@ struct ModelFileOptions: ParsableArguments {
   @Option(help: "A weights file to use instead of the one found in the model folder.")
   var weights: String?
 
-  @Option(help: "A labels file (.npy or .json) to use instead of the one found in the model folder.")
+  @Option(
+    help: "A labels file (.npy or .json) to use instead of the one found in the model folder.")
   var labels: String?
 
   @OptionGroup var folder: ModelFolderOption

@@ -25,7 +25,9 @@ final class ProgressBar: @unchecked Sendable {
       let bar: String
       if let fraction {
         let filled = Int((min(max(fraction, 0), 1) * Double(width)).rounded())
-        bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+        bar =
+          "[" + String(repeating: "#", count: filled)
+          + String(repeating: ".", count: width - filled) + "]"
       } else {
         bar = "[" + String(repeating: "?", count: width) + "]"
       }
