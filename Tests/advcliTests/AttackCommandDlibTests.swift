@@ -95,11 +95,7 @@ struct AttackCommandDlibTests {
         abs($0.x1 - Double(box[0])) + abs($0.y1 - Double(box[1]))
           < abs($1.x1 - Double(box[0])) + abs($1.y1 - Double(box[1]))
       })
-    let region = prepare(
-      FaceRegion(
-        x: nearest.x1, y: nearest.y1, width: nearest.x2 - nearest.x1,
-        height: nearest.y2 - nearest.y1,
-        fivePoints: nearest.landmarks.points.map { SIMD2($0.x, $0.y) }))
+    let region = prepare(FaceRegion(nearest))
     let alignment = try aligner.align(region, in: photo)
     return embedder.resNet.descriptor(of: alignment.chip(from: photo))
   }

@@ -1,3 +1,5 @@
+import FaceNets
+
 /// Where a face detector found a face in a photo, as `DlibFaceAligner` takes it.
 ///
 /// It holds the box and, when the detector gives them, MTCNN's five landmarks.
@@ -35,6 +37,14 @@ public struct FaceRegion: Sendable, Equatable {
     self.width = width
     self.height = height
     self.fivePoints = fivePoints
+  }
+
+  /// MTCNN's exact box (`x1`, `y1`, `x2 - x1`, `y2 - y1`) and five landmarks of `detection`.
+  public init(_ detection: FaceDetection) {
+    self.init(
+      x: detection.x1, y: detection.y1, width: detection.x2 - detection.x1,
+      height: detection.y2 - detection.y1,
+      fivePoints: detection.landmarks.points.map { SIMD2($0.x, $0.y) })
   }
 
   /// `width * height`.

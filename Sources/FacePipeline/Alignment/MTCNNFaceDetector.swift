@@ -22,11 +22,6 @@ public struct MTCNNFaceDetector: FaceDetecting {
 
   /// Every face MTCNN finds in `image`, in its order.
   public func faces(in image: RGBImage) -> [FaceRegion] {
-    mtcnn.detect(in: image).map { detection in
-      FaceRegion(
-        x: detection.x1, y: detection.y1, width: detection.x2 - detection.x1,
-        height: detection.y2 - detection.y1,
-        fivePoints: detection.landmarks.points.map { SIMD2($0.x, $0.y) })
-    }
+    mtcnn.detect(in: image).map(FaceRegion.init)
   }
 }

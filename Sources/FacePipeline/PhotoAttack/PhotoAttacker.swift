@@ -252,29 +252,22 @@ public struct PhotoAttacker: Sendable {
       Double(readBox.y - region.y) + Double(readBox.height - 1) / 2)
     let samples = options.expectationSamples
     let jitter = samples > 1 ? (warps: PhotoJitter(), centre: centre) : nil
+    /// The attack on `network` seen through the region's cut.
+    func run<Network: AttackableModel>(_ network: Network) throws -> AttackResult {
+      let model = PhotoRegionModel(
+        network: network, jpegQuality: options.jpegQuality, cut: cut, jitter: jitter,
+        expectationSamples: samples, leastSuccessful: setup.leastSuccessful)
+      return try attack.run(
+        on: model, images: images, goal: setup.goal, mask: nil, seed: options.seed,
+        progress: progress.map { handler -> (AttackProgress) -> Void in
+          { handler(setup.progress($0, outputs: model.outputs(for: $0.adversarial))) }
+        })
+    }
     do {
       switch setup.network {
-      case .classifier(let network):
-        let model = PhotoRegionModel(
-          network: network, jpegQuality: options.jpegQuality, cut: cut, jitter: jitter,
-          expectationSamples: samples, leastSuccessful: setup.leastSuccessful)
-        return try attack.run(
-          on: model, images: images, goal: setup.goal, mask: nil, seed: options.seed,
-          progress: progress.map { handler -> (AttackProgress) -> Void in
-            { handler(setup.progress($0, outputs: model.outputs(for: $0.adversarial))) }
-          })
-      case .descriptor(let network):
-        let model = PhotoRegionModel(
-          network: network, jpegQuality: options.jpegQuality, cut: cut, jitter: jitter,
-          expectationSamples: samples, leastSuccessful: setup.leastSuccessful)
-        return try attack.run(
-          on: model, images: images, goal: setup.goal, mask: nil, seed: options.seed,
-          progress: progress.map { handler -> (AttackProgress) -> Void in
-            { handler(setup.progress($0, outputs: model.outputs(for: $0.adversarial))) }
-          })
+      case .classifier(let network): return try run(network)
+      case .descriptor(let network): return try run(network)
       }
-    } catch let error as AttackError {
-      throw .invalidSettings(message: "\(error)")
     } catch {
       throw .invalidSettings(message: "\(error)")
     }
@@ -301,10 +294,7 @@ struct DetectedFace: Sendable {
   let box: PixelBox
 
   init(_ detection: FaceDetection) {
-    region = FaceRegion(
-      x: detection.x1, y: detection.y1, width: detection.x2 - detection.x1,
-      height: detection.y2 - detection.y1,
-      fivePoints: detection.landmarks.points.map { SIMD2($0.x, $0.y) })
+    region = FaceRegion(detection)
     box = detection.reportedBox
   }
 

@@ -17,7 +17,7 @@ enum DetectionReport {
         + "\"confidence\": \(Double(face.confidence)), "
         + "\"keypoints\": {\(keypoints.joined(separator: ", "))}}"
     }
-    return "{\"image\": \(jsonString(image)), \"width\": \(size.width), "
+    return "{\"image\": \(JSONText.quoted(image)), \"width\": \(size.width), "
       + "\"height\": \(size.height), \"faces\": [\(objects.joined(separator: ", "))]}"
   }
 
@@ -48,24 +48,6 @@ enum DetectionReport {
   private static func format(_ confidence: Float) -> String {
     let scaled = Int((Double(confidence) * 10_000).rounded())
     return "\(scaled / 10_000).\(String(scaled % 10_000).leftPadded(to: 4))"
-  }
-
-  /// `value` as a JSON string literal.
-  static func jsonString(_ value: String) -> String {
-    var result = "\""
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "\"": result += "\\\""
-      case "\\": result += "\\\\"
-      case "\n": result += "\\n"
-      case "\r": result += "\\r"
-      case "\t": result += "\\t"
-      case _ where scalar.value < 0x20:
-        result += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
-      default: result.unicodeScalars.append(scalar)
-      }
-    }
-    return result + "\""
   }
 }
 

@@ -70,7 +70,7 @@ enum EmbedOutput {
       return
         "{\"box\": \(box ?? "null"), \"descriptor\": [\(face.descriptor.map { "\($0)" }.joined(separator: ", "))]}"
     }
-    return "{\"image\": \(quoted(image)), \"faces\": [\(items.joined(separator: ", "))]}"
+    return "{\"image\": \(JSONText.quoted(image)), \"faces\": [\(items.joined(separator: ", "))]}"
   }
 
   /// `IMAGE: N face(s)`, then per face its index, box (to 0.1 pixel; `--json` has the exact
@@ -91,22 +91,5 @@ enum EmbedOutput {
   /// A box coordinate: an integer when it is one, else the shortest exact decimal.
   static func number(_ value: Double) -> String {
     value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
-  }
-
-  /// A JSON string literal.
-  static func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
   }
 }
