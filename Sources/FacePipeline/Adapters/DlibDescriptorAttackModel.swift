@@ -2,10 +2,11 @@ import Adversary
 import FaceNets
 import FaceTensor
 
-/// dlib's face-recognition ResNet as a model an attack can query: aligned chips
-/// `[N, 150, 150, 3]` (RGB, 0...255) to 128-D descriptors `[N, 128]`, with the gradient back to
-/// the chips' pixels. Pair it with `AttackGoal.dodging` or `.impersonation` and dlib's
-/// threshold `resNet.distanceThreshold` (0.6).
+/// dlib's face-recognition ResNet as a model an attack can query.
+///
+/// Aligned chips `[N, 150, 150, 3]` (RGB, 0...255) go to 128-D descriptors `[N, 128]`, with the
+/// gradient back to the chips' pixels. Pair it with `AttackGoal.dodging` or `.impersonation`
+/// and dlib's threshold `resNet.distanceThreshold` (0.6).
 public struct DlibDescriptorAttackModel: AttackableModel, Sendable {
   /// The descriptor network.
   public let resNet: DlibResNet

@@ -2,9 +2,11 @@ import Adversary
 import FaceNets
 import FaceTensor
 
-/// A VGGFace classifier as a model an attack can query: RGB face crops `[N, 224, 224, 3]` in
-/// 0...255 to class logits `[N, classCount]` (before the softmax), with the gradient back to
-/// the crops' pixels. The mean subtraction and channel swap are inside the model.
+/// A VGGFace classifier as a model an attack can query.
+///
+/// RGB face crops `[N, 224, 224, 3]` in 0...255 go to class logits `[N, classCount]` (before
+/// the softmax), with the gradient back to the crops' pixels. The mean subtraction and channel
+/// swap are inside the model.
 public struct VGGFaceAttackModel: AttackableModel, Sendable {
   /// The classifier.
   public let model: VGGFaceModel

@@ -15,9 +15,10 @@ enum AdvCLIProcess {
 
   static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
 
-  /// Runs the binary with `arguments`. Standard output and error go through files: reading a
-  /// pipe with Foundation can trap on an interrupted system call, and a full pipe could block
-  /// the child.
+  /// Runs the binary with `arguments` and returns its status and output.
+  ///
+  /// Standard output and error go through files: reading a pipe with Foundation can trap on an
+  /// interrupted system call, and a full pipe could block the child.
   static func run(_ arguments: [String]) throws -> Result {
     try #require(isBuilt, "build the CLI first: \(binary.path) is missing")
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
