@@ -169,25 +169,10 @@ if let description = try? DlibResNetDescription(
       ) {
         _ = layer(x)
       }
-      var cols = [Float](repeating: 0, count: g.patchCount * g.patchLength)
-      var y = [Float](repeating: 0, count: g.patchCount * g.outputChannels)
-      x.withUnsafeBufferPointer { xp in
-        cols.withUnsafeMutableBufferPointer {
-          Im2col.pack(xp.baseAddress!, geometry: g, rows: 0..<g.patchCount, into: $0.baseAddress!)
-        }
-      }
-      let gemmOnly = cols.withUnsafeBufferPointer { a in
-        layer.kernel.withUnsafeBufferPointer { b in
-          y.withUnsafeMutableBufferPointer { c in
-            BenchmarkClock.measure(repetitions: 15, warmup: 2, singleThreaded: singleThreaded) {
-              gemm(
-                m: g.patchCount, n: g.outputChannels, k: g.patchLength, a: a.baseAddress!,
-                lda: g.patchLength, b: b.baseAddress!, ldb: g.outputChannels, c: c.baseAddress!,
-                ldc: g.outputChannels)
-            }
-          }
-        }
-      }
+      let packed = PackedConvolutionGEMM(input: x, kernel: layer.kernel, geometry: g)
+      let gemmOnly = BenchmarkClock.measure(
+        repetitions: 15, warmup: 2, singleThreaded: singleThreaded
+      ) { packed.run() }
       let (output, pullback) = layer.valueWithPullback(at: x, scope: .input)
       let backward = BenchmarkClock.measure(
         repetitions: 15, warmup: 2, singleThreaded: singleThreaded

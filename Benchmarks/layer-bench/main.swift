@@ -61,27 +61,10 @@ if sections.contains("conv") {
     let flops = Double(g.flops)
     let forward = time { _ = layer(x) }
     // The forward GEMM alone, on an im2col matrix packed beforehand.
-    var cols = [Float](repeating: 0, count: g.patchCount * g.patchLength)
-    var y = [Float](repeating: 0, count: g.patchCount * g.outputChannels)
-    x.withUnsafeBufferPointer { xp in
-      cols.withUnsafeMutableBufferPointer {
-        Im2col.pack(xp.baseAddress!, geometry: g, rows: 0..<g.patchCount, into: $0.baseAddress!)
-      }
-    }
-    let gemmOnly = cols.withUnsafeBufferPointer { a in
-      layer.kernel.withUnsafeBufferPointer { b in
-        y.withUnsafeMutableBufferPointer { yp in
-          time {
-            gemm(
-              m: g.patchCount, n: g.outputChannels, k: g.patchLength, a: a.baseAddress!,
-              lda: g.patchLength,
-              b: b.baseAddress!, ldb: g.outputChannels, c: yp.baseAddress!, ldc: g.outputChannels)
-          }
-        }
-      }
-    }
+    let packed = PackedConvolutionGEMM(input: x, kernel: layer.kernel, geometry: g)
+    let gemmOnly = time { packed.run() }
     var dx = [Float](repeating: 0, count: x.count)
-    let col2im = cols.withUnsafeBufferPointer { dCols in
+    let col2im = packed.columns.withUnsafeBufferPointer { dCols in
       dx.withUnsafeMutableBufferPointer { d in
         time {
           Im2col.accumulate(
