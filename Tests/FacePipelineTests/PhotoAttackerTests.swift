@@ -176,6 +176,16 @@ enum PhotoAttackSupport {
       guard case .unreadableImage(let file, _) = error as? PhotoAttackError else { return false }
       return file == text.path && "\(error)".hasPrefix(text.path)
     }
+    // An output in a folder that does not exist: the attack runs, the write fails.
+    let unwritable = folder.appendingPathComponent("missing/out.png")
+    #expect {
+      try attacker.attack(
+        photoAt: obama, goal: .untargeted,
+        options: PhotoAttackOptions(settings: AttackSettings(steps: 1)), output: unwritable)
+    } throws: { error in
+      guard case .cannotWrite(let path, _) = error as? PhotoAttackError else { return false }
+      return path == unwritable.path && "\(error)".hasPrefix(unwritable.path + ": cannot write")
+    }
     let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
     #expect(left == ["copy.png", "notes.png"])
   }
