@@ -33,6 +33,9 @@ public enum Parallel {
   /// Calls `body` once per chunk of `0..<count`, the chunks disjoint, contiguous and covering the
   /// range, at most `chunks` of them, run concurrently. Returns when all have finished.
   ///
+  /// The chunks run on `WorkerPool.shared` (persistent threads that wake at once) when it is free,
+  /// else on `DispatchQueue.concurrentPerform`.
+  ///
   /// - Parameters:
   ///   - alignment: chunk boundaries (except the last) are multiples of this.
   ///   - body: must only write memory that no other chunk writes.
@@ -44,6 +47,11 @@ public enum Parallel {
     let ranges = split(count, into: chunks, alignment: alignment)
     if ranges.count == 1 {
       body(ranges[0])
+      return
+    }
+    if ranges.count <= WorkerPool.maximumShares,
+      WorkerPool.shared.run(shares: ranges.count, { body(ranges[$0]) })
+    {
       return
     }
     withoutActuallyEscaping(body) { body in
