@@ -34,15 +34,18 @@ final class WorkerPool: @unchecked Sendable {
   let workerCount: Int
   /// Held while a job runs.
   private let busy = Atomic<Bool>(false)
-  /// The current job's generation (high 32 bits), share count (next 16) and next unclaimed share
-  /// (low 16). Workers wait for the generation to change, then claim shares.
+  /// The current job's generation (high 32 bits), share count (next 16) and next unclaimed share.
+  ///
+  /// The low 16 bits are that share. Workers wait for the generation to change, then claim shares.
   private let ticket = Atomic<UInt64>(0)
   /// Shares of the current job finished by the workers.
   private let finishedByWorkers = Atomic<Int>(0)
   /// Per worker, how it sleeps.
   private let beds: [Bed]
-  /// The current job, called with a share index. Written only while no worker can claim a share,
-  /// before `ticket` publishes it; read by a worker only after it claimed a share of it.
+  /// The current job, called with a share index.
+  ///
+  /// Written only while no worker can claim a share, before `ticket` publishes it; read by a
+  /// worker only after it claimed a share of it.
   private var job: UnsafeSendable<(Int) -> Void>?
 
   init(workerCount: Int) {
@@ -94,7 +97,9 @@ final class WorkerPool: @unchecked Sendable {
     return true
   }
 
-  private static func generation(of ticket: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: ticket >> 32) }
+  private static func generation(of ticket: UInt64) -> UInt32 {
+    UInt32(truncatingIfNeeded: ticket >> 32)
+  }
 
   /// Claims the next unclaimed share of job `generation`, or nil when there is none (all claimed,
   /// or that job is over).
