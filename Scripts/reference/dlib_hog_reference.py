@@ -11,8 +11,10 @@ Writes Tests/FaceNetsTests/Fixtures/dlib_hog/detections.json with
     (detection confidences) and filter indices, in dlib's order;
   * resize_cases: dlib.resize_image on a seeded random RGB image (the bilinear RGB resampling
     that pyramid_down<6> and pyramid_up use) to the sizes those pyramids produce;
-  * rect_cases: pyramid_down(6).rect_up / rect_down and pyramid_down(2).rect_down on fixed
-    rectangles and level counts;
+  * rect_cases: pyramid_down(6) and pyramid_down(2) rect_up / rect_down of fixed rectangles
+    (as drectangles: the corners' exact doubles, before dlib rounds them) and level counts;
+  * detector_file: the saved detector's size and the byte offset of each field (for the
+    reader's damage tests);
   * separable_ranks: per filter and feature plane, the number of singular values dlib's
     build_fhog_filterbank keeps (max(1e-4, 0.001 * largest)), computed here with numpy's SVD
     (diagnostic: it tells whether dlib filters with the separable approximation).
@@ -68,58 +70,74 @@ def resize_cases():
     return cases
 
 
+def drect(r):
+    return [r.left(), r.top(), r.right(), r.bottom()]
+
+
 def rect_cases():
+    """Corners mapped with dlib's point maps, unrounded (drectangle in, drectangle out)."""
     cases = []
     p6 = dlib.pyramid_down(6)
     p2 = dlib.pyramid_down(2)
     for (l, t, r, b) in [(0, 0, 79, 79), (-13, -5, 66, 74), (101, 37, 180, 116), (3, 250, 40, 287)]:
-        rect = dlib.rectangle(l, t, r, b)
+        rect = dlib.drectangle(l, t, r, b)
         for levels in [0, 1, 2, 5]:
             cases.append({"ltrb": [l, t, r, b], "levels": levels,
-                          "pyramid6_rect_up": ltrb(p6.rect_up(rect, levels)),
-                          "pyramid6_rect_down": ltrb(p6.rect_down(rect, levels)),
-                          "pyramid2_rect_down": ltrb(p2.rect_down(rect, levels)),
-                          "pyramid2_rect_up": ltrb(p2.rect_up(rect, levels))})
+                          "pyramid6_up": drect(p6.rect_up(rect, levels)),
+                          "pyramid6_down": drect(p6.rect_down(rect, levels)),
+                          "pyramid2_down": drect(p2.rect_down(rect, levels)),
+                          "pyramid2_up": drect(p2.rect_up(rect, levels))})
     return cases
 
 
-def read_weights():
-    """The 5 weight vectors of the saved detector, via numpy from dlib's own loader is not
-    exposed; parse the file's tail: 5 x (matrix<double,0,1> of 3101 values)."""
+FIELDS = ["object_detector version", "scan_fhog_pyramid version", "cached feature pyramid max size",
+          "cached feature pyramid size", "cell size", "padding", "detection window width",
+          "detection window height", "max pyramid levels", "min pyramid layer width",
+          "min pyramid layer height"]
+
+
+def parse_detector():
+    """Parses the saved detector with dlib's integer and float encodings (serialize.h): the
+    byte offset of every field up to the first filter, and the filters' weight vectors."""
     data = open(DETECTOR, "rb").read()
     pos = [0]
+    offsets = {}
 
-    def integer():
+    def integer(name=None):
+        if name:
+            offsets[name] = pos[0]
         c = data[pos[0]]
         n = c & 0x0F
         v = int.from_bytes(data[pos[0] + 1:pos[0] + 1 + n], "little")
         pos[0] += 1 + n
         return -v if c & 0x80 else v
 
-    def double():
+    def double(name=None):
+        if name:
+            offsets[name] = pos[0]
         m = integer()
         e = integer()
         return float(np.ldexp(float(m), e))
-    # object_detector v2, scanner v1, feats (max_size, size), cell, padding, window w/h, max
-    # levels, min w/h: 11 integers; nuclear norm (double); dims; overlap (2 doubles); count.
-    for _ in range(11):
-        integer()
-    double()
-    dims = integer()
-    double()
-    double()
-    count = integer()
+    for name in FIELDS:
+        integer(name)
+    double("nuclear norm regularization strength")
+    dims = integer("feature dimensions")
+    double("overlap IoU threshold")
+    double("overlap percent-covered threshold")
+    count = integer("filter count")
     weights = []
-    for _ in range(count):
+    for i in range(count):
+        offsets["filter %d rows" % i] = pos[0]
         rows, cols = -integer(), -integer()
         assert rows == dims + 1 and cols == 1
         weights.append([double() for _ in range(rows)])
-    return weights
+    assert pos[0] == len(data)
+    return {"size": len(data), "offsets": offsets}, weights
 
 
 def separable_ranks():
     ranks = []
-    for w in read_weights():
+    for w in parse_detector()[1]:
         per_plane = []
         for i in range(31):
             f = np.array(w[i * 100:(i + 1) * 100]).reshape(10, 10)
@@ -141,6 +159,7 @@ def main():
         "resize_cases": resize_cases(),
         "rect_cases": rect_cases(),
         "separable_ranks": separable_ranks(),
+        "detector_file": parse_detector()[0],
     }
     for rel in list_images():
         img = np.ascontiguousarray(np.asarray(Image.open(os.path.join(SHARED, rel)).convert("RGB")))

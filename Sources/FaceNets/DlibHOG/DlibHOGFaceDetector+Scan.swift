@@ -34,9 +34,14 @@ extension DlibHOGFaceDetector {
       guard plans[planIndex].level == level else { continue }
       let plan = plans[planIndex]
       planIndex += 1
+      // The planes the filters read at the planned positions.
       let features = DlibFHOGFeatures(
         image: levelImage, cellSize: model.cellSize, filterRows: model.filterRows,
-        filterColumns: model.filterColumns)
+        filterColumns: model.filterColumns,
+        planeRows: plan.rows.lowerBound - model.filterRows / 2
+          ..< plan.rows.upperBound + (model.filterRows - 1) / 2,
+        planeColumns: plan.columns.lowerBound - model.filterColumns / 2
+          ..< plan.columns.upperBound + (model.filterColumns - 1) / 2)
       for (index, filter) in model.filters.enumerated() {
         let response = DlibHOGFilterResponse(
           features: features, weights: filter.weights, filterRows: model.filterRows,
@@ -49,13 +54,14 @@ extension DlibHOGFaceDetector {
             let rectangle = originalRectangle(
               row: response.firstRow + i, column: response.firstColumn + j, level: level,
               upsample: upsample)
-            if let window, !window.admits(rectangle) { continue }
             candidates[index].append(Candidate(response: value, rectangle: rectangle))
           }
         }
       }
     }
-    return suppressed(candidates)
+    let kept = suppressed(candidates)
+    guard let window else { return kept }
+    return kept.filter { window.admits($0.rectangle) }
   }
 
   /// dlib's ordering and non-max suppression: each filter's candidates by response, best first;
@@ -120,17 +126,24 @@ extension DlibHOGFaceDetector {
         plans.append(LevelPlan(level: level, rows: validRows, columns: validColumns))
         continue
       }
-      // A rectangle's columns depend only on the position's column, its rows only on its row.
+      // The context: the window's region grown by two rectangles of this level on every side,
+      // so that every candidate that could suppress one in the window, or suppress such a
+      // suppressor, is scored too. A rectangle's columns depend only on the position's column,
+      // its rows only on its row.
+      let sample = originalRectangle(
+        row: validRows.lowerBound, column: validColumns.lowerBound, level: level,
+        upsample: upsample)
+      let growX = 2 * (sample.right - sample.left + 1)
+      let growY = 2 * (sample.bottom - sample.top + 1)
       let columns = validColumns.filter { column in
-        let r = originalRectangle(row: validRows.lowerBound, column: column, level: level,
-          upsample: upsample)
-        return r.left <= window.region.right && r.right >= window.region.left
-          && window.widths.contains(r.right - r.left + 1)
+        let r = originalRectangle(
+          row: validRows.lowerBound, column: column, level: level, upsample: upsample)
+        return r.left <= window.region.right + growX && r.right >= window.region.left - growX
       }
       let rows = validRows.filter { row in
-        let r = originalRectangle(row: row, column: validColumns.lowerBound, level: level,
-          upsample: upsample)
-        return r.top <= window.region.bottom && r.bottom >= window.region.top
+        let r = originalRectangle(
+          row: row, column: validColumns.lowerBound, level: level, upsample: upsample)
+        return r.top <= window.region.bottom + growY && r.bottom >= window.region.top - growY
       }
       guard let firstColumn = columns.first, let lastColumn = columns.last,
         let firstRow = rows.first, let lastRow = rows.last
