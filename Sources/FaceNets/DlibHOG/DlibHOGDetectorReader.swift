@@ -57,7 +57,7 @@ enum DlibHOGDetectorReader {
     for _ in 0..<filterCount {
       let values = try readWeights(count: dimensions + 1, from: &decoder)
       filters.append(
-        DlibHOGModel.Filter(weights: values.dropLast().map { Float($0) }, bias: values[dimensions]))
+        DlibHOGModel.Filter(weights: Array(values.dropLast()), bias: values[dimensions]))
     }
     try decoder.requireEnd()
     return DlibHOGModel(

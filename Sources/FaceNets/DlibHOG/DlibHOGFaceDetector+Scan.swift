@@ -44,7 +44,7 @@ extension DlibHOGFaceDetector {
           ..< plan.columns.upperBound + (model.filterColumns - 1) / 2)
       for (index, filter) in model.filters.enumerated() {
         let response = DlibHOGFilterResponse(
-          features: features, weights: filter.weights, filterRows: model.filterRows,
+          features: features, bank: banks[index], filterRows: model.filterRows,
           filterColumns: model.filterColumns, rowRange: plan.rows, columnRange: plan.columns)
         let threshold = filter.bias + adjustThreshold
         for i in 0..<response.rows {

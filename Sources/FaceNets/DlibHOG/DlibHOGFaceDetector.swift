@@ -17,8 +17,8 @@ public struct DlibHOGFaceDetector: Sendable {
     /// the image's edges, as dlib's does).
     public let rectangle: DlibRectangle
     /// The filter's response minus its bias (dlib's detection confidence); 0 is the default
-    /// threshold. NOTE: dlib scores with separable approximations of the filters, this port with
-    /// the full filters: scores differ from dlib's by about 1e-5 (see the tests).
+    /// threshold. NOTE: the filters' separable approximations come from a different SVD than
+    /// dlib's, so scores can differ from dlib's in the last bits (see the tests).
     public let score: Double
     /// Which filter fired: 0 front, 1 left looking, 2 right looking, 3 front rotated left,
     /// 4 front rotated right (the order of dlib's frontal face detector).
@@ -26,6 +26,8 @@ public struct DlibHOGFaceDetector: Sendable {
   }
 
   let model: DlibHOGModel
+  /// The filters prepared for scanning, one per filter of `model`.
+  let banks: [DlibHOGFilterBank]
 
   /// Reads a detector saved by dlib's `object_detector<scan_fhog_pyramid<pyramid_down<6>>>`
   /// serialization (`detector.save(path)` in Python).
@@ -38,7 +40,13 @@ public struct DlibHOGFaceDetector: Sendable {
   /// - Throws: `DlibFormatError`.
   public init(bytes: [UInt8], fileName: String) throws {
     var decoder = DlibDecoder(bytes: bytes, fileName: fileName)
-    model = try DlibHOGDetectorReader.read(&decoder)
+    let model = try DlibHOGDetectorReader.read(&decoder)
+    self.model = model
+    banks = model.filters.map {
+      DlibHOGFilterBank(
+        weights: $0.weights, planes: DlibHOGModel.planeCount, rows: model.filterRows,
+        columns: model.filterColumns)
+    }
   }
 
   /// dlib 20.0.1's frontal face detector, shipped with FaceNets as

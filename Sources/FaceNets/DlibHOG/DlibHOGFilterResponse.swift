@@ -8,10 +8,12 @@ import FaceTensor
 /// for the positions where the filter lies inside the planes:
 /// `r` in `rows / 2 ..< planeRows - (rows - 1) / 2`, likewise `c`.
 ///
-/// NOTE: dlib filters with a separable approximation of each plane's weights (the terms of its
-/// singular value decomposition above `max(1e-4, 0.001 * largest)`); this uses the full weights,
-/// so its responses differ from dlib's by that truncation and by float rounding (about 1e-5 on
-/// the face detector; the tests measure it against dlib's scores).
+/// When dlib uses the bank's separable terms, so does this (`DlibHOGSeparableResponse`, in
+/// dlib's order of operations); otherwise it correlates with the full weights.
+///
+/// NOTE: the separable terms come from a Jacobi SVD, dlib's from LAPACK; they can differ in the
+/// last bits, so responses can differ from dlib's by float rounding (the tests measure it
+/// against dlib's scores).
 struct DlibHOGFilterResponse {
   /// The first row and column of the valid area, and its size.
   let firstRow: Int
@@ -21,10 +23,11 @@ struct DlibHOGFilterResponse {
   /// `rows x columns` responses, row-major; `(i, j)` is position `(firstRow + i, firstColumn + j)`.
   let values: [Float]
 
-  /// The responses of `weights` (`31 x filterRows x filterColumns`) on `features`, at the rows
-  /// `rowRange` and columns `columnRange` of the valid area (clamped to it; empty when they miss).
+  /// The responses of `bank` (`31` planes of `filterRows x filterColumns`) on `features`, at
+  /// the rows `rowRange` and columns `columnRange` of the valid area (clamped to it; empty when
+  /// they miss).
   init(
-    features: DlibFHOGFeatures, weights: [Float], filterRows: Int, filterColumns: Int,
+    features: DlibFHOGFeatures, bank: DlibHOGFilterBank, filterRows: Int, filterColumns: Int,
     rowRange: Range<Int>? = nil, columnRange: Range<Int>? = nil
   ) {
     let validRows = filterRows / 2..<max(features.rows - (filterRows - 1) / 2, filterRows / 2)
@@ -40,6 +43,16 @@ struct DlibHOGFilterResponse {
       values = []
       return
     }
+    if bank.usesSeparableTerms {
+      let (rowSpan, columnSpan) = (firstRow..<firstRow + rows, firstColumn..<firstColumn + columns)
+      values = features.planes.withUnsafeBufferPointer { f in
+        DlibHOGSeparableResponse.response(
+          planes: f.baseAddress!, planeRows: features.rows, planeColumns: features.columns,
+          terms: bank.terms, rows: rowSpan, columns: columnSpan)
+      }
+      return
+    }
+    let weights = bank.fullWeights
     let (outRows, outColumns) = (rows, columns)
     let planeRows = features.rows
     let planeColumns = features.columns

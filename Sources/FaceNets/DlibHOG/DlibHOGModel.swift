@@ -4,8 +4,9 @@ struct DlibHOGModel: Sendable {
   /// One linear filter over FHOG features: `weights[plane][row][column]` stored plane-major,
   /// then row-major (`planes x rows x columns` floats), and the bias subtracted from its score.
   struct Filter: Sendable {
-    /// `31 x rows x columns` weights, as dlib uses them (`float`).
-    let weights: [Float]
+    /// `31 x rows x columns` weights as stored (`double`; dlib filters with them cast to
+    /// `float`, and takes its separable approximation from the doubles).
+    let weights: [Double]
     /// The threshold term `w[dims]` of the weight vector (`double`).
     let bias: Double
   }
