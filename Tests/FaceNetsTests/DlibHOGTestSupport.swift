@@ -46,6 +46,8 @@ struct DlibHOGReference: Decodable {
   let resize_cases: [Resize]
   let rect_cases: [RectCase]
   let detector_file: DetectorFile
+  /// Per filter and plane, the SVD terms dlib keeps (numpy's SVD, same threshold).
+  let separable_ranks: [[Int]]
 
   static let shared: DlibHOGReference? = {
     guard

@@ -50,4 +50,11 @@ struct DlibHOGFilterBank: Sendable {
     self.terms = terms
     usesSeparableTerms = Double(terms.count) <= Double(planes * min(rows, columns)) / 3
   }
+
+  /// The same filter, always filtered with its full weights (the reference for tests).
+  init(fullWeightsOf bank: DlibHOGFilterBank) {
+    fullWeights = bank.fullWeights
+    terms = bank.terms
+    usesSeparableTerms = false
+  }
 }
