@@ -34,8 +34,10 @@ let package = Package(
     .target(
       name: "FaceNets",
       dependencies: ["FaceTensor", .product(name: "Crypto", package: "swift-crypto")],
-      exclude: ["Resources/MTCNN_WEIGHTS.md"],
-      resources: [.copy("Resources/mtcnn_weights.h5")]),
+      exclude: ["Resources/MTCNN_WEIGHTS.md", "Resources/DLIB_HOG_DETECTOR.md"],
+      resources: [
+        .copy("Resources/mtcnn_weights.h5"), .copy("Resources/dlib_frontal_face_detector.svm"),
+      ]),
     .target(name: "Adversary", dependencies: ["FaceTensor"]),
     .target(
       name: "FacePipeline", dependencies: ["FaceNets", "Adversary", "CFreeType"]),

@@ -1,0 +1,130 @@
+import FaceTensor
+import Foundation
+
+/// dlib's HOG frontal face detector (`dlib.get_frontal_face_detector()`): five linear filters
+/// over FHOG features, scanned over a `pyramid_down<6>` image pyramid, with dlib's non-max
+/// suppression.
+///
+/// `detect(in:upsample:)` does what dlib's Python `detector.run(img, upsample, adjust_threshold)`
+/// does on an RGB image: upsample `upsample` times with `pyramid_up` (each doubling the size),
+/// scan, then map every rectangle back to the original image with `pyramid_down<2>`'s
+/// `rect_down`. The rectangles are dlib's exactly (see the tests); see `Detection.score` for the
+/// scores.
+public struct DlibHOGFaceDetector: Sendable {
+  /// One detection.
+  public struct Detection: Sendable, Equatable {
+    /// The face rectangle in the original image's pixels (inclusive corners; it may extend past
+    /// the image's edges, as dlib's does).
+    public let rectangle: DlibRectangle
+    /// The filter's response minus its bias (dlib's detection confidence); 0 is the default
+    /// threshold. NOTE: the filters' separable approximations come from a different SVD than
+    /// dlib's, so scores can differ from dlib's in the last bits (see the tests).
+    public let score: Double
+    /// Which filter fired: 0 front, 1 left looking, 2 right looking, 3 front rotated left,
+    /// 4 front rotated right (the order of dlib's frontal face detector).
+    public let filterIndex: Int
+  }
+
+  let model: DlibHOGModel
+  /// The filters prepared for scanning, one per filter of `model`.
+  let banks: [DlibHOGFilterBank]
+
+  /// Reads a detector saved by dlib's `object_detector<scan_fhog_pyramid<pyramid_down<6>>>`
+  /// serialization (`detector.save(path)` in Python).
+  /// - Throws: `DlibFormatError` naming the file and the byte offset of what is wrong.
+  public init(contentsOf url: URL) throws {
+    try self.init(bytes: try DlibModelFile.readBytes(of: url), fileName: url.lastPathComponent)
+  }
+
+  /// Parses the bytes of a saved detector; `fileName` is quoted in errors.
+  /// - Throws: `DlibFormatError`.
+  public init(bytes: [UInt8], fileName: String) throws {
+    var decoder = DlibDecoder(bytes: bytes, fileName: fileName)
+    let model = try DlibHOGDetectorReader.read(&decoder)
+    self.model = model
+    banks = model.filters.map {
+      DlibHOGFilterBank(
+        weights: $0.weights, planes: DlibHOGModel.planeCount, rows: model.filterRows,
+        columns: model.filterColumns)
+    }
+  }
+
+  /// dlib 20.0.1's frontal face detector, shipped with FaceNets as
+  /// `Resources/dlib_frontal_face_detector.svm` (see `DLIB_HOG_DETECTOR.md`).
+  /// - Throws: `DlibFormatError.unreadable` if the resource is missing, or a format error.
+  public static func frontalFaceDetector() throws -> DlibHOGFaceDetector {
+    let name = "dlib_frontal_face_detector"
+    guard let url = Bundle.module.url(forResource: name, withExtension: "svm") else {
+      throw DlibFormatError.unreadable(
+        file: "\(name).svm", reason: "not found in the FaceNets resource bundle")
+    }
+    return try DlibHOGFaceDetector(contentsOf: url)
+  }
+
+  /// The number of filters (5 for the frontal face detector).
+  public var filterCount: Int { model.filters.count }
+
+  /// The faces in `image`, best first, as dlib's `detector.run(image, upsample, adjustThreshold)`.
+  /// - Parameters:
+  ///   - image: 8-bit RGB.
+  ///   - upsample: how many times the image is doubled first (dlib's `upsample_num_times`; 1
+  ///     finds faces down to about 40 pixels).
+  ///   - adjustThreshold: added to every filter's threshold (0 = dlib's default).
+  /// - Precondition: `upsample >= 0`.
+  public func detect(in image: RGBImage, upsample: Int = 1, adjustThreshold: Double = 0)
+    -> [Detection]
+  {
+    scan(image, upsample: upsample, adjustThreshold: adjustThreshold, window: nil)
+  }
+
+  /// The faces dlib's search finds within `window` only: candidates whose rectangle (in the
+  /// original image) intersects `window.region` and whose width lies in `window.widths`, then
+  /// dlib's non-max suppression among them.
+  ///
+  /// Only the pyramid levels whose detection size can fall in `widths` get features, and the
+  /// filters run only where a rectangle can meet the region, so this is much cheaper than
+  /// `detect(in:upsample:adjustThreshold:)`. Every candidate it scores has exactly the score
+  /// the full search gives it. The result equals the full search's detections in the window
+  /// whenever no candidate outside the window overlaps a kept one inside it (e.g. a window
+  /// around one face holding every candidate that overlaps the face).
+  /// - Precondition: `upsample >= 0`.
+  public func detect(
+    in image: RGBImage, upsample: Int = 1, adjustThreshold: Double = 0, within window: SearchWindow
+  ) -> [Detection] {
+    scan(image, upsample: upsample, adjustThreshold: adjustThreshold, window: window)
+  }
+
+  /// Where `detect(in:upsample:adjustThreshold:within:)` looks, in the original image's pixels.
+  public struct SearchWindow: Sendable, Equatable {
+    /// Candidates must intersect this rectangle.
+    public var region: DlibRectangle
+    /// Candidates' widths (`right - left + 1`) must lie in this range.
+    public var widths: ClosedRange<Int>
+
+    /// A window from its region and width range.
+    public init(region: DlibRectangle, widths: ClosedRange<Int>) {
+      self.region = region
+      self.widths = widths
+    }
+
+    /// The window around a face box from another detector: the box grown by `margin` times its
+    /// size on every side, and widths from `box width / sizeFactor` to `box width * sizeFactor`.
+    /// - Precondition: `margin >= 0`, `sizeFactor >= 1`, the box is not empty.
+    public static func around(_ box: DlibRectangle, margin: Double = 0.5, sizeFactor: Double = 2)
+      -> SearchWindow
+    {
+      precondition(!box.isEmpty, "[SearchWindow] empty box \(box)")
+      precondition(
+        margin >= 0 && sizeFactor >= 1,
+        "[SearchWindow] margin \(margin) must be >= 0 and sizeFactor \(sizeFactor) >= 1")
+      let width = Double(box.right - box.left + 1)
+      let height = Double(box.bottom - box.top + 1)
+      let dx = Int((margin * width).rounded(.up))
+      let dy = Int((margin * height).rounded(.up))
+      return SearchWindow(
+        region: DlibRectangle(
+          left: box.left - dx, top: box.top - dy, right: box.right + dx, bottom: box.bottom + dy),
+        widths: Int((width / sizeFactor).rounded(.down))...Int((width * sizeFactor).rounded(.up)))
+    }
+  }
+}
