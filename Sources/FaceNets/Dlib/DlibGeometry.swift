@@ -25,6 +25,23 @@ public struct DlibRectangle: Sendable, Hashable, CustomStringConvertible {
 
   /// `[(left, top) (right, bottom)]`, as dlib prints a rectangle.
   public var description: String { "[(\(left), \(top)) (\(right), \(bottom))]" }
+
+  /// The number of pixels it holds (0 when empty).
+  public var area: Int { isEmpty ? 0 : (right - left + 1) * (bottom - top + 1) }
+
+  /// The pixels both rectangles hold (an empty rectangle when they do not meet).
+  public func intersection(_ other: DlibRectangle) -> DlibRectangle {
+    DlibRectangle(
+      left: max(left, other.left), top: max(top, other.top), right: min(right, other.right),
+      bottom: min(bottom, other.bottom))
+  }
+
+  /// Intersection over union of the two rectangles' pixels, in 0...1 (0 when they do not meet).
+  public func intersectionOverUnion(with other: DlibRectangle) -> Double {
+    let inner = intersection(other).area
+    guard inner > 0 else { return 0 }
+    return Double(inner) / Double(area + other.area - inner)
+  }
 }
 
 /// A pixel position as dlib's `point`: column `x`, row `y`, 0-based; (0, 0) is the centre of the

@@ -7,11 +7,22 @@ import FaceTensor
 public struct DlibAlignedFace: Sendable {
   /// How the chip's geometry was found.
   public enum Method: Sendable, Equatable {
-    /// dlib's 5-point shape predictor on `rectangle` (dlib's own alignment).
-    case shapePredictor
+    /// dlib's 5-point shape predictor on `rectangle` (dlib's own alignment), which came from
+    /// where the associated value says.
+    case shapePredictor(RectangleSource)
     /// MTCNN's eyes and nose fitted to `MTCNNToDlibMapping.fivePointTemplate` (the fallback when
     /// the shape predictor file is absent; descriptors move by the amounts the tests report).
     case mtcnnPoints
+  }
+
+  /// Where the rectangle the shape predictor ran on came from.
+  public enum RectangleSource: Sendable, Equatable {
+    /// dlib's HOG face detector (`DlibHOGFaceDetector`): the rectangle dlib's own pipeline
+    /// gives the face, so landmarks, chip and descriptor are dlib's.
+    case dlibDetector
+    /// Another detector's box mapped by `MTCNNToDlibMapping` (dlib's detector did not find the
+    /// face): landmarks of small faces may then differ from dlib's pipeline's.
+    case mappedFromDetectorBox
   }
 
   /// How the chip's geometry was found.

@@ -2,23 +2,45 @@ import FaceNets
 import FaceTensor
 
 /// dlib's face alignment for its face-recognition ResNet, started from a face detector's box:
-/// the box is mapped to the rectangle dlib's 5-point shape predictor expects
-/// (`MTCNNToDlibMapping`), the predictor finds the eye corners and the nose base, and the chip
-/// (150x150, padding 0.25) is fitted to them as `dlib.get_face_chip_details` does.
+/// the rectangle dlib's 5-point shape predictor expects is found near the box, the predictor
+/// finds the eye corners and the nose base, and the chip (150x150, padding 0.25) is fitted to
+/// them as `dlib.get_face_chip_details` does.
+///
+/// The rectangle is the one dlib's own HOG face detector gives the face (searched for near the
+/// box, as `face_recognition.face_locations` runs it: upsampled once) when that detector finds
+/// it; otherwise the box mapped by `MTCNNToDlibMapping`. On small faces the predictor's
+/// landmarks move with every pixel of its rectangle, so only dlib's own rectangle gives dlib's
+/// descriptors there.
 ///
 /// Without the shape predictor, MTCNN's eyes and nose are fitted to where they fall on dlib's
 /// template (`MTCNNToDlibMapping.fivePointTemplate`) instead.
 public struct DlibFaceAligner: Sendable {
   /// dlib's 5-point shape predictor, or nil to align from MTCNN's points.
   public let shapePredictor: DlibShapePredictor?
+  /// dlib's HOG face detector, which gives the predictor dlib's own rectangle for a face; nil to
+  /// use `MTCNNToDlibMapping`'s rectangle for every face.
+  public let rectangleDetector: DlibHOGFaceDetector?
   /// The chip's side in pixels (150 for the ResNet).
   public let chipSize: Int
   /// The margin around dlib's template, as a fraction of its size (0.25 for the ResNet).
   public let padding: Double
 
-  /// An aligner using `shapePredictor` when given (dlib's alignment), MTCNN's points otherwise.
-  public init(shapePredictor: DlibShapePredictor?, chipSize: Int = 150, padding: Double = 0.25) {
+  /// How many times dlib's pipeline (`face_recognition.face_locations`) upsamples the photo
+  /// before its HOG detector runs.
+  public static let detectorUpsampling = 1
+  /// The least intersection over union between the mapped rectangle and a HOG detection for the
+  /// detection to be taken as the same face (over the test photos' 25 faces the two overlap by
+  /// 0.66 or more).
+  public static let sameFaceOverlap = 0.5
+
+  /// An aligner using `shapePredictor` when given (dlib's alignment), MTCNN's points otherwise;
+  /// `rectangleDetector` (when given, and with the predictor) finds dlib's own rectangles.
+  public init(
+    shapePredictor: DlibShapePredictor?, rectangleDetector: DlibHOGFaceDetector? = nil,
+    chipSize: Int = 150, padding: Double = 0.25
+  ) {
     self.shapePredictor = shapePredictor
+    self.rectangleDetector = rectangleDetector
     self.chipSize = chipSize
     self.padding = padding
   }
@@ -28,7 +50,8 @@ public struct DlibFaceAligner: Sendable {
   ///   has no five points.
   public func align(_ face: FaceRegion, in image: RGBImage) throws -> DlibAlignedFace {
     if shapePredictor != nil {
-      return align(rectangle: MTCNNToDlibMapping.dlibRectangle(for: face), in: image)
+      let (rectangle, source) = predictorRectangle(for: face, in: image)
+      return align(rectangle: rectangle, from: source, in: image)
     }
     guard let points = face.fivePoints else { throw FaceEmbeddingError.noLandmarks }
     // Eyes and nose only: MTCNN's mouth corners move with the expression. Over the 25 faces of
@@ -43,16 +66,36 @@ public struct DlibFaceAligner: Sendable {
       imageWidth: image.width, imageHeight: image.height)
   }
 
+  /// The rectangle the shape predictor runs on for a face a detector found at `face`: the HOG
+  /// detection overlapping `MTCNNToDlibMapping`'s rectangle most (by at least
+  /// `sameFaceOverlap`), else that mapped rectangle.
+  public func predictorRectangle(for face: FaceRegion, in image: RGBImage)
+    -> (rectangle: DlibRectangle, source: DlibAlignedFace.RectangleSource)
+  {
+    let mapped = MTCNNToDlibMapping.dlibRectangle(for: face)
+    guard let rectangleDetector, !mapped.isEmpty else { return (mapped, .mappedFromDetectorBox) }
+    let detections = rectangleDetector.detect(
+      in: image, upsample: Self.detectorUpsampling, within: .around(mapped))
+    let best = detections.map { ($0.rectangle, $0.rectangle.intersectionOverUnion(with: mapped)) }
+      .max { $0.1 < $1.1 }
+    guard let (rectangle, overlap) = best, overlap >= Self.sameFaceOverlap else {
+      return (mapped, .mappedFromDetectorBox)
+    }
+    return (rectangle, .dlibDetector)
+  }
+
   /// dlib's alignment of the face in `rectangle` (a dlib HOG rectangle, or one from
-  /// `MTCNNToDlibMapping.dlibRectangle(for:)`).
+  /// `MTCNNToDlibMapping.dlibRectangle(for:)`), which came `from` where it says.
   /// - Precondition: the aligner has a shape predictor.
-  public func align(rectangle: DlibRectangle, in image: RGBImage) -> DlibAlignedFace {
+  public func align(
+    rectangle: DlibRectangle, from source: DlibAlignedFace.RectangleSource, in image: RGBImage
+  ) -> DlibAlignedFace {
     guard let shapePredictor else {
       preconditionFailure("[DlibFaceAligner] aligning a rectangle needs the shape predictor")
     }
     let landmarks = shapePredictor.landmarks(in: image, face: rectangle)
     return DlibAlignedFace(
-      method: .shapePredictor, rectangle: rectangle, landmarks: landmarks,
+      method: .shapePredictor(source), rectangle: rectangle, landmarks: landmarks,
       details: DlibFaceChipDetails(landmarks: landmarks, size: chipSize, padding: padding),
       imageWidth: image.width, imageHeight: image.height)
   }

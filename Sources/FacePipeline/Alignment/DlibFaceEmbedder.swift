@@ -22,15 +22,22 @@ public struct DlibFaceEmbedder: Sendable {
   public let aligner: DlibFaceAligner
 
   /// An embedder from loaded models; without `shapePredictor`, faces are aligned from MTCNN's
-  /// points.
-  public init(resNet: DlibResNet, shapePredictor: DlibShapePredictor?) {
+  /// points. `rectangleDetector` (dlib's HOG detector) gives the predictor dlib's own rectangles
+  /// (see `DlibFaceAligner`).
+  public init(
+    resNet: DlibResNet, shapePredictor: DlibShapePredictor?,
+    rectangleDetector: DlibHOGFaceDetector?
+  ) {
     self.resNet = resNet
-    aligner = DlibFaceAligner(shapePredictor: shapePredictor, chipSize: resNet.chipSize)
+    aligner = DlibFaceAligner(
+      shapePredictor: shapePredictor, rectangleDetector: rectangleDetector,
+      chipSize: resNet.chipSize)
   }
 
   /// Loads `dlib_face_recognition_resnet_model_v1.dat` (required) and
   /// `shape_predictor_5_face_landmarks.dat` (optional: absent means MTCNN's points are used)
-  /// from `models`, checking both files' SHA-256.
+  /// from `models`, checking both files' SHA-256, and dlib's HOG face detector shipped with
+  /// FaceNets.
   /// - Throws: `ModelFileError.notFound` when the ResNet is missing, `DlibFormatError` when a
   ///   file is damaged or differs from the published one.
   public init(models: ModelDirectory) throws {
@@ -41,7 +48,8 @@ public struct DlibFaceEmbedder: Sendable {
       DlibModelFile.shapePredictor5Landmarks.name, howToGet: howToGet)
     self.init(
       resNet: resNet,
-      shapePredictor: try predictorURL.map { try DlibShapePredictor(contentsOf: $0) })
+      shapePredictor: try predictorURL.map { try DlibShapePredictor(contentsOf: $0) },
+      rectangleDetector: try DlibHOGFaceDetector.frontalFaceDetector())
   }
 
   /// The descriptor of an image that already is an aligned chip; an image of another size is

@@ -12,7 +12,9 @@ import FaceNets
 /// below, the sources it used, and each face's residuals (the tests check that the constants
 /// equal the fixture's). No map reproduces dlib's HOG rectangles exactly (their sides come in
 /// steps of about 1.2, from dlib's detection pyramid), so the landmarks, and with them the
-/// descriptors, differ a little from dlib's own pipeline (the tests measure how much).
+/// descriptors, differ from dlib's own pipeline (the tests measure how much). `DlibFaceAligner`
+/// therefore uses the mapped rectangle to find dlib's own HOG rectangle near it, and the mapped
+/// rectangle itself only when dlib's detector does not find the face.
 public enum MTCNNToDlibMapping {
   /// Horizontal offset of the rectangle's centre from the MTCNN box's, in box widths.
   static let centreOffsetX = -0.04685917752074675
