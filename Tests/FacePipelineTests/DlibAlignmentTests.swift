@@ -182,8 +182,8 @@ struct DlibAlignmentPipelineTests {
   /// Every face dlib finds in the test photos (25), started from mtcnn 0.1.1's detection of it:
   /// dlib's HOG detector, searched near the box, gives dlib's own rectangle for every face, so
   /// landmarks and descriptors are dlib's.
-  @Test(.enabled(if: SharedData.isAvailable(for: "mtcnnDetectionsGetDlibsRectanglesAndDescriptors")))
-  func mtcnnDetectionsGetDlibsRectanglesAndDescriptors() throws {
+  @Test(.enabled(if: SharedData.isAvailable(for: "mtcnnBoxesGetDlibsRectangles")))
+  func mtcnnBoxesGetDlibsRectangles() throws {
     let embedder = try #require(DlibPipelineSupport.embedders).get().dlib
     for face in try DlibAlignmentMapping.load().faces {
       let embedded = try embedder.embed([face.region], in: try face.photo())[0]

@@ -21,9 +21,10 @@ public struct DlibFaceEmbedder: Sendable {
   /// The alignment (with or without dlib's shape predictor).
   public let aligner: DlibFaceAligner
 
-  /// An embedder from loaded models; without `shapePredictor`, faces are aligned from MTCNN's
-  /// points. `rectangleDetector` (dlib's HOG detector) gives the predictor dlib's own rectangles
-  /// (see `DlibFaceAligner`).
+  /// An embedder from loaded models.
+  ///
+  /// Without `shapePredictor`, faces are aligned from MTCNN's points. `rectangleDetector`
+  /// (dlib's HOG detector) gives the predictor dlib's own rectangles (see `DlibFaceAligner`).
   public init(
     resNet: DlibResNet, shapePredictor: DlibShapePredictor?,
     rectangleDetector: DlibHOGFaceDetector?
