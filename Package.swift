@@ -95,6 +95,9 @@ let package = Package(
       name: "dlib-bench", dependencies: ["FaceNets", "FaceTestSupport"],
       path: "Benchmarks/dlib-bench"),
     .executableTarget(
+      name: "hog-bench", dependencies: ["FaceNets", "FaceTensor", "FaceTestSupport"],
+      path: "Benchmarks/hog-bench"),
+    .executableTarget(
       name: "attack-bench",
       dependencies: ["FacePipeline", "FaceNets", "Adversary", "FaceTensor", "FaceTestSupport"],
       path: "Benchmarks/attack-bench"),

@@ -9,7 +9,9 @@ import Testing
 /// `../shared/data/faces` and `../shared/data/seed` (`Fixtures/dlib_hog/detections.json`).
 @Suite(.enabled(if: SharedData.isAvailable(for: "DlibHOGDetectionTests"), "needs ../shared"))
 struct DlibHOGDetectionTests {
-  /// Largest score difference accepted. The port reproduces dlib's arithmetic, including its
+  /// Largest score difference accepted.
+  ///
+  /// The port reproduces dlib's arithmetic, including its
   /// separable filters; only their SVD differs (Jacobi here, LAPACK in dlib), and on these
   /// photos every score came out bit-identical, so none is accepted.
   static let scoreTolerance = 0.0
@@ -22,12 +24,15 @@ struct DlibHOGDetectionTests {
     detector = try #require(BundledHOGDetector.detector)
   }
 
-  private func check(_ found: [DlibHOGFaceDetector.Detection], _ expected: DlibHOGReference.Run,
-    _ what: String) {
+  private func check(
+    _ found: [DlibHOGFaceDetector.Detection], _ expected: DlibHOGReference.Run,
+    _ what: String
+  ) {
     #expect(found.map(\.rectangle) == expected.rectangles, "\(what): rectangles")
     #expect(found.map(\.filterIndex) == expected.filter_indices, "\(what): filter indices")
     for (detection, score) in zip(found, expected.scores) {
-      #expect(abs(detection.score - score) <= Self.scoreTolerance,
+      #expect(
+        abs(detection.score - score) <= Self.scoreTolerance,
         "\(what): score \(detection.score), dlib \(score)")
     }
   }

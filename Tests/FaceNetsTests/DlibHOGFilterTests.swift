@@ -110,4 +110,12 @@ struct DlibHOGFilterTests {
       }
     }
   }
+
+  @Test(arguments: [(0, 0), (1, 1), (5, 7), (40, 30), (90, 17)])
+  func tinyImagesHaveNoFaces(_ size: (Int, Int)) {
+    let image = randomImage(width: size.0, height: size.1, seed: 5)
+    for upsample in 0...2 {
+      #expect(detector.detect(in: image, upsample: upsample).isEmpty)
+    }
+  }
 }

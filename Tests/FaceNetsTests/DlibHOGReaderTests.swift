@@ -60,14 +60,18 @@ struct DlibHOGReaderTests {
     let cases: [(String, [UInt8], String)] = [
       ("object_detector version", [0x01, 0x03], "expected object_detector version 2, found 3"),
       ("scan_fhog_pyramid version", [0x01, 0x02], "expected scan_fhog_pyramid version 1, found 2"),
-      ("cached feature pyramid size", [0x01, 0x04],
-        "expected cached feature pyramid size = 0, found 4"),
+      (
+        "cached feature pyramid size", [0x01, 0x04],
+        "expected cached feature pyramid size = 0, found 4"
+      ),
       ("cell size", [0x01, 0x00], "expected cell size in 2...64, found 0"),
       ("detection window width", [0x01, 0x48], "expected feature dimensions = 2790, found 3100"),
       ("feature dimensions", [0x02, 0x1D, 0x0C], "expected feature dimensions = 3100, found 3101"),
       ("filter count", [0x01, 0x00], "expected filter count >= 1, found 0"),
-      ("filter 3 rows", [0x82, 0x1C, 0x0C],
-        "expected filter weights of shape 3101x1, found 3100x1"),
+      (
+        "filter 3 rows", [0x82, 0x1C, 0x0C],
+        "expected filter weights of shape 3101x1, found 3100x1"
+      ),
     ]
     for (field, replacement, message) in cases {
       let at = try offset(field)

@@ -24,9 +24,11 @@ struct DlibFHOGFeatures: Sendable {
   /// `31 x rows x columns` floats, plane-major.
   let planes: [Float]
 
-  /// The features of `image` with cells of `cellSize` pixels, laid out for a filter of
-  /// `filterRows x filterColumns` cells: the `(cells - 2)` interior cells of each axis sit at
-  /// offset `(filter - 1) / 2`, surrounded by zeros, in planes of `cells - 2 + filter - 1`.
+  /// The features of `image` with cells of `cellSize` pixels.
+  ///
+  /// They are laid out for a filter of `filterRows x filterColumns` cells: the `(cells - 2)`
+  /// interior cells of each axis sit at offset `(filter - 1) / 2`, surrounded by zeros, in
+  /// planes of `cells - 2 + filter - 1`.
   /// An image with fewer than 3 cells on an axis gives empty planes.
   ///
   /// `planeRows` and `planeColumns` restrict the work to a part of the planes: the features
@@ -105,21 +107,20 @@ struct DlibFHOGFeatures: Sendable {
     range.lowerBound + offset..<range.upperBound + offset
   }
 
-  /// The 9 unsigned orientations: x and y parts.
-  private static let directionX = SIMD16<Float>(
-    1.0000, 0.9397, 0.7660, 0.500, 0.1736, -0.1736, -0.5000, -0.7660, -0.9397, 0, 0, 0, 0, 0, 0, 0)
-  private static let directionY = SIMD16<Float>(
-    0.0000, 0.3420, 0.6428, 0.8660, 0.9848, 0.9848, 0.8660, 0.6428, 0.3420, 0, 0, 0, 0, 0, 0, 0)
+  /// The 9 unsigned orientations, `(x, y)` pairs.
+  private static let directions: [Float] = [
+    1.0000, 0.0000, 0.9397, 0.3420, 0.7660, 0.6428, 0.500, 0.8660, 0.1736, 0.9848,
+    -0.1736, 0.9848, -0.5000, 0.8660, -0.7660, 0.6428, -0.9397, 0.3420,
+  ]
 
   /// The orientation bin (0..<18) of a gradient: dlib's loop over the 9 directions keeping the
   /// first largest `dot` (bin `o`) or `-dot` (bin `o + 9`), starting from 0.
   @inline(__always)
-  private static func bin(gx: Float, gy: Float, dx: SIMD16<Float>, dy: SIMD16<Float>) -> Int {
-    let dots = SIMD16(repeating: gx) * dx + SIMD16(repeating: gy) * dy
+  private static func bin(gx: Float, gy: Float, directions d: UnsafePointer<Float>) -> Int {
     var best: Float = 0
     var bin = 0
     for o in 0..<9 {
-      let dot = dots[o]
+      let dot = gx * d[2 * o] + gy * d[2 * o + 1]
       if dot > best {
         best = dot
         bin = o
@@ -149,40 +150,44 @@ struct DlibFHOGFeatures: Sendable {
     let bandWidth = pixelColumns.count
     var lengths = [Float](repeating: 0, count: pixelRows.count * bandWidth)
     var bins = [UInt8](repeating: 0, count: pixelRows.count * bandWidth)
-    let (dx, dy) = (directionX, directionY)
     image.pixels.withUnsafeBufferPointer { pixels in
       lengths.withUnsafeMutableBufferPointer { lengthBuffer in
         bins.withUnsafeMutableBufferPointer { binBuffer in
-          let lengthOut = UnsafeSendable(lengthBuffer.baseAddress!)
-          let binOut = UnsafeSendable(binBuffer.baseAddress!)
-          let p = pixels.baseAddress!
-          Parallel.forEachChunk(of: pixelRows.count) { range in
-            for i in range {
-              let y = pixelRows.lowerBound + i
-              for x in pixelColumns {
-                let center = (y * width + x) * 3
-                let (right, left) = (center + 3, center - 3)
-                let (below, above) = (center + width * 3, center - width * 3)
-                let gx = SIMD4<Int32>(
-                  Int32(p[right]) - Int32(p[left]), Int32(p[right + 1]) - Int32(p[left + 1]),
-                  Int32(p[right + 2]) - Int32(p[left + 2]), 0)
-                let gy = SIMD4<Int32>(
-                  Int32(p[below]) - Int32(p[above]), Int32(p[below + 1]) - Int32(p[above + 1]),
-                  Int32(p[below + 2]) - Int32(p[above + 2]), 0)
-                let squared = gx &* gx &+ gy &* gy
-                var channel: Int
-                if x < blockEnd {
-                  channel = squared[0] > squared[1] ? 0 : 1
-                  channel = squared[channel] > squared[2] ? channel : 2
-                } else {
-                  channel = 0
-                  if squared[1] > squared[channel] { channel = 1 }
-                  if squared[2] > squared[channel] { channel = 2 }
+          directions.withUnsafeBufferPointer { directions in
+            let lengthOut = UnsafeSendable(lengthBuffer.baseAddress!)
+            let binOut = UnsafeSendable(binBuffer.baseAddress!)
+            let d = directions.baseAddress!
+            let p = pixels.baseAddress!
+            Parallel.forEachChunk(of: pixelRows.count) { range in
+              for i in range {
+                let y = pixelRows.lowerBound + i
+                let outRow = i * bandWidth - pixelColumns.lowerBound
+                for x in pixelColumns {
+                  let center = (y * width + x) * 3
+                  let (right, left) = (p + center + 3, p + center - 3)
+                  let (below, above) = (p + center + width * 3, p + center - width * 3)
+                  let rx = Int32(right[0]) - Int32(left[0])
+                  let ry = Int32(below[0]) - Int32(above[0])
+                  let gx = Int32(right[1]) - Int32(left[1])
+                  let gy = Int32(below[1]) - Int32(above[1])
+                  let bx = Int32(right[2]) - Int32(left[2])
+                  let by = Int32(below[2]) - Int32(above[2])
+                  let (red, green, blue) = (rx * rx + ry * ry, gx * gx + gy * gy, bx * bx + by * by)
+                  var (cx, cy, length) = (rx, ry, red)
+                  if x < blockEnd {
+                    // dlib's SIMD selects: red only if strictly larger than green, the
+                    // result only if strictly larger than blue (ties go to green, then blue).
+                    if !(red > green) { (cx, cy, length) = (gx, gy, green) }
+                    if !(length > blue) { (cx, cy, length) = (bx, by, blue) }
+                  } else {
+                    // dlib's single-pixel path: ties go to red, then green.
+                    if green > length { (cx, cy, length) = (gx, gy, green) }
+                    if blue > length { (cx, cy, length) = (bx, by, blue) }
+                  }
+                  lengthOut.pointer[outRow + x] = Float(length).squareRoot()
+                  binOut.pointer[outRow + x] = UInt8(
+                    truncatingIfNeeded: bin(gx: Float(cx), gy: Float(cy), directions: d))
                 }
-                let index = i * bandWidth + x - pixelColumns.lowerBound
-                lengthOut.pointer[index] = Float(squared[channel]).squareRoot()
-                binOut.pointer[index] = UInt8(
-                  bin(gx: Float(gx[channel]), gy: Float(gy[channel]), dx: dx, dy: dy))
               }
             }
           }
@@ -193,7 +198,8 @@ struct DlibFHOGFeatures: Sendable {
     let cellSize = grid.cellSize
     let cell = Float(cellSize)
     // Per column: the left histogram column and the x weights (they do not depend on the row).
-    let columnVotes = pixelColumns.map { x -> (column: Int, vx0: Float, vx1: Float, isBlock: Bool) in
+    let columnVotes = pixelColumns.map {
+      x -> (column: Int, vx0: Float, vx1: Float, isBlock: Bool) in
       if x < blockEnd {
         let xp = (Float(x) + 0.5) / cell + 0.5
         let ixp = Int(xp)  // truncation; xp > 0
@@ -282,7 +288,9 @@ struct DlibFHOGFeatures: Sendable {
                 let z3 = SIMD4<Float>(n(y + 2, x + 1), n(y + 1, x + 1), n(y + 2, x), n(y + 1, x))
                 let z4 = SIMD4<Float>(
                   n(y + 2, x + 2), n(y + 1, x + 2), n(y + 2, x + 1), n(y + 1, x + 1))
-                let nn = SIMD4<Float>(repeating: 0.2) * (((z1 + z2) + z3) + z4 + epsilon)
+                let nn =
+                  SIMD4<Float>(repeating: 0.2)
+                  * (((z1 + z2) + z3) + z4 + epsilon)
                   .squareRoot()
                 let scale = SIMD4<Float>(repeating: 0.1) / nn
                 let h = ((y + 2) * stride + x + 2) * 18

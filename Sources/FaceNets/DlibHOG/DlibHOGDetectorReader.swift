@@ -1,6 +1,7 @@
-/// Reads a dlib `object_detector<scan_fhog_pyramid<pyramid_down<6>>>` as `.save()` writes it
-/// (dlib/image_processing/object_detector.h, scan_fhog_pyramid.h, box_overlap_testing.h):
+/// Reads a dlib `object_detector<scan_fhog_pyramid<pyramid_down<6>>>` as `.save()` writes it.
 ///
+/// The layout (dlib/image_processing/object_detector.h, scan_fhog_pyramid.h,
+/// box_overlap_testing.h):
 /// int object_detector version 2; the scanner: int version 1, the cached feature pyramid
 /// (`dlib::array`: max size, size; must be empty), int cell size, unsigned long padding, window
 /// width, window height, max pyramid levels, min layer width, min layer height, double nuclear

@@ -22,7 +22,8 @@ extension DlibHOGFaceDetector {
     var scanned = image
     for _ in 0..<upsample { scanned = DlibHOGImagePyramid.up(scanned) }
     guard scanned.width > 0, scanned.height > 0 else { return [] }
-    let plans = levelPlans(width: scanned.width, height: scanned.height, upsample: upsample,
+    let plans = levelPlans(
+      width: scanned.width, height: scanned.height, upsample: upsample,
       window: window)
     guard let lastLevel = plans.last?.level else { return [] }
 
@@ -38,10 +39,10 @@ extension DlibHOGFaceDetector {
       let features = DlibFHOGFeatures(
         image: levelImage, cellSize: model.cellSize, filterRows: model.filterRows,
         filterColumns: model.filterColumns,
-        planeRows: plan.rows.lowerBound - model.filterRows / 2
-          ..< plan.rows.upperBound + (model.filterRows - 1) / 2,
-        planeColumns: plan.columns.lowerBound - model.filterColumns / 2
-          ..< plan.columns.upperBound + (model.filterColumns - 1) / 2)
+        planeRows: plan.rows.lowerBound - model.filterRows / 2..<plan.rows.upperBound
+          + (model.filterRows - 1) / 2,
+        planeColumns: plan.columns.lowerBound - model.filterColumns / 2..<plan.columns.upperBound
+          + (model.filterColumns - 1) / 2)
       for (index, filter) in model.filters.enumerated() {
         let response = DlibHOGFilterResponse(
           features: features, bank: banks[index], filterRows: model.filterRows,
@@ -119,9 +120,10 @@ extension DlibHOGFaceDetector {
       let size = DlibFHOGFeatures.planeSize(
         imageWidth: levelWidth, imageHeight: levelHeight, cellSize: model.cellSize,
         filterRows: model.filterRows, filterColumns: model.filterColumns)
+      // A level with fewer planes than the filter has no valid position.
+      guard size.rows >= model.filterRows, size.columns >= model.filterColumns else { continue }
       let validRows = model.filterRows / 2..<(size.rows - (model.filterRows - 1) / 2)
       let validColumns = model.filterColumns / 2..<(size.columns - (model.filterColumns - 1) / 2)
-      guard !validRows.isEmpty, !validColumns.isEmpty else { continue }
       guard let window else {
         plans.append(LevelPlan(level: level, rows: validRows, columns: validColumns))
         continue
@@ -149,7 +151,8 @@ extension DlibHOGFaceDetector {
         let firstRow = rows.first, let lastRow = rows.last
       else { continue }
       plans.append(
-        LevelPlan(level: level, rows: firstRow..<lastRow + 1, columns: firstColumn..<lastColumn + 1))
+        LevelPlan(level: level, rows: firstRow..<lastRow + 1, columns: firstColumn..<lastColumn + 1)
+      )
     }
     return plans
   }

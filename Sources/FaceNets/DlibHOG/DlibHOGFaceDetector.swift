@@ -16,8 +16,9 @@ public struct DlibHOGFaceDetector: Sendable {
     /// The face rectangle in the original image's pixels (inclusive corners; it may extend past
     /// the image's edges, as dlib's does).
     public let rectangle: DlibRectangle
-    /// The filter's response minus its bias (dlib's detection confidence); 0 is the default
-    /// threshold. NOTE: the filters' separable approximations come from a different SVD than
+    /// The filter's response minus its bias (dlib's detection confidence).
+    ///
+    /// 0 is the default threshold. NOTE: the filters' separable approximations come from a different SVD than
     /// dlib's, so scores can differ from dlib's in the last bits (see the tests).
     public let score: Double
     /// Which filter fired: 0 front, 1 left looking, 2 right looking, 3 front rotated left,
@@ -77,16 +78,19 @@ public struct DlibHOGFaceDetector: Sendable {
     scan(image, upsample: upsample, adjustThreshold: adjustThreshold, window: nil)
   }
 
-  /// The faces dlib's search finds within `window` only: candidates whose rectangle (in the
-  /// original image) intersects `window.region` and whose width lies in `window.widths`, then
-  /// dlib's non-max suppression among them.
+  /// The faces of `detect(in:upsample:adjustThreshold:)` that meet `window`: rectangle (in the
+  /// original image) intersecting `window.region`, width in `window.widths`; computed without
+  /// scanning the whole image.
   ///
-  /// Only the pyramid levels whose detection size can fall in `widths` get features, and the
-  /// filters run only where a rectangle can meet the region, so this is much cheaper than
-  /// `detect(in:upsample:adjustThreshold:)`. Every candidate it scores has exactly the score
-  /// the full search gives it. The result equals the full search's detections in the window
-  /// whenever no candidate outside the window overlaps a kept one inside it (e.g. a window
-  /// around one face holding every candidate that overlaps the face).
+  /// On every pyramid level the filters run only at positions whose rectangles lie within two
+  /// rectangle sizes (of that level) of the region, and features are computed only where those
+  /// positions read them; the pyramid images are still built whole. Scores are exactly those
+  /// of the full search. Non-max suppression runs over all the candidates scored, so a
+  /// candidate in the window is suppressed as in the full search unless the chain of
+  /// suppressions reaches beyond that margin (the tests compare both on crowded photos).
+  /// Cost (hog-bench, 2 loaded cores): about 0.3 s against 0.7 s for the full search on a
+  /// 1126 x 661 photo, 0.5 s against 0.85 s on 910 x 1137; on small photos (500 x 334) it saves
+  /// nothing, the margin covering most of the image.
   /// - Precondition: `upsample >= 0`.
   public func detect(
     in image: RGBImage, upsample: Int = 1, adjustThreshold: Double = 0, within window: SearchWindow

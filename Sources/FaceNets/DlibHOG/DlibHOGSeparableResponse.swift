@@ -64,7 +64,9 @@ enum DlibHOGSeparableResponse {
     return out
   }
 
-  /// One line of outputs: `output[c - columns.lower] (+)= sum over n of taps[n] * x(c, n)` for
+  /// One line of outputs of one filter pass.
+  ///
+  /// `output[c - columns.lower] (+)= sum over n of taps[n] * x(c, n)` for
   /// `c` in `columns`, where `x(c, n) = input[c + n * step]` (row pass: `step` 1, `input` at the
   /// line's column `-firstColumn`; column pass: `step` = the scratch width, `input` at
   /// `-columns.lower`). Block columns (`c < blockEnd`) use dlib's three partial sums, the
