@@ -7,8 +7,8 @@ SHELL := /bin/bash
 APT_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg-dev libhdf5-dev \
                 libfreetype-dev fonts-dejavu-core pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BENCHMARKS := gemm-bench layer-bench model-bench mtcnn-bench jpeg-bench dlib-bench attack-bench \
-              attack-cli-bench
+BENCHMARKS := gemm-bench layer-bench model-bench mtcnn-bench jpeg-bench dlib-bench hog-bench \
+              attack-bench attack-cli-bench
 
 .PHONY: setup build test bench lint
 

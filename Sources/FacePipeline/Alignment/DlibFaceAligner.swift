@@ -66,6 +66,23 @@ public struct DlibFaceAligner: Sendable {
       imageWidth: image.width, imageHeight: image.height)
   }
 
+  /// The alignments of several faces a detector found in one `image`, in their order.
+  ///
+  /// With two faces or more, dlib's detector searches the whole photo once (cheaper than a
+  /// search near each face; the rectangles are the same).
+  /// - Throws: `FaceEmbeddingError.noLandmarks` as `align(_:in:)`.
+  public func align(_ faces: [FaceRegion], in image: RGBImage) throws -> [DlibAlignedFace] {
+    guard faces.count > 1, shapePredictor != nil, let rectangleDetector else {
+      return try faces.map { try align($0, in: image) }
+    }
+    let detections = rectangleDetector.detect(in: image, upsample: Self.detectorUpsampling)
+    return faces.map { face in
+      let (rectangle, source) = Self.rectangle(
+        near: MTCNNToDlibMapping.dlibRectangle(for: face), among: detections)
+      return align(rectangle: rectangle, from: source, in: image)
+    }
+  }
+
   /// The rectangle the shape predictor runs on for a face a detector found at `face`: the HOG
   /// detection overlapping `MTCNNToDlibMapping`'s rectangle most (by at least
   /// `sameFaceOverlap`), else that mapped rectangle.
@@ -76,9 +93,16 @@ public struct DlibFaceAligner: Sendable {
     guard let rectangleDetector, !mapped.isEmpty else { return (mapped, .mappedFromDetectorBox) }
     let detections = rectangleDetector.detect(
       in: image, upsample: Self.detectorUpsampling, within: .around(mapped))
+    return Self.rectangle(near: mapped, among: detections)
+  }
+
+  /// The detection overlapping `mapped` most, by at least `sameFaceOverlap`, else `mapped`.
+  private static func rectangle(
+    near mapped: DlibRectangle, among detections: [DlibHOGFaceDetector.Detection]
+  ) -> (rectangle: DlibRectangle, source: DlibAlignedFace.RectangleSource) {
     let best = detections.map { ($0.rectangle, $0.rectangle.intersectionOverUnion(with: mapped)) }
       .max { $0.1 < $1.1 }
-    guard let (rectangle, overlap) = best, overlap >= Self.sameFaceOverlap else {
+    guard let (rectangle, overlap) = best, overlap >= sameFaceOverlap else {
       return (mapped, .mappedFromDetectorBox)
     }
     return (rectangle, .dlibDetector)

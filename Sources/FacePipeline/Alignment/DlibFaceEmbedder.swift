@@ -70,7 +70,7 @@ public struct DlibFaceEmbedder: Sendable {
   /// - Throws: `FaceEmbeddingError.noLandmarks` (see `DlibFaceAligner.align(_:in:)`).
   public func embed(_ faces: [FaceRegion], in image: RGBImage) throws -> [EmbeddedFace] {
     guard !faces.isEmpty else { return [] }
-    let alignments = try faces.map { try aligner.align($0, in: image) }
+    let alignments = try aligner.align(faces, in: image)
     let chips = alignments.map { Tensor(image: $0.chip(from: image)) }
     let size = resNet.chipSize
     let batch = Tensor(
