@@ -7,24 +7,13 @@ struct DlibBoxOverlap: Sendable, Equatable {
 
   /// Whether `a` and `b` overlap by this rule (areas in whole pixels, ratios in `Double`).
   func overlaps(_ a: DlibRectangle, _ b: DlibRectangle) -> Bool {
-    let inner = Double(area(intersection(a, b)))
+    let inner = Double(a.intersection(b).area)
     if inner == 0 { return false }
     let bounding = DlibRectangle(
       left: min(a.left, b.left), top: min(a.top, b.top), right: max(a.right, b.right),
       bottom: max(a.bottom, b.bottom))
-    return inner / Double(area(bounding)) > iouThreshold
-      || inner / Double(area(a)) > percentCoveredThreshold
-      || inner / Double(area(b)) > percentCoveredThreshold
-  }
-
-  private func intersection(_ a: DlibRectangle, _ b: DlibRectangle) -> DlibRectangle {
-    DlibRectangle(
-      left: max(a.left, b.left), top: max(a.top, b.top), right: min(a.right, b.right),
-      bottom: min(a.bottom, b.bottom))
-  }
-
-  /// Pixels in `r` (0 when empty).
-  private func area(_ r: DlibRectangle) -> Int {
-    r.isEmpty ? 0 : (r.right - r.left + 1) * (r.bottom - r.top + 1)
+    return inner / Double(bounding.area) > iouThreshold
+      || inner / Double(a.area) > percentCoveredThreshold
+      || inner / Double(b.area) > percentCoveredThreshold
   }
 }
