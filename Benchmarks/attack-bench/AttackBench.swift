@@ -147,10 +147,4 @@ enum AttackBench {
 
   /// The median of `values`.
   static func median(_ values: [Double]) -> Double { Timing(samples: values).median }
-
-  /// `/proc/loadavg`'s first three fields.
-  static func loadAverage() -> String {
-    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
-    return text.split(separator: " ").prefix(3).joined(separator: " ")
-  }
 }

@@ -43,7 +43,7 @@ struct Plan {
 
 let benchStart = BenchmarkClock.wallSeconds()
 BenchmarkReport.printHeader("attack-bench: Adversary's attacks on dlib's ResNet and ResNet-50")
-print("load average at start: \(AttackBench.loadAverage())")
+print("load average at start: \(BenchmarkReport.loadAverage())")
 let threads = ComputeThreads.count
 print("times: wall clock with \(threads) compute thread(s) unless said otherwise")
 
@@ -131,7 +131,7 @@ if let vggSubject { try Sections.earlyStopChecks(of: vggSubject, batch: 1) }
 print("batch invariance of the outputs (re-checks and the final evaluation reuse subset rows)")
 if let dlibSubject { Sections.batchInvariance(of: dlibSubject, batch: 8) }
 if let vggSubject { Sections.batchInvariance(of: vggSubject, batch: 8) }
-print("load average: \(AttackBench.loadAverage())")
+print("load average: \(BenchmarkReport.loadAverage())")
 
 // MARK: - 2. Time per step
 
@@ -152,5 +152,5 @@ if let vggSubject {
 
 print(
   String(
-    format: "\nload average at end: %@; attack-bench took %.0f s", AttackBench.loadAverage(),
+    format: "\nload average at end: %@; attack-bench took %.0f s", BenchmarkReport.loadAverage(),
     BenchmarkClock.wallSeconds() - benchStart))

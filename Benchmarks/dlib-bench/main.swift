@@ -24,7 +24,7 @@ let singleThreaded = threads == 1
 BenchmarkReport.printHeader("dlib-bench: dlib face-recognition ResNet, 150x150 chips")
 print(
   "times: \(singleThreaded ? "min of thread CPU and wall time (1 thread)" : "wall clock"); "
-    + "load average at start: \(loadAverage())")
+    + "load average at start: \(BenchmarkReport.loadAverage())")
 
 let environment = ProcessInfo.processInfo.environment
 let modelFolder =
@@ -244,9 +244,4 @@ func report(batch: Int, pass: String, timing: Timing, flops: Double) {
   print(
     String(format: "%5d  ", batch) + padded
       + String(format: " %9.3f %8.3f %9.1f", perChip.0, perChip.1, flops / (perChip.0 * 1e6)))
-}
-
-func loadAverage() -> String {
-  (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
-    .joined(separator: " ") ?? "?"
 }

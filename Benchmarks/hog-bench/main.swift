@@ -15,10 +15,7 @@ import FaceTestSupport
 import Foundation
 
 BenchmarkReport.printHeader("hog-bench: dlib HOG frontal face detector, upsample 1")
-let loadAverage =
-  (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
-  .split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
-print("load average at start: \(loadAverage)")
+print("load average at start: \(BenchmarkReport.loadAverage())")
 
 /// The fields of the reference fixture this benchmark checks.
 struct Reference: Decodable {

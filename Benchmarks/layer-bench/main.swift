@@ -24,11 +24,9 @@ let threads = ComputeThreads.count
 let arguments = Set(CommandLine.arguments.dropFirst())
 let sections = arguments.isEmpty ? ["conv", "layers", "network"] : arguments
 BenchmarkReport.printHeader("layer-bench: keras-vggface ResNet-50 shapes, 224x224, batch 1")
-let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
-  .split(separator: " ").prefix(3).joined(separator: " ")
 print(
   "times: \(threads == 1 ? "thread CPU time (1 thread)" : "wall clock"); "
-    + "load average at start: \(loadAverage ?? "?"); sections: \(sections.sorted().joined(separator: ", "))"
+    + "load average at start: \(BenchmarkReport.loadAverage()); sections: \(sections.sorted().joined(separator: ", "))"
 )
 
 // MARK: - Convolutions

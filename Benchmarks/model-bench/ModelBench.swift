@@ -232,10 +232,4 @@ enum ModelBench {
     defer { try? handle.close() }
     return (try? handle.write(contentsOf: Data("5".utf8))) != nil
   }
-
-  /// `/proc/loadavg`'s first three fields.
-  static func loadAverage() -> String {
-    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
-    return text.split(separator: " ").prefix(3).joined(separator: " ")
-  }
 }

@@ -16,7 +16,7 @@ import FaceTestSupport
 import Foundation
 
 BenchmarkReport.printHeader("model-bench: keras-vggface ResNet-50, 224x224")
-print("load average at start: \(ModelBench.loadAverage())")
+print("load average at start: \(BenchmarkReport.loadAverage())")
 
 let manifestURL = SharedData.url("fixtures/vggface2-resnet50-h5-manifest.json")
 guard FileManager.default.fileExists(atPath: manifestURL.path) else {
@@ -150,4 +150,4 @@ print(
       + "peak of 10 forward + input-gradient passes at batch 1 %.0f MiB%@ (target < 400 MiB)",
     residentWithModel, peakAfterLoading, BenchmarkClock.peakResidentMiB(),
     resetWorked ? "" : " (could not reset the peak: includes loading)"))
-print("load average at end: \(ModelBench.loadAverage())")
+print("load average at end: \(BenchmarkReport.loadAverage())")

@@ -26,10 +26,7 @@ let memoryChild = CommandLine.arguments.firstIndex(of: "--memory-of").flatMap {
 if memoryChild == nil {
   BenchmarkReport.printHeader(
     "mtcnn-bench: MTCNN (mtcnn 0.1.1 weights and semantics), default options")
-  let loadAverage =
-    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
-    .split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
-  print("load average at start: \(loadAverage)")
+  print("load average at start: \(BenchmarkReport.loadAverage())")
 }
 
 let detector: MTCNN

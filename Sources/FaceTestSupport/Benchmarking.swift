@@ -126,6 +126,15 @@ public enum BenchmarkReport {
         peak.gflopsPerCore * Double(ProcessEnvironmentInfo.cores),
         ProcessEnvironmentInfo.cores))
   }
+
+  /// The first three fields of `/proc/loadavg` (the 1, 5 and 15 minute load averages), or "?"
+  /// when it cannot be read.
+  public static func loadAverage() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else {
+      return "?"
+    }
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
+  }
 }
 
 /// The processor count benchmarks report.
