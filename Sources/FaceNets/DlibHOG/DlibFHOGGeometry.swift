@@ -24,13 +24,10 @@ enum DlibFHOGGeometry {
   static func imageToFHOG(
     _ r: DlibRectangle, cellSize: Int, rowsPadding: Int, columnsPadding: Int
   ) -> DlibRectangle {
-    let tl = imageToFHOG(
-      DlibPoint(x: r.left, y: r.top), cellSize: cellSize, rowsPadding: rowsPadding,
-      columnsPadding: columnsPadding)
-    let br = imageToFHOG(
-      DlibPoint(x: r.right, y: r.bottom), cellSize: cellSize, rowsPadding: rowsPadding,
-      columnsPadding: columnsPadding)
-    return DlibRectangle(left: tl.x, top: tl.y, right: br.x, bottom: br.y)
+    corners(of: r) {
+      imageToFHOG(
+        $0, cellSize: cellSize, rowsPadding: rowsPadding, columnsPadding: columnsPadding)
+    }
   }
 
   /// The pixel at the centre of cell `p`: `(p + 1 - (padding - 1) / 2) * cellSize + 1`, then
@@ -48,13 +45,27 @@ enum DlibFHOGGeometry {
   static func fhogToImage(
     _ r: DlibRectangle, cellSize: Int, rowsPadding: Int, columnsPadding: Int
   ) -> DlibRectangle {
-    let tl = fhogToImage(
-      DlibPoint(x: r.left, y: r.top), cellSize: cellSize, rowsPadding: rowsPadding,
-      columnsPadding: columnsPadding)
-    let br = fhogToImage(
-      DlibPoint(x: r.right, y: r.bottom), cellSize: cellSize, rowsPadding: rowsPadding,
-      columnsPadding: columnsPadding)
-    return DlibRectangle(left: tl.x, top: tl.y, right: br.x, bottom: br.y)
+    corners(of: r) {
+      fhogToImage(
+        $0, cellSize: cellSize, rowsPadding: rowsPadding, columnsPadding: columnsPadding)
+    }
+  }
+
+  /// The positions along one axis at which a filter `filter` cells long lies wholly inside
+  /// planes `planes` cells long: `filter / 2 ..< planes - (filter - 1) / 2`, empty when the
+  /// filter is the longer.
+  static func validPositions(planes: Int, filter: Int) -> Range<Int> {
+    filter / 2..<max(planes - (filter - 1) / 2, filter / 2)
+  }
+
+  /// The rectangle from `map` of `r`'s top-left and bottom-right corners.
+  private static func corners(of r: DlibRectangle, _ map: (DlibPoint) -> DlibPoint)
+    -> DlibRectangle
+  {
+    let topLeft = map(DlibPoint(x: r.left, y: r.top))
+    let bottomRight = map(DlibPoint(x: r.right, y: r.bottom))
+    return DlibRectangle(
+      left: topLeft.x, top: topLeft.y, right: bottomRight.x, bottom: bottomRight.y)
   }
 
   /// The filter extent in cells, `(rows, columns)`, of a `windowWidth x windowHeight` pixel

@@ -120,10 +120,11 @@ extension DlibHOGFaceDetector {
       let size = DlibFHOGFeatures.planeSize(
         imageWidth: levelWidth, imageHeight: levelHeight, cellSize: model.cellSize,
         filterRows: model.filterRows, filterColumns: model.filterColumns)
+      let validRows = DlibFHOGGeometry.validPositions(planes: size.rows, filter: model.filterRows)
+      let validColumns = DlibFHOGGeometry.validPositions(
+        planes: size.columns, filter: model.filterColumns)
       // A level with fewer planes than the filter has no valid position.
-      guard size.rows >= model.filterRows, size.columns >= model.filterColumns else { continue }
-      let validRows = model.filterRows / 2..<(size.rows - (model.filterRows - 1) / 2)
-      let validColumns = model.filterColumns / 2..<(size.columns - (model.filterColumns - 1) / 2)
+      guard !validRows.isEmpty, !validColumns.isEmpty else { continue }
       guard let window else {
         plans.append(LevelPlan(level: level, rows: validRows, columns: validColumns))
         continue

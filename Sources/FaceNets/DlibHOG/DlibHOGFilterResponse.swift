@@ -30,9 +30,9 @@ struct DlibHOGFilterResponse {
     features: DlibFHOGFeatures, bank: DlibHOGFilterBank, filterRows: Int, filterColumns: Int,
     rowRange: Range<Int>? = nil, columnRange: Range<Int>? = nil
   ) {
-    let validRows = filterRows / 2..<max(features.rows - (filterRows - 1) / 2, filterRows / 2)
-    let validColumns =
-      filterColumns / 2..<max(features.columns - (filterColumns - 1) / 2, filterColumns / 2)
+    let validRows = DlibFHOGGeometry.validPositions(planes: features.rows, filter: filterRows)
+    let validColumns = DlibFHOGGeometry.validPositions(
+      planes: features.columns, filter: filterColumns)
     let rowSpan = validRows.clamped(to: rowRange ?? validRows)
     let columnSpan = validColumns.clamped(to: columnRange ?? validColumns)
     firstRow = rowSpan.lowerBound
