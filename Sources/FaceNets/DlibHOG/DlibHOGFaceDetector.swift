@@ -18,8 +18,9 @@ public struct DlibHOGFaceDetector: Sendable {
     public let rectangle: DlibRectangle
     /// The filter's response minus its bias (dlib's detection confidence).
     ///
-    /// 0 is the default threshold. NOTE: the filters' separable approximations come from a different SVD than
-    /// dlib's, so scores can differ from dlib's in the last bits (see the tests).
+    /// 0 is the default threshold. NOTE: the filters' separable approximations come from another
+    /// SVD than dlib's, so on another detector file scores could differ from dlib's in the last
+    /// bits; with the shipped detector the tests find them equal.
     public let score: Double
     /// Which filter fired: 0 front, 1 left looking, 2 right looking, 3 front rotated left,
     /// 4 front rotated right (the order of dlib's frontal face detector).

@@ -12,8 +12,8 @@ import FaceTensor
 /// dlib's order of operations); otherwise it correlates with the full weights.
 ///
 /// NOTE: the separable terms come from a Jacobi SVD, dlib's from LAPACK; they can differ in the
-/// last bits, so responses can differ from dlib's by float rounding (the tests measure it
-/// against dlib's scores).
+/// last bits, and responses with them. With the shipped detector they do not: the tests find
+/// every score equal to dlib's.
 struct DlibHOGFilterResponse {
   /// The first row and column of the valid area, and its size.
   let firstRow: Int
