@@ -26,7 +26,8 @@ import Testing
     let faces = try MTCNN().detect(in: photo)
     #expect(faces.count == reference.faces.count, "\(name)")
     for (index, (face, expected)) in zip(faces, reference.faces).enumerated() {
-      let overlap = intersectionOverUnion([face.x1, face.y1, face.x2, face.y2], expected.rawBox)
+      let overlap = edges([face.x1, face.y1, face.x2, face.y2])
+        .intersectionOverUnion(with: edges(expected.rawBox))
       #expect(overlap >= 0.95, "\(name) face \(index): IoU \(overlap)")
       let confidence = abs(Double(face.confidence) - expected.confidence)
       #expect(confidence <= 0.01, "\(name) face \(index): confidence differs by \(confidence)")

@@ -194,11 +194,7 @@ extension CandidateBox {
   }
 }
 
-/// Intersection over union of two boxes given as `[x1, y1, x2, y2]` (continuous areas).
-func intersectionOverUnion(_ a: [Double], _ b: [Double]) -> Double {
-  let width = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-  let height = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-  let intersection = width * height
-  let union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - intersection
-  return union > 0 ? intersection / union : 0
+/// The box `[x1, y1, x2, y2]` as continuous edges (width `x2 - x1`).
+func edges(_ box: [Double]) -> BoxEdges {
+  BoxEdges(left: box[0], top: box[1], right: box[2], bottom: box[3], counting: .exclusive)
 }

@@ -12,7 +12,8 @@ import Testing
   func datasetRoundTripsExactly(shape: [Int], type: HDF5FloatType) throws {
     var generator = SplitMix64(seed: 0x4844_4635 &+ UInt64(shape.count))
     let count = Tensor.elementCount(of: shape)
-    let tensor = Tensor(shape: shape, scalars: (0..<count).map { _ in generator.normal() * 100 })
+    let tensor = Tensor(
+      shape: shape, scalars: (0..<count).map { _ in Float(generator.normal()) * 100 })
     try HDF5Fixtures.withTemporaryFolder { folder in
       let url = folder.appendingPathComponent("round-trip.h5")
       let writer = try HDF5Writer(creatingFileAt: url)

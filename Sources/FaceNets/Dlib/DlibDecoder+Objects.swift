@@ -3,7 +3,7 @@
 extension DlibDecoder {
   /// Reads the four extents `N, C, H, W` of a tensor, which must equal `expected`.
   /// - Throws: `impossibleShape` at the first extent.
-  private mutating func expectExtents(_ expected: [Int], of what: String) throws {
+  private mutating func expectExtents(_ expected: [Int], of what: String) throws(DlibFormatError) {
     let start = offset
     var stored: [Int64] = []
     for axis in ["N", "C", "H", "W"] {
@@ -23,7 +23,8 @@ extension DlibDecoder {
   /// damaged size field never causes an allocation.
   /// - Returns: the values in row-major NCHW order.
   /// - Throws: `unknownVersion`, `impossibleShape` (at the first extent), `truncated`.
-  mutating func readTensor(_ what: String, expectedShape: [Int]) throws -> [Float] {
+  mutating func readTensor(_ what: String, expectedShape: [Int]) throws(DlibFormatError) -> [Float]
+  {
     try expectVersion(of: "\(what) tensor", equals: 2)
     try expectExtents(expectedShape, of: what)
     let count = expectedShape.reduce(1, *)
@@ -37,7 +38,9 @@ extension DlibDecoder {
 
   /// Reads a shape-only view (`alias_tensor`): version 1 and extents `N, C, H, W`, no data;
   /// the extents must equal `expectedShape`.
-  mutating func expectAliasTensor(_ what: String, shape expectedShape: [Int]) throws {
+  mutating func expectAliasTensor(_ what: String, shape expectedShape: [Int])
+    throws(DlibFormatError)
+  {
     try expectVersion(of: "\(what) view", equals: 1)
     try expectExtents(expectedShape, of: what)
   }
@@ -48,7 +51,9 @@ extension DlibDecoder {
   /// The column count must be 1 and, when given, the row count `expectedCount`; the values'
   /// minimum size (4 bytes each) is checked against the bytes left before they are read.
   /// - Throws: `impossibleShape` (at the row count), `truncated`, and the primitives' errors.
-  mutating func readFloatColumn(_ what: String, expectedCount: Int? = nil) throws -> [Float] {
+  mutating func readFloatColumn(_ what: String, expectedCount: Int? = nil) throws(DlibFormatError)
+    -> [Float]
+  {
     let start = offset
     var rows = try readInteger("\(what) rows")
     var columns = try readInteger("\(what) columns")
@@ -75,7 +80,7 @@ extension DlibDecoder {
   }
 
   /// Reads a `dlib::vector<float,2>`: x, then y.
-  mutating func readFloatPoint(_ what: String) throws -> SIMD2<Float> {
+  mutating func readFloatPoint(_ what: String) throws(DlibFormatError) -> SIMD2<Float> {
     let x = try readFloat("\(what) x")
     let y = try readFloat("\(what) y")
     return SIMD2(x, y)

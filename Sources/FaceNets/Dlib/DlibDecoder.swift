@@ -23,7 +23,7 @@ struct DlibDecoder {
   var remaining: Int { bytes.count - offset }
 
   /// Throws `trailingBytes` unless every byte has been read.
-  func requireEnd() throws {
+  func requireEnd() throws(DlibFormatError) {
     if remaining != 0 {
       throw DlibFormatError.trailingBytes(file: fileName, offset: offset, count: remaining)
     }
@@ -32,7 +32,7 @@ struct DlibDecoder {
   // MARK: - Raw bytes
 
   /// Checks that `count` bytes are left for `what`, starting at `start`.
-  func requireBytes(_ count: Int, for what: String, startingAt start: Int) throws {
+  func requireBytes(_ count: Int, for what: String, startingAt start: Int) throws(DlibFormatError) {
     if count > bytes.count - start {
       throw DlibFormatError.truncated(
         file: fileName, offset: start, expected: what, needed: count,
@@ -41,7 +41,7 @@ struct DlibDecoder {
   }
 
   /// Consumes one byte.
-  mutating func readByte(_ what: String) throws -> UInt8 {
+  mutating func readByte(_ what: String) throws(DlibFormatError) -> UInt8 {
     try requireBytes(1, for: what, startingAt: offset)
     defer { offset += 1 }
     return bytes[offset]
@@ -53,7 +53,7 @@ struct DlibDecoder {
   /// 4-6 clear), then n bytes of the magnitude, least significant first.
   /// - Throws: `badControlByte`, `truncated` (at the control byte, needing 1 + n bytes), or
   ///   `unexpectedValue` if the magnitude does not fit an `Int64`.
-  mutating func readInteger(_ what: String) throws -> Int64 {
+  mutating func readInteger(_ what: String) throws(DlibFormatError) -> Int64 {
     let start = offset
     let control = try readByte(what)
     let count = Int(control & 0x0F)
@@ -79,7 +79,9 @@ struct DlibDecoder {
 
   /// Reads an integer that must lie in `range`.
   /// - Throws: `unexpectedValue` (at the integer's first byte) if it is outside.
-  mutating func readInteger(_ what: String, in range: ClosedRange<Int64>) throws -> Int {
+  mutating func readInteger(_ what: String, in range: ClosedRange<Int64>) throws(DlibFormatError)
+    -> Int
+  {
     let start = offset
     let value = try readInteger(what)
     guard range.contains(value) else {
@@ -91,7 +93,7 @@ struct DlibDecoder {
   }
 
   /// Reads an integer that must equal `expected`.
-  mutating func expectInteger(_ what: String, equals expected: Int64) throws {
+  mutating func expectInteger(_ what: String, equals expected: Int64) throws(DlibFormatError) {
     let start = offset
     let value = try readInteger(what)
     if value != expected {
@@ -101,7 +103,7 @@ struct DlibDecoder {
   }
 
   /// Reads an object's version integer, which must equal `expected`.
-  mutating func expectVersion(of object: String, equals expected: Int) throws {
+  mutating func expectVersion(of object: String, equals expected: Int) throws(DlibFormatError) {
     let start = offset
     let value = try readInteger("\(object) version")
     if value != Int64(expected) {
@@ -113,7 +115,9 @@ struct DlibDecoder {
   /// Reads the element count of a `std::vector` (or string) whose elements take at least
   /// `minimumBytesPerElement` bytes each, and checks that the bytes left can hold them.
   /// - Throws: `unexpectedValue` for a negative count, `truncated` if the elements cannot fit.
-  mutating func readCount(_ what: String, minimumBytesPerElement: Int) throws -> Int {
+  mutating func readCount(_ what: String, minimumBytesPerElement: Int) throws(DlibFormatError)
+    -> Int
+  {
     let start = offset
     let value = try readInteger("\(what) count")
     guard value >= 0 else {
@@ -133,7 +137,9 @@ struct DlibDecoder {
 
   /// Reads the mantissa and exponent of a binary float; the old ASCII encoding (first byte with
   /// a bit of 0x70 set) is refused as a bad control byte.
-  private mutating func readMantissaAndExponent(_ what: String) throws -> (Int64, Int) {
+  private mutating func readMantissaAndExponent(_ what: String) throws(DlibFormatError) -> (
+    Int64, Int
+  ) {
     let mantissa = try readInteger("\(what) (mantissa)")
     let exponent = try readInteger("\(what) (exponent)", in: Int64(Int16.min)...Int64(Int16.max))
     return (mantissa, exponent)
@@ -142,7 +148,7 @@ struct DlibDecoder {
   /// Reads a C++ `float`: mantissa then exponent, value `mantissa * 2^exponent`, computed as
   /// dlib does (`ldexp((float)mantissa, exponent)`); exponents 32000, 32001, 32002 are +inf, -inf
   /// and NaN.
-  mutating func readFloat(_ what: String) throws -> Float {
+  mutating func readFloat(_ what: String) throws(DlibFormatError) -> Float {
     let (mantissa, exponent) = try readMantissaAndExponent(what)
     switch exponent {
     case ..<32000: return Float(sign: .plus, exponent: exponent, significand: Float(mantissa))
@@ -153,7 +159,7 @@ struct DlibDecoder {
   }
 
   /// Reads a C++ `double`, encoded as `readFloat` describes.
-  mutating func readDouble(_ what: String) throws -> Double {
+  mutating func readDouble(_ what: String) throws(DlibFormatError) -> Double {
     let (mantissa, exponent) = try readMantissaAndExponent(what)
     switch exponent {
     case ..<32000: return Double(sign: .plus, exponent: exponent, significand: Double(mantissa))
@@ -166,7 +172,7 @@ struct DlibDecoder {
   // MARK: - Booleans and strings (section 1.3)
 
   /// Reads a bool: the byte '1' (0x31) or '0' (0x30).
-  mutating func readBool(_ what: String) throws -> Bool {
+  mutating func readBool(_ what: String) throws(DlibFormatError) -> Bool {
     let start = offset
     let byte = try readByte(what)
     switch byte {
@@ -180,7 +186,7 @@ struct DlibDecoder {
   }
 
   /// Reads a bool that must equal `expected`.
-  mutating func expectBool(_ what: String, equals expected: Bool) throws {
+  mutating func expectBool(_ what: String, equals expected: Bool) throws(DlibFormatError) {
     let start = offset
     if try readBool(what) != expected {
       throw DlibFormatError.unexpectedValue(
@@ -194,7 +200,7 @@ struct DlibDecoder {
   /// Bytes outside printable ASCII are shown as `\xNN`.
   /// - Throws: `unexpectedValue` if the length exceeds `maxLength`, `truncated` if the bytes are
   ///   not there.
-  mutating func readString(_ what: String, maxLength: Int) throws -> String {
+  mutating func readString(_ what: String, maxLength: Int) throws(DlibFormatError) -> String {
     let start = offset
     let length = try readInteger("\(what) length")
     guard length >= 0, length <= Int64(maxLength) else {
@@ -214,7 +220,7 @@ struct DlibDecoder {
 
   /// Reads a layer's or object's version string, which must equal `expected`.
   /// - Throws: `unexpectedVersionString` at the string's first byte.
-  mutating func expectVersionString(_ expected: String) throws {
+  mutating func expectVersionString(_ expected: String) throws(DlibFormatError) {
     let start = offset
     let found: String
     do {

@@ -1,3 +1,5 @@
+import FaceTensor
+
 /// A rectangle of whole pixels, as dlib's `rectangle`.
 ///
 /// The corners are inclusive, so it is `right - left + 1` pixels wide. Coordinates are 0-based
@@ -36,11 +38,18 @@ public struct DlibRectangle: Sendable, Hashable, CustomStringConvertible {
       bottom: min(bottom, other.bottom))
   }
 
-  /// Intersection over union of the two rectangles' pixels, in 0...1 (0 when they do not meet).
+  /// The rectangle's edges, counted inclusively (width `right - left + 1`).
+  public var edges: BoxEdges {
+    BoxEdges(
+      left: Double(left), top: Double(top), right: Double(right), bottom: Double(bottom),
+      counting: .inclusive)
+  }
+
+  /// Intersection over union of the two rectangles' pixels, in 0...1 (0 when they do not meet
+  /// or one is empty).
   public func intersectionOverUnion(with other: DlibRectangle) -> Double {
-    let inner = intersection(other).area
-    guard inner > 0 else { return 0 }
-    return Double(inner) / Double(area + other.area - inner)
+    guard !isEmpty, !other.isEmpty else { return 0 }
+    return edges.intersectionOverUnion(with: other.edges)
   }
 }
 

@@ -31,7 +31,7 @@ public struct DlibModelFile: Sendable, Equatable {
 
   /// Reads a whole file.
   /// - Throws: `DlibFormatError.unreadable` naming the file.
-  static func readBytes(of url: URL) throws -> [UInt8] {
+  static func readBytes(of url: URL) throws(DlibFormatError) -> [UInt8] {
     do {
       return [UInt8](try Data(contentsOf: url))
     } catch {
@@ -41,7 +41,9 @@ public struct DlibModelFile: Sendable, Equatable {
   }
 
   /// Throws `checksumMismatch` if `policy` is `.verify` and the bytes' SHA-256 differs.
-  func verify(_ bytes: [UInt8], fileName: String, policy: DlibChecksumPolicy) throws {
+  func verify(_ bytes: [UInt8], fileName: String, policy: DlibChecksumPolicy)
+    throws(DlibFormatError)
+  {
     guard policy == .verify else { return }
     let found = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     if found != sha256 {

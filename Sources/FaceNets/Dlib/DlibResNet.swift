@@ -36,7 +36,7 @@ public struct DlibResNet: Sendable {
   /// The file's structure is checked, then (unless `checksum` is `.skip`) its SHA-256 against
   /// the published file's (`DlibModelFile.faceRecognitionResNetV1`).
   /// - Throws: `DlibFormatError`.
-  public init(contentsOf url: URL, checksum: DlibChecksumPolicy = .verify) throws {
+  public init(contentsOf url: URL, checksum: DlibChecksumPolicy = .verify) throws(DlibFormatError) {
     self.init(description: try DlibResNetDescription(contentsOf: url, checksum: checksum))
   }
 

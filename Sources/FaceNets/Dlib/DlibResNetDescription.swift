@@ -36,7 +36,7 @@ public struct DlibResNetDescription: Sendable {
   /// file (`DlibModelFile.faceRecognitionResNetV1`) is then refused with `checksumMismatch`,
   /// unless `checksum` is `.skip`.
   /// - Throws: `DlibFormatError`.
-  public init(contentsOf url: URL, checksum: DlibChecksumPolicy = .verify) throws {
+  public init(contentsOf url: URL, checksum: DlibChecksumPolicy = .verify) throws(DlibFormatError) {
     try self.init(
       bytes: try DlibModelFile.readBytes(of: url), fileName: url.lastPathComponent,
       checksum: checksum)
@@ -45,7 +45,9 @@ public struct DlibResNetDescription: Sendable {
   /// Parses the bytes of a file (see `init(contentsOf:checksum:)`); `fileName` is quoted in
   /// errors.
   /// - Throws: `DlibFormatError`.
-  public init(bytes: [UInt8], fileName: String, checksum: DlibChecksumPolicy = .verify) throws {
+  public init(bytes: [UInt8], fileName: String, checksum: DlibChecksumPolicy = .verify)
+    throws(DlibFormatError)
+  {
     var decoder = DlibDecoder(bytes: bytes, fileName: fileName)
     self = try DlibResNetReader.read(&decoder)
     try DlibModelFile.faceRecognitionResNetV1.verify(bytes, fileName: fileName, policy: checksum)

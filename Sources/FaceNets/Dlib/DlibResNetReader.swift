@@ -6,7 +6,7 @@ import FaceTensor
 enum DlibResNetReader {
   /// Reads the whole file; the decoder must be at its first byte.
   /// - Throws: `DlibFormatError` at the first field that differs from the topology.
-  static func read(_ decoder: inout DlibDecoder) throws -> DlibResNetDescription {
+  static func read(_ decoder: inout DlibDecoder) throws(DlibFormatError) -> DlibResNetDescription {
     // Loss block.
     try decoder.expectVersion(of: "loss layer wrapper", equals: 1)
     try decoder.expectVersionString("loss_metric_2")
@@ -64,7 +64,7 @@ enum DlibResNetReader {
   /// Reads one layer's details, starting at its version string.
   private static func readLayer(
     _ layer: DlibResNetTopology.Layer, from decoder: inout DlibDecoder
-  ) throws -> DlibResNetNode {
+  ) throws(DlibFormatError) -> DlibResNetNode {
     try decoder.expectVersionString(layer.versionString)
     switch layer {
     case .convolution(let oc, let c, let k, let stride, let pad):
@@ -109,7 +109,7 @@ enum DlibResNetReader {
   private static func readConvolution(
     outChannels oc: Int, inChannels c: Int, kernel k: Int, stride: Int, pad: Int,
     from decoder: inout DlibDecoder
-  ) throws -> DlibConvolution {
+  ) throws(DlibFormatError) -> DlibConvolution {
     let weightCount = oc * c * k * k
     let params = try decoder.readTensor(
       "conv parameters", expectedShape: [weightCount + oc, 1, 1, 1])
@@ -142,7 +142,7 @@ enum DlibResNetReader {
   /// Reads the six pooling integers, which must equal `pool`'s.
   private static func expectPooling(
     _ pool: DlibPooling, of kind: String, from decoder: inout DlibDecoder
-  ) throws {
+  ) throws(DlibFormatError) {
     for (field, value) in [
       ("KH", pool.kernelHeight), ("KW", pool.kernelWidth), ("stride_y", pool.strideY),
       ("stride_x", pool.strideX), ("pad_y", pool.padY), ("pad_x", pool.padX),
@@ -152,7 +152,9 @@ enum DlibResNetReader {
   }
 
   /// Reads the four training-only doubles (learning-rate and weight-decay multipliers).
-  private static func skipMultipliers(of kind: String, from decoder: inout DlibDecoder) throws {
+  private static func skipMultipliers(of kind: String, from decoder: inout DlibDecoder)
+    throws(DlibFormatError)
+  {
     for field in ["lr_mult", "wd_mult", "bias_lr_mult", "bias_wd_mult"] {
       _ = try decoder.readDouble("\(kind) \(field)")
     }
@@ -168,7 +170,7 @@ enum DlibResNetReader {
   /// feed an add_prev or a tag.)
   private static func readTrailer(
     isInputWrapper: Bool, feedsRelu: Bool, from decoder: inout DlibDecoder
-  ) throws {
+  ) throws(DlibFormatError) {
     try decoder.expectBool("this_layer_setup_called", equals: true)
     try decoder.expectBool("gradient_input_is_stale", equals: true)
     try decoder.expectBool("get_output_and_gradient_input_disabled", equals: feedsRelu)

@@ -50,7 +50,7 @@ public struct DlibShapePredictor: Sendable {
   /// published `shape_predictor_5_face_landmarks.dat` is then refused with `checksumMismatch`,
   /// unless `checksum` is `.skip` (needed for other shape predictor files, e.g. the 68-point one).
   /// - Throws: `DlibFormatError`.
-  public init(contentsOf url: URL, checksum: DlibChecksumPolicy = .verify) throws {
+  public init(contentsOf url: URL, checksum: DlibChecksumPolicy = .verify) throws(DlibFormatError) {
     try self.init(
       bytes: try DlibModelFile.readBytes(of: url), fileName: url.lastPathComponent,
       checksum: checksum)
@@ -59,7 +59,9 @@ public struct DlibShapePredictor: Sendable {
   /// Parses the bytes of a file (see `init(contentsOf:checksum:)`); `fileName` is quoted in
   /// errors.
   /// - Throws: `DlibFormatError`.
-  public init(bytes: [UInt8], fileName: String, checksum: DlibChecksumPolicy = .verify) throws {
+  public init(bytes: [UInt8], fileName: String, checksum: DlibChecksumPolicy = .verify)
+    throws(DlibFormatError)
+  {
     var decoder = DlibDecoder(bytes: bytes, fileName: fileName)
     self = try DlibShapePredictorReader.read(&decoder)
     try DlibModelFile.shapePredictor5Landmarks.verify(bytes, fileName: fileName, policy: checksum)

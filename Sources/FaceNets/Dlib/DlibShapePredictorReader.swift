@@ -11,7 +11,7 @@
 /// anchors naming existing parts; split indices below the cascade's feature count; finite values.
 enum DlibShapePredictorReader {
   /// Reads the whole file; the decoder must be at its first byte.
-  static func read(_ decoder: inout DlibDecoder) throws -> DlibShapePredictor {
+  static func read(_ decoder: inout DlibDecoder) throws(DlibFormatError) -> DlibShapePredictor {
     try decoder.expectVersion(of: "shape_predictor", equals: 1)
     let shapeOffset = decoder.offset
     let initialShape = try readFiniteColumn("initial shape", expectedCount: nil, from: &decoder)
@@ -95,7 +95,7 @@ enum DlibShapePredictorReader {
   /// offset.
   private static func readTree(
     shapeLength: Int, from decoder: inout DlibDecoder
-  ) throws -> (DlibShapePredictor.RegressionTree, (index: Int, offset: Int)) {
+  ) throws(DlibFormatError) -> (DlibShapePredictor.RegressionTree, (index: Int, offset: Int)) {
     let splitsOffset = decoder.offset
     let splitCount = try decoder.readCount("split", minimumBytesPerElement: 8)
     guard splitCount < 1 << 20, (splitCount + 1) & splitCount == 0 else {
@@ -136,7 +136,7 @@ enum DlibShapePredictorReader {
   /// Reads a float column whose values must all be finite.
   private static func readFiniteColumn(
     _ what: String, expectedCount: Int?, from decoder: inout DlibDecoder
-  ) throws -> [Float] {
+  ) throws(DlibFormatError) -> [Float] {
     let start = decoder.offset
     let values = try decoder.readFloatColumn(what, expectedCount: expectedCount)
     try requireFinite(values, of: what, at: start, in: decoder)
@@ -146,7 +146,7 @@ enum DlibShapePredictorReader {
   /// Throws `unexpectedValue` at `offset` if a value is infinite or NaN.
   private static func requireFinite(
     _ values: [Float], of what: String, at offset: Int, in decoder: DlibDecoder
-  ) throws {
+  ) throws(DlibFormatError) {
     if let bad = values.first(where: { !$0.isFinite }) {
       throw DlibFormatError.unexpectedValue(
         file: decoder.fileName, offset: offset, field: what, expected: "finite values",
@@ -157,7 +157,7 @@ enum DlibShapePredictorReader {
   /// Throws `unexpectedValue` unless a per-cascade list has one entry per cascade.
   private static func requireCascadeCount(
     _ count: Int, of what: String, _ cascadeCount: Int, at offset: Int, in decoder: DlibDecoder
-  ) throws {
+  ) throws(DlibFormatError) {
     if count != cascadeCount {
       throw DlibFormatError.unexpectedValue(
         file: decoder.fileName, offset: offset, field: "number of \(what)",

@@ -14,7 +14,7 @@
 /// weights. Every failure is a `DlibFormatError` naming the byte offset.
 enum DlibHOGDetectorReader {
   /// Reads the whole file; the decoder must be at its first byte.
-  static func read(_ decoder: inout DlibDecoder) throws -> DlibHOGModel {
+  static func read(_ decoder: inout DlibDecoder) throws(DlibFormatError) -> DlibHOGModel {
     try decoder.expectVersion(of: "object_detector", equals: 2)
     try decoder.expectVersion(of: "scan_fhog_pyramid", equals: 1)
     try decoder.expectInteger("cached feature pyramid max size", equals: 0)
@@ -70,7 +70,9 @@ enum DlibHOGDetectorReader {
   }
 
   /// Reads a `matrix<double,0,1>` of exactly `count` finite values.
-  private static func readWeights(count: Int, from decoder: inout DlibDecoder) throws -> [Double] {
+  private static func readWeights(count: Int, from decoder: inout DlibDecoder)
+    throws(DlibFormatError) -> [Double]
+  {
     let start = decoder.offset
     var rows = try decoder.readInteger("filter weights rows")
     var columns = try decoder.readInteger("filter weights columns")
@@ -101,7 +103,7 @@ enum DlibHOGDetectorReader {
   private static func require(
     _ condition: Bool, _ field: String, _ expected: String, _ found: String, at offset: Int,
     in decoder: DlibDecoder
-  ) throws {
+  ) throws(DlibFormatError) {
     if !condition {
       throw DlibFormatError.unexpectedValue(
         file: decoder.fileName, offset: offset, field: field, expected: expected, found: found)

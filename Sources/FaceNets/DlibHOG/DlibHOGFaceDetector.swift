@@ -34,13 +34,13 @@ public struct DlibHOGFaceDetector: Sendable {
   /// Reads a detector saved by dlib's `object_detector<scan_fhog_pyramid<pyramid_down<6>>>`
   /// serialization (`detector.save(path)` in Python).
   /// - Throws: `DlibFormatError` naming the file and the byte offset of what is wrong.
-  public init(contentsOf url: URL) throws {
+  public init(contentsOf url: URL) throws(DlibFormatError) {
     try self.init(bytes: try DlibModelFile.readBytes(of: url), fileName: url.lastPathComponent)
   }
 
   /// Parses the bytes of a saved detector; `fileName` is quoted in errors.
   /// - Throws: `DlibFormatError`.
-  public init(bytes: [UInt8], fileName: String) throws {
+  public init(bytes: [UInt8], fileName: String) throws(DlibFormatError) {
     var decoder = DlibDecoder(bytes: bytes, fileName: fileName)
     let model = try DlibHOGDetectorReader.read(&decoder)
     self.model = model
@@ -54,7 +54,7 @@ public struct DlibHOGFaceDetector: Sendable {
   /// dlib 20.0.1's frontal face detector, shipped with FaceNets as
   /// `Resources/dlib_frontal_face_detector.svm` (see `DLIB_HOG_DETECTOR.md`).
   /// - Throws: `DlibFormatError.unreadable` if the resource is missing, or a format error.
-  public static func frontalFaceDetector() throws -> DlibHOGFaceDetector {
+  public static func frontalFaceDetector() throws(DlibFormatError) -> DlibHOGFaceDetector {
     let name = "dlib_frontal_face_detector"
     guard let url = Bundle.module.url(forResource: name, withExtension: "svm") else {
       throw DlibFormatError.unreadable(

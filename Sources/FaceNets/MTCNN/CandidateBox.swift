@@ -1,3 +1,5 @@
+import FaceTensor
+
 /// A face candidate between the stages of the cascade: a box, its score and the box regression
 /// the last network predicted for it, all in float64 as the `mtcnn` package keeps them.
 ///
@@ -53,8 +55,8 @@ struct CandidateBox: Equatable {
       y2: y2.rounded(.towardZero), score: score, regression: regression)
   }
 
-  /// The box's area with the package's `+ 1`: `(x2 - x1 + 1) * (y2 - y1 + 1)`.
-  var area: Double { (x2 - x1 + 1) * (y2 - y1 + 1) }
+  /// The corners as edges counted with the package's `+ 1` (width `x2 - x1 + 1`).
+  var edges: BoxEdges { BoxEdges(left: x1, top: y1, right: x2, bottom: y2, counting: .inclusive) }
 }
 
 /// How `nonMaximumSuppression` measures the overlap of two boxes.
@@ -77,22 +79,17 @@ func nonMaximumSuppression(_ boxes: [CandidateBox], threshold: Double, measure: 
   let order = boxes.indices.sorted { a, b in
     boxes[a].score != boxes[b].score ? boxes[a].score > boxes[b].score : a > b
   }
-  let areas = boxes.map(\.area)
   var suppressed = [Bool](repeating: false, count: boxes.count)
   var kept: [Int] = []
   for (rank, i) in order.enumerated() where !suppressed[rank] {
     kept.append(i)
-    let box = boxes[i]
+    let box = boxes[i].edges
     for later in (rank + 1)..<order.count where !suppressed[later] {
-      let j = order[later]
-      let other = boxes[j]
-      let width = max(0.0, min(box.x2, other.x2) - max(box.x1, other.x1) + 1)
-      let height = max(0.0, min(box.y2, other.y2) - max(box.y1, other.y1) + 1)
-      let intersection = width * height
+      let other = boxes[order[later]].edges
       let overlap =
         switch measure {
-        case .union: intersection / (areas[i] + areas[j] - intersection)
-        case .minimum: intersection / min(areas[i], areas[j])
+        case .union: box.intersectionOverUnion(with: other)
+        case .minimum: box.intersectionOverSmallerArea(with: other)
         }
       // The package keeps `o <= threshold`; NaN (zero-area boxes) is not kept either.
       if !(overlap <= threshold) { suppressed[later] = true }

@@ -1,3 +1,5 @@
+import FaceTensor
+
 /// A point in pixel units of the upright image: `x` to the right (column), `y` down (row).
 public struct FacePoint: Sendable, Equatable {
   /// Pixels from the left edge.
@@ -30,27 +32,6 @@ public struct PixelPoint: Sendable, Equatable {
     self.x = x
     self.y = y
   }
-}
-
-/// An integer box `[x, y, width, height]` in pixels of the upright image, as the `mtcnn` package
-/// reports it (`x`, `y` at least 0; the box may reach past the right and bottom borders).
-public struct PixelBox: Sendable, Equatable {
-  /// The left column.
-  public var x: Int
-  /// The top row.
-  public var y: Int
-  /// The width in pixels.
-  public var width: Int
-  /// The height in pixels.
-  public var height: Int
-
-  /// The box `[x, y, width, height]`.
-  public init(x: Int, y: Int, width: Int, height: Int) {
-    (self.x, self.y, self.width, self.height) = (x, y, width, height)
-  }
-
-  /// `[x, y, width, height]`, as the CLIs print boxes.
-  public var array: [Int] { [x, y, width, height] }
 }
 
 /// The five facial landmarks O-Net predicts, in pixel units of the upright image.

@@ -15,7 +15,7 @@ import Foundation
 enum AtomicFileWriter {
   /// Writes `data` to `url`.
   /// - Throws: `ImageIOError.writeFailed` naming `url.path` and the system's reason.
-  static func write(_ data: Data, to url: URL) throws {
+  static func write(_ data: Data, to url: URL) throws(ImageIOError) {
     let path = url.path
     let folder = url.deletingLastPathComponent().path
     let temporary =
@@ -31,16 +31,18 @@ enum AtomicFileWriter {
     defer { if !renamed { unlink(temporary) } }
     do {
       defer { close(descriptor) }
-      try data.withUnsafeBytes { bytes in
-        guard let base = bytes.baseAddress else { return }
+      let complete = data.withUnsafeBytes { bytes in
+        guard let base = bytes.baseAddress else { return true }
         var offset = 0
         while offset < bytes.count {
           let written = systemWrite(descriptor, base + offset, bytes.count - offset)
           if written < 0 && errno == EINTR { continue }
-          guard written > 0 else { throw failure("cannot write \(temporary)") }
+          guard written > 0 else { return false }
           offset += written
         }
+        return true
       }
+      guard complete else { throw failure("cannot write \(temporary)") }
       guard fsync(descriptor) == 0 else { throw failure("cannot flush \(temporary)") }
     }
     guard rename(temporary, path) == 0 else { throw failure("cannot rename \(temporary)") }

@@ -12,19 +12,21 @@ enum ImageCodec {
   // MARK: - Decoding
 
   /// Decodes PNG or JPEG data (chosen by signature) into upright 8-bit RGB.
-  static func decode(_ data: Data, name: String, limits: ImageLimits) throws -> RGBImage {
-    guard let format = ImageFormat(signatureOf: data) else {
-      throw ImageIOError.notAnImage(file: name)
-    }
-    return try data.withUnsafeBytes { raw in
+  static func decode(_ data: Data, name: String, limits: ImageLimits) throws(ImageIOError)
+    -> RGBImage
+  {
+    guard let format = ImageFormat(signatureOf: data) else { throw .notAnImage(file: name) }
+    let decoded = data.withUnsafeBytes { raw -> Result<RGBImage, ImageIOError> in
       let bytes = raw.bindMemory(to: UInt8.self)
-      guard let base = bytes.baseAddress else { throw ImageIOError.notAnImage(file: name) }
+      guard let base = bytes.baseAddress else { return .failure(.notAnImage(file: name)) }
       let source = Source(base: base, count: bytes.count, name: name, format: format)
       switch format {
-      case .png: return try decodePNG(source, limits: limits)
-      case .jpeg: return try decodeJPEG(source, limits: limits)
+      case .png: return Result { () throws(ImageIOError) in try decodePNG(source, limits: limits) }
+      case .jpeg:
+        return Result { () throws(ImageIOError) in try decodeJPEG(source, limits: limits) }
       }
     }
+    return try decoded.get()
   }
 
   /// The encoded bytes being decoded, with what errors need to name.
@@ -35,7 +37,9 @@ enum ImageCodec {
     let format: ImageFormat
   }
 
-  private static func decodePNG(_ source: Source, limits: ImageLimits) throws -> RGBImage {
+  private static func decodePNG(_ source: Source, limits: ImageLimits) throws(ImageIOError)
+    -> RGBImage
+  {
     var message = [CChar](repeating: 0, count: messageCapacity)
     var reader: OpaquePointer?
     defer { fa_png_reader_close(reader) }
@@ -53,7 +57,9 @@ enum ImageCodec {
     }
   }
 
-  private static func decodeJPEG(_ source: Source, limits: ImageLimits) throws -> RGBImage {
+  private static func decodeJPEG(_ source: Source, limits: ImageLimits) throws(ImageIOError)
+    -> RGBImage
+  {
     var message = [CChar](repeating: 0, count: messageCapacity)
     var reader: OpaquePointer?
     defer { fa_jpeg_reader_close(reader) }
@@ -79,23 +85,24 @@ enum ImageCodec {
     width: Int, height: Int, _ source: Source, _ limits: ImageLimits,
     read: (UnsafeMutablePointer<UInt8>) -> fa_image_status,
     failure: (fa_image_status) -> ImageIOError
-  ) throws -> RGBImage {
+  ) throws(ImageIOError) -> RGBImage {
     guard limits.permits(width: width, height: height) else {
-      throw ImageIOError.tooLarge(file: source.name, width: width, height: height, limits: limits)
+      throw .tooLarge(file: source.name, width: width, height: height, limits: limits)
     }
     let count = width * height * 3
     guard count > 0 else {
-      throw ImageIOError.corrupt(
+      throw .corrupt(
         file: source.name, format: source.format, message: "empty \(width)x\(height) image")
     }
-    let pixels = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+    var status = FA_IMAGE_FAILED
+    let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
       initialized = 0
       // `buffer` has `count` > 0 elements, so its base address exists.
       guard let base = buffer.baseAddress else { return }
-      let status = read(base)
-      guard status == FA_IMAGE_OK else { throw failure(status) }
-      initialized = count
+      status = read(base)
+      if status == FA_IMAGE_OK { initialized = count }
     }
+    guard status == FA_IMAGE_OK else { throw failure(status) }
     return RGBImage(width: width, height: height, pixels: pixels)
   }
 
@@ -115,14 +122,16 @@ enum ImageCodec {
   // MARK: - Encoding
 
   /// Lossless 8-bit RGB PNG (zlib's default compression); `name` is used in errors.
-  static func encodePNG(_ image: RGBImage, name: String) throws -> Data {
+  static func encodePNG(_ image: RGBImage, name: String) throws(ImageIOError) -> Data {
     try encode(image, name: name) { rgb, width, height, output, size, message, capacity in
       fa_png_encode_rgb(rgb, width, height, output, size, message, capacity)
     }
   }
 
   /// Baseline JPEG at `quality` (1-100, libjpeg's scale; 4:2:0 chroma subsampling).
-  static func encodeJPEG(_ image: RGBImage, quality: Int, name: String) throws -> Data {
+  static func encodeJPEG(_ image: RGBImage, quality: Int, name: String) throws(ImageIOError)
+    -> Data
+  {
     try encode(image, name: name) { rgb, width, height, output, size, message, capacity in
       fa_jpeg_encode_rgb(rgb, width, height, Int32(quality), output, size, message, capacity)
     }
@@ -133,15 +142,16 @@ enum ImageCodec {
     UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>, Int
   ) -> fa_image_status
 
-  private static func encode(_ image: RGBImage, name: String, with encoder: Encoder) throws -> Data
+  private static func encode(_ image: RGBImage, name: String, with encoder: Encoder)
+    throws(ImageIOError) -> Data
   {
     guard image.width > 0, image.height > 0 else {
-      throw ImageIOError.writeFailed(
+      throw .writeFailed(
         file: name, reason: "cannot encode an empty \(image.width)x\(image.height) image")
     }
     guard let width = UInt32(exactly: image.width), let height = UInt32(exactly: image.height)
     else {
-      throw ImageIOError.writeFailed(
+      throw .writeFailed(
         file: name, reason: "\(image.width)x\(image.height) is too large to encode")
     }
     var message = [CChar](repeating: 0, count: messageCapacity)
@@ -154,7 +164,7 @@ enum ImageCodec {
     }
     defer { fa_image_buffer_free(output) }
     guard status == FA_IMAGE_OK, let output else {
-      throw ImageIOError.writeFailed(file: name, reason: string(message))
+      throw .writeFailed(file: name, reason: string(message))
     }
     return Data(bytes: output, count: size)
   }

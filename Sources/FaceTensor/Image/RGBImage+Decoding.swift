@@ -20,14 +20,14 @@ extension RGBImage {
   ///   (also any JPEG libjpeg reports as ending early), `.corrupt` (including any other libjpeg
   ///   warning, so damaged data is never returned as a gray-filled image),
   ///   `.unsupportedVariant`, `.tooLarge`. Messages name `url.path`.
-  public init(contentsOf url: URL, limits: ImageLimits = .default) throws {
+  public init(contentsOf url: URL, limits: ImageLimits = .default) throws(ImageIOError) {
     let path = url.path
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw ImageIOError.fileNotFound(file: path)
+      throw .fileNotFound(file: path)
     }
     guard !isDirectory.boolValue else {
-      throw ImageIOError.unreadable(file: path, reason: "it is a directory")
+      throw .unreadable(file: path, reason: "it is a directory")
     }
     let data: Data
     do {
@@ -35,7 +35,7 @@ extension RGBImage {
       // header has been checked.
       data = try Data(contentsOf: url, options: .mappedIfSafe)
     } catch {
-      throw ImageIOError.unreadable(file: path, reason: error.localizedDescription)
+      throw .unreadable(file: path, reason: error.localizedDescription)
     }
     try self.init(data: data, name: path, limits: limits)
   }
@@ -47,7 +47,7 @@ extension RGBImage {
   ///   - name: what error messages call the data (a file name or URL).
   ///   - limits: the largest size accepted; checked against the header before decoding.
   /// - Throws: `ImageIOError` as `init(contentsOf:limits:)`, naming `name`.
-  public init(data: Data, name: String, limits: ImageLimits = .default) throws {
+  public init(data: Data, name: String, limits: ImageLimits = .default) throws(ImageIOError) {
     self = try ImageCodec.decode(data, name: name, limits: limits)
   }
 }

@@ -53,3 +53,27 @@ extension Tensor {
     }
   }
 }
+
+extension Tensor {
+  /// The `count` most probable classes of every row of logits `[N, K]`: class indices with their
+  /// softmax probabilities (`softmax()`), most probable first, equal logits in class order.
+  /// - Precondition: rank 2, `K >= 1`, `count >= 1`.
+  public func topSoftmax(count: Int) -> [[(index: Int, probability: Float)]] {
+    precondition(
+      rank == 2 && shape[1] >= 1, "[topSoftmax] logits must be [N, K], got \(shape)")
+    precondition(count >= 1, "[topSoftmax] count must be at least 1, got \(count)")
+    let classes = shape[1]
+    let probabilities = softmax()
+    return withUnsafeBufferPointer { logits in
+      probabilities.withUnsafeBufferPointer { p in
+        (0..<shape[0]).map { n in
+          let row = n * classes
+          let order = (0..<classes).sorted {
+            (logits[row + $0], $1) > (logits[row + $1], $0)
+          }
+          return order.prefix(count).map { ($0, p[row + $0]) }
+        }
+      }
+    }
+  }
+}
