@@ -8,13 +8,13 @@ import FaceTensor
 /// the original bit for bit; each image stops on its own as soon as it reaches the goal's margin
 /// (judged after 8-bit rounding). The same seed gives the same bytes.
 public protocol Attack: Sendable {
-  /// The method, as the CLI names it.
+  /// The method, by name.
   var method: AttackMethod { get }
 
   /// Checks the hyper-parameters.
-  /// - Throws: `AttackError` naming the rule and the value (`eps must be greater than or equal to
-  ///   0, got -1.0 instead`).
-  func validate() throws
+  /// - Throws: `AttackError` naming the rule and the value (`epsilon must be greater than or
+  ///   equal to 0, got -1.0 instead`).
+  func validate() throws(AttackError)
 
   /// Runs the attack.
   /// - Parameters:
@@ -29,10 +29,10 @@ public protocol Attack: Sendable {
   func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor?, seed: UInt64,
     progress: ((AttackProgress) -> Void)?
-  ) throws -> AttackResult
+  ) throws(AttackError) -> AttackResult
 }
 
-/// The documented defaults of the attacks (and of the CLI).
+/// The documented defaults of the attacks.
 public enum AttackDefaults {
   /// The L∞ budget: 8 levels of 0...255, that is `8/255` of the range; L2 budgets have none.
   public static let lInfinityEpsilon: Float = 8
@@ -59,7 +59,7 @@ struct PerturbationBudget {
 
   /// ε (default 8 levels for L∞, required for L2) and the step (default ε/4).
   /// - Throws: `AttackError.missingL2Epsilon`, `.invalidEpsilon`, `.invalidStepSize`.
-  init(epsilon: Float?, stepSize: Float?, norm: PerturbationNorm) throws {
+  init(epsilon: Float?, stepSize: Float?, norm: PerturbationNorm) throws(AttackError) {
     guard let epsilon = epsilon ?? (norm == .lInfinity ? AttackDefaults.lInfinityEpsilon : nil)
     else { throw AttackError.missingL2Epsilon }
     guard epsilon.isFinite, epsilon >= 0 else { throw AttackError.invalidEpsilon(epsilon) }
@@ -74,7 +74,7 @@ struct PerturbationBudget {
 }
 
 /// Checks a step count.
-func checkSteps(_ steps: Int) throws {
+func checkSteps(_ steps: Int) throws(AttackError) {
   guard steps >= 1 else { throw AttackError.invalidSteps(steps) }
 }
 

@@ -1,7 +1,9 @@
 /// A value given to an attack from outside broke a rule.
 ///
-/// The values are hyper-parameters, images, labels, descriptors, masks and CLI text. Each message names the rule and the value received, in the style of
-/// cleverhans ("eps must be greater than or equal to 0, got -1.0 instead").
+/// The values are hyper-parameters, images, labels, descriptors and masks. Each message names
+/// the rule and the value received, in the style of cleverhans ("epsilon must be greater than or
+/// equal to 0, got -1.0 instead"); an error about a hyper-parameter names it by its Swift name
+/// (`parameter`), and `message(naming:)` says the same with another name (a front end's option).
 public enum AttackError: Error, Equatable, CustomStringConvertible {
   /// `epsilon` (pixel levels) is negative or not finite.
   case invalidEpsilon(Float)
@@ -39,37 +41,49 @@ public enum AttackError: Error, Equatable, CustomStringConvertible {
   case maskShapeMismatch(images: [Int], mask: [Int])
   /// A mask value is neither 0 nor 1.
   case invalidMaskValue(Float)
-  /// A method was given an option it has no use for.
-  case meaninglessOption(method: AttackMethod, option: String, reason: String)
-  /// A pixel amount (`--eps`, `--step`) could not be read.
-  case invalidPixelAmount(String)
+  /// A method was given a setting (`parameter`, by its Swift name) it has no use for.
+  case meaninglessOption(method: AttackMethod, parameter: String, reason: String)
 
-  /// The message: the rule broken and the value received.
-  public var description: String {
+  /// The hyper-parameter the error is about, by its Swift name (`epsilon`, `stepSize`,
+  /// `steps`, ...); nil for errors about the images, labels, descriptors or mask.
+  public var parameter: String? {
+    switch self {
+    case .invalidEpsilon, .missingL2Epsilon: return "epsilon"
+    case .invalidStepSize: return "stepSize"
+    case .invalidSteps: return "steps"
+    case .invalidRestarts: return "restarts"
+    case .invalidMomentum: return "momentum"
+    case .invalidLearningRate: return "learningRate"
+    case .invalidSearchRounds: return "searchRounds"
+    case .invalidInitialConstant: return "initialConstant"
+    case .invalidThreshold: return "threshold"
+    case .invalidMargin: return "margin"
+    case .meaninglessOption(_, let parameter, _): return parameter
+    case .invalidImageShape, .imagesOutOfBounds, .labelCountMismatch, .labelOutOfRange,
+      .descriptorShapeMismatch, .maskShapeMismatch, .invalidMaskValue:
+      return nil
+    }
+  }
+
+  /// The message: the rule broken and the value received, naming the parameter `parameter`.
+  public var description: String { message(naming: parameter ?? "") }
+
+  /// The message with the parameter called `name` instead of its Swift name (a front end's
+  /// spelling of `epsilon`, say); the same as `description` for errors without a parameter.
+  public func message(naming name: String) -> String {
     switch self {
     case .invalidEpsilon(let value):
-      return bound("eps", value, atLeastZero: true)
+      return bound(name, value, atLeastZero: true)
     case .missingL2Epsilon:
-      return "an L2 attack needs an eps (the Euclidean norm of the perturbation in pixel levels"
+      return "an L2 attack needs \(name) (the Euclidean norm of the perturbation in pixel levels"
         + " of 0...255); there is no default"
-    case .invalidStepSize(let value):
-      return bound("step size", value, atLeastZero: false)
-    case .invalidSteps(let value):
-      return "steps must be greater than or equal to 1, got \(value) instead"
-    case .invalidRestarts(let value):
-      return "restarts must be greater than or equal to 1, got \(value) instead"
-    case .invalidMomentum(let value):
-      return bound("momentum mu", value, atLeastZero: true)
-    case .invalidLearningRate(let value):
-      return bound("learning rate", value, atLeastZero: false)
-    case .invalidSearchRounds(let value):
-      return "binary search rounds must be greater than or equal to 1, got \(value) instead"
-    case .invalidInitialConstant(let value):
-      return bound("initial constant c", value, atLeastZero: false)
-    case .invalidThreshold(let value):
-      return bound("threshold", value, atLeastZero: true)
-    case .invalidMargin(let value):
-      return bound("margin", value, atLeastZero: true)
+    case .invalidStepSize(let value), .invalidLearningRate(let value),
+      .invalidInitialConstant(let value):
+      return bound(name, value, atLeastZero: false)
+    case .invalidMomentum(let value), .invalidThreshold(let value), .invalidMargin(let value):
+      return bound(name, value, atLeastZero: true)
+    case .invalidSteps(let value), .invalidRestarts(let value), .invalidSearchRounds(let value):
+      return "\(name) must be greater than or equal to 1, got \(value) instead"
     case .invalidImageShape(let shape):
       return "images must have shape [N, H, W, C] with N, H, W, C >= 1, got \(shape) instead"
     case .imagesOutOfBounds(let found, let bounds):
@@ -84,11 +98,8 @@ public enum AttackError: Error, Equatable, CustomStringConvertible {
       return "mask of shape \(mask) does not fit images \(images): use [N or 1, H, W, C or 1]"
     case .invalidMaskValue(let value):
       return "mask values must be 0 (keep) or 1 (may change), got \(value)"
-    case .meaninglessOption(let method, let option, let reason):
-      return "\(method.rawValue) does not take \(option): \(reason)"
-    case .invalidPixelAmount(let text):
-      return "'\(text)' is not a pixel amount: give levels of 0...255 (8, 0.5) or a fraction of"
-        + " the full range (8/255)"
+    case .meaninglessOption(let method, _, let reason):
+      return "\(method.rawValue) does not take \(name): \(reason)"
     }
   }
 

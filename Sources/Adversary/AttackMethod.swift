@@ -1,5 +1,5 @@
-/// The attacks by name, as the CLI's `--method` spells them, and how common settings map onto
-/// each one's hyper-parameters.
+/// The attacks by name (`fgsm`, `bim`, `pgd`, `mifgsm`, `adam`, `cw`), and how common settings
+/// map onto each one's hyper-parameters.
 public enum AttackMethod: String, Sendable, Equatable, CaseIterable {
   case fgsm, bim, pgd, mifgsm, adam, cw
 
@@ -13,10 +13,10 @@ public enum AttackMethod: String, Sendable, Equatable, CaseIterable {
   /// L∞ norm, a `stepSize` (its learning rate is in tanh space) and `randomStart`.
   /// - Throws: `AttackError.meaninglessOption` for a refused combination, and the attack's own
   ///   `validate()` errors.
-  public func makeAttack(with settings: AttackSettings) throws -> ConfiguredAttack {
+  public func makeAttack(with settings: AttackSettings) throws(AttackError) -> ConfiguredAttack {
     if self != .pgd, let restarts = settings.restarts, restarts > 1 {
       throw AttackError.meaninglessOption(
-        method: self, option: "restarts",
+        method: self, parameter: "restarts",
         reason: "only pgd restarts from new random points and keeps the best run")
     }
     let norm = settings.norm ?? .lInfinity
@@ -25,10 +25,10 @@ public enum AttackMethod: String, Sendable, Equatable, CaseIterable {
     switch self {
     case .fgsm:
       if let steps = settings.steps {
-        notes.append("fgsm takes one step of size eps: steps \(steps) is ignored")
+        notes.append("fgsm takes one step of size epsilon: steps \(steps) is ignored")
       }
       if let step = settings.stepSize {
-        notes.append("fgsm takes one step of size eps: step size \(step) is ignored")
+        notes.append("fgsm takes one step of size epsilon: step size \(step) is ignored")
       }
       attack = FGSM(epsilon: settings.epsilon, norm: norm, randomStart: settings.randomStart)
     case .bim:
@@ -58,28 +58,35 @@ public enum AttackMethod: String, Sendable, Equatable, CaseIterable {
         steps: settings.steps ?? AttackDefaults.carliniWagnerSteps, earlyStop: settings.earlyStop)
     }
     try attack.validate()
-    return ConfiguredAttack(attack: attack, notes: notes)
+    let epsilon =
+      self == .cw
+      ? nil
+      : try PerturbationBudget(
+        epsilon: settings.epsilon, stepSize: nil, norm: norm
+      ).epsilon
+    return ConfiguredAttack(
+      attack: attack, epsilon: epsilon, norm: self == .cw ? .l2 : norm, notes: notes)
   }
 }
 
-/// Settings common to the attacks, as the CLI collects them.
+/// Settings common to the attacks, as a front end collects them.
 ///
-/// Nil means "not given": the method's default applies. Amounts are in pixel levels of 0...255 (`PixelAmount` reads
-/// `8/255` as 8).
+/// Nil means "not given": the method's default applies. Amounts are in pixel levels of 0...255:
+/// the `8/255` of libraries working on 0...1 images is 8 here.
 public struct AttackSettings: Sendable, Equatable {
-  /// ε (`--eps`), levels.
+  /// ε, levels.
   public var epsilon: Float?
-  /// The step size α (`--step`), levels; Adam's learning rate.
+  /// The step size α, levels; Adam's learning rate.
   public var stepSize: Float?
-  /// Iterations (`--steps`); C&W: steps per binary-search round.
+  /// Iterations; C&W: steps per binary-search round.
   public var steps: Int?
-  /// `--norm linf|l2`.
+  /// The norm of the budget (default L∞).
   public var norm: PerturbationNorm?
-  /// `--random-start` / `--no-random-start`; nil: automatic.
+  /// Start from a random point of the ball; nil: automatic (dodging, PGD restarts).
   public var randomStart: Bool?
-  /// `--restarts` (PGD).
+  /// PGD runs from new random points, keeping each image's best.
   public var restarts: Int?
-  /// False for `--no-early-stop`.
+  /// Stop each image once it reaches the goal's margin; false runs every step.
   public var earlyStop: Bool
 
   /// Settings with the given values; everything unspecified is left to the method's default.
@@ -98,35 +105,40 @@ public struct AttackSettings: Sendable, Equatable {
   }
 }
 
-/// An attack chosen by name, with notes on the settings it ignored.
+/// An attack chosen by name, with its budget resolved and notes on the settings it ignored.
 public struct ConfiguredAttack: Sendable {
   /// The configured attack; call its `run(on:images:goal:mask:seed:progress:)`.
   public let attack: any Attack
+  /// The budget ε in pixel levels of 0...255 after defaults (8 for L∞); nil for C&W, which
+  /// minimises the perturbation instead of bounding it.
+  public let epsilon: Float?
+  /// The norm the budget (or, for C&W, the minimised size) is measured in.
+  public let norm: PerturbationNorm
   /// One sentence per ignored setting, such as FGSM's `steps`.
   public let notes: [String]
 }
 
 extension CarliniWagnerL2 {
   /// Throws for settings C&W has no use for.
-  fileprivate static func refuseMeaningless(_ settings: AttackSettings) throws {
+  fileprivate static func refuseMeaningless(_ settings: AttackSettings) throws(AttackError) {
     if settings.epsilon != nil {
-      throw AttackError.meaninglessOption(
-        method: .cw, option: "eps",
+      throw .meaninglessOption(
+        method: .cw, parameter: "epsilon",
         reason: "Carlini-Wagner minimises the L2 norm of the perturbation instead of bounding it")
     }
     if settings.norm == .lInfinity {
-      throw AttackError.meaninglessOption(
-        method: .cw, option: "norm linf", reason: "this Carlini-Wagner attack minimises the L2 norm"
-      )
+      throw .meaninglessOption(
+        method: .cw, parameter: "norm",
+        reason: "this Carlini-Wagner attack minimises the L2 norm, not linf")
     }
     if settings.stepSize != nil {
-      throw AttackError.meaninglessOption(
-        method: .cw, option: "a step size",
+      throw .meaninglessOption(
+        method: .cw, parameter: "stepSize",
         reason: "its learning rate (0.01) is in tanh space, not in pixel levels")
     }
     if settings.randomStart != nil {
-      throw AttackError.meaninglessOption(
-        method: .cw, option: "a random start setting",
+      throw .meaninglessOption(
+        method: .cw, parameter: "randomStart",
         reason: "it starts from the clean image (plus ±1 level of noise for dodging)")
     }
   }

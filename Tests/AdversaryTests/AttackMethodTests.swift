@@ -10,6 +10,7 @@ import Testing
     #expect(pgd.norm == .lInfinity && pgd.steps == 50 && pgd.restarts == 1)
     #expect(pgd.randomStart == nil && pgd.earlyStop)
     #expect(pgd.epsilon == nil && pgd.stepSize == nil)
+    #expect(configured.epsilon == 8 && configured.norm == .lInfinity)
     #expect(configured.notes.isEmpty)
   }
 
@@ -29,27 +30,29 @@ import Testing
   @Test func settingsReachEveryMethod() throws {
     let settings = AttackSettings(
       epsilon: 100, stepSize: 5, steps: 7, norm: .l2, randomStart: true, earlyStop: false)
-    let bim = try #require(try AttackMethod.bim.makeAttack(with: settings).attack as? BIM)
+    let configuredBIM = try AttackMethod.bim.makeAttack(with: settings)
+    #expect(configuredBIM.epsilon == 100 && configuredBIM.norm == .l2)
+    let bim = try #require(configuredBIM.attack as? BIM)
     #expect(bim.epsilon == 100 && bim.stepSize == 5 && bim.steps == 7 && bim.norm == .l2)
     #expect(bim.randomStart == true && !bim.earlyStop)
     let mifgsm = try #require(try AttackMethod.mifgsm.makeAttack(with: settings).attack as? MIFGSM)
     #expect(mifgsm.momentum == 1 && mifgsm.steps == 7)
     let adam = try #require(try AttackMethod.adam.makeAttack(with: settings).attack as? AdamAttack)
     #expect(adam.learningRate == 5 && adam.epsilon == 100)
-    let cw = try #require(
-      try AttackMethod.cw.makeAttack(with: AttackSettings(steps: 30, norm: .l2)).attack
-        as? CarliniWagnerL2)
+    let configuredCW = try AttackMethod.cw.makeAttack(with: AttackSettings(steps: 30, norm: .l2))
+    #expect(configuredCW.epsilon == nil && configuredCW.norm == .l2)
+    let cw = try #require(configuredCW.attack as? CarliniWagnerL2)
     #expect(cw.steps == 30 && cw.searchRounds == 5 && cw.initialConstant == 1)
     #expect(cw.learningRate == 0.01)
   }
 
   @Test func fgsmNotesTheStepsItIgnores() throws {
     let configured = try AttackMethod.fgsm.makeAttack(with: AttackSettings(steps: 10))
-    #expect(configured.notes == ["fgsm takes one step of size eps: steps 10 is ignored"])
+    #expect(configured.notes == ["fgsm takes one step of size epsilon: steps 10 is ignored"])
     #expect(configured.attack.method == .fgsm)
   }
 
-  @Test func namesMatchTheCLI() {
+  @Test func namesAreTheDocumentedOnes() {
     #expect(
       AttackMethod.allCases.map(\.rawValue) == ["fgsm", "bim", "pgd", "mifgsm", "adam", "cw"])
     #expect(PerturbationNorm(rawValue: "linf") == .lInfinity)

@@ -61,7 +61,8 @@ struct ObjectiveCase: CustomStringConvertible, Sendable {
 
   static func randomOutputs(width: Int, generator: inout SplitMix64, spread: Float) -> Tensor {
     Tensor(
-      shape: [rows, width], scalars: (0..<(rows * width)).map { _ in spread * generator.normal() })
+      shape: [rows, width],
+      scalars: (0..<(rows * width)).map { _ in spread * Float(generator.normal()) })
   }
 
   /// Logits whose hinge is active (value ≥ 1) and whose strongest other class leads the next by

@@ -23,7 +23,7 @@ public struct AdamAttack: Attack {
   /// Stop each image once it reaches the goal's margin (after 8-bit rounding).
   public let earlyStop: Bool
 
-  /// The method, as the CLI names it.
+  /// The method, by name.
   public var method: AttackMethod { .adam }
 
   /// An Adam attack; see the properties for units and defaults.
@@ -43,7 +43,7 @@ public struct AdamAttack: Attack {
   }
 
   /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
-  public func validate() throws {
+  public func validate() throws(AttackError) {
     _ = try resolvedLearningRate()
     try checkSteps(steps)
   }
@@ -53,7 +53,7 @@ public struct AdamAttack: Attack {
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil
-  ) throws -> AttackResult {
+  ) throws(AttackError) -> AttackResult {
     try validate()
     let (epsilon, learningRate) = try resolvedLearningRate()
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)
@@ -72,7 +72,7 @@ public struct AdamAttack: Attack {
   }
 
   /// ε and the learning rate (default ε/4), checked; β₁, β₂ must lie in [0, 1).
-  private func resolvedLearningRate() throws -> (epsilon: Float, learningRate: Float) {
+  private func resolvedLearningRate() throws(AttackError) -> (epsilon: Float, learningRate: Float) {
     let budget = try PerturbationBudget(epsilon: epsilon, stepSize: nil, norm: norm)
     if let learningRate, !(learningRate.isFinite && learningRate > 0) {
       throw AttackError.invalidLearningRate(learningRate)

@@ -21,7 +21,7 @@ public struct BIM: Attack {
   /// step and returns the last iterate.
   public let earlyStop: Bool
 
-  /// The method, as the CLI names it.
+  /// The method, by name.
   public var method: AttackMethod { .bim }
 
   /// A BIM attack; see the properties for units and defaults.
@@ -38,7 +38,7 @@ public struct BIM: Attack {
   }
 
   /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
-  public func validate() throws {
+  public func validate() throws(AttackError) {
     _ = try PerturbationBudget(epsilon: epsilon, stepSize: stepSize, norm: norm)
     try checkSteps(steps)
   }
@@ -48,7 +48,7 @@ public struct BIM: Attack {
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil
-  ) throws -> AttackResult {
+  ) throws(AttackError) -> AttackResult {
     let budget = try PerturbationBudget(epsilon: epsilon, stepSize: stepSize, norm: norm)
     try checkSteps(steps)
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)

@@ -31,7 +31,7 @@ public struct CarliniWagnerL2: Attack {
   /// over the last `max(steps / 10, 1)` steps.
   public let earlyStop: Bool
 
-  /// The method, as the CLI names it.
+  /// The method, by name.
   public var method: AttackMethod { .cw }
 
   /// A C&W L2 attack; see the properties for units and defaults (κ is the goal's margin).
@@ -49,7 +49,7 @@ public struct CarliniWagnerL2: Attack {
   }
 
   /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
-  public func validate() throws {
+  public func validate() throws(AttackError) {
     guard searchRounds >= 1 else { throw AttackError.invalidSearchRounds(searchRounds) }
     guard initialConstant.isFinite, initialConstant > 0 else {
       throw AttackError.invalidInitialConstant(initialConstant)
@@ -65,7 +65,7 @@ public struct CarliniWagnerL2: Attack {
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil
-  ) throws -> AttackResult {
+  ) throws(AttackError) -> AttackResult {
     try validate()
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)
     var search = CarliniWagnerSearch(attack: self, setup: setup, seed: seed, progress: progress)
@@ -86,9 +86,9 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
   let attack: CarliniWagnerL2
   let setup: AttackSetup<Model>
   let progress: ((AttackProgress) -> Void)?
-  var generator: SeededGenerator
+  var generator: SplitMix64
   /// Seeds for the draws of a `RandomizedAttackableModel` (EOT), apart from `generator`.
-  var drawSeeds: SeededGenerator
+  var drawSeeds: SplitMix64
   var trace: [[TraceEntry]]
   /// Per image: c, and the bracket [lower, upper] (upper = 1e10 until a success).
   var constants: [Double]
@@ -106,8 +106,8 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
     self.attack = attack
     self.setup = setup
     self.progress = progress
-    generator = SeededGenerator(seed: seed)
-    drawSeeds = SeededGenerator(seed: seed ^ 0xE07_D2A5)
+    generator = SplitMix64(seed: seed)
+    drawSeeds = SplitMix64(seed: seed ^ 0xE07_D2A5)
     trace = [[TraceEntry]](repeating: [], count: n)
     constants = [Double](repeating: Double(attack.initialConstant), count: n)
     lower = [Double](repeating: 0, count: n)
@@ -156,7 +156,7 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
             for j in 0..<p {
               var x = original[j]
               if dodging && (mask?[j] ?? 1) != 0 {
-                x = min(max(x + generator.uniform(radius: 1), lo), lo + range)
+                x = min(max(x + generator.uniform(-1...1), lo), lo + range)
               }
               let t = (2 * (Double(x) - Double(lo)) / Double(range) - 1) * (1 - 1e-6)
               wRow[j] = Float(atanh(t))

@@ -16,7 +16,7 @@ public struct FGSM: Attack {
   /// Start from a uniform random point of the ball; nil: only for dodging.
   public let randomStart: Bool?
 
-  /// The method, as the CLI names it.
+  /// The method, by name.
   public var method: AttackMethod { .fgsm }
 
   /// An FGSM attack; see the properties for units and defaults.
@@ -28,7 +28,7 @@ public struct FGSM: Attack {
   }
 
   /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
-  public func validate() throws {
+  public func validate() throws(AttackError) {
     _ = try PerturbationBudget(epsilon: epsilon, stepSize: nil, norm: norm)
   }
 
@@ -37,7 +37,7 @@ public struct FGSM: Attack {
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil
-  ) throws -> AttackResult {
+  ) throws(AttackError) -> AttackResult {
     let budget = try PerturbationBudget(epsilon: epsilon, stepSize: nil, norm: norm)
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)
     let (start, notes) = resolveRandomStart(randomStart, goal: goal)

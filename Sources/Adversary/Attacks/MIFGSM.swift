@@ -21,7 +21,7 @@ public struct MIFGSM: Attack {
   /// Stop each image once it reaches the goal's margin (after 8-bit rounding).
   public let earlyStop: Bool
 
-  /// The method, as the CLI names it.
+  /// The method, by name.
   public var method: AttackMethod { .mifgsm }
 
   /// An MI-FGSM attack; see the properties for units and defaults.
@@ -40,7 +40,7 @@ public struct MIFGSM: Attack {
   }
 
   /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
-  public func validate() throws {
+  public func validate() throws(AttackError) {
     _ = try PerturbationBudget(epsilon: epsilon, stepSize: stepSize, norm: norm)
     try checkSteps(steps)
     guard momentum.isFinite, momentum >= 0 else { throw AttackError.invalidMomentum(momentum) }
@@ -51,7 +51,7 @@ public struct MIFGSM: Attack {
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil
-  ) throws -> AttackResult {
+  ) throws(AttackError) -> AttackResult {
     try validate()
     let budget = try PerturbationBudget(epsilon: epsilon, stepSize: stepSize, norm: norm)
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)

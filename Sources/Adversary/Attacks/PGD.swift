@@ -26,7 +26,7 @@ public struct PGD: Attack {
   /// step and keeps each run's last iterate.
   public let earlyStop: Bool
 
-  /// The method, as the CLI names it.
+  /// The method, by name.
   public var method: AttackMethod { .pgd }
 
   /// A PGD attack; see the properties for units and defaults.
@@ -45,14 +45,14 @@ public struct PGD: Attack {
   }
 
   /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
-  public func validate() throws {
+  public func validate() throws(AttackError) {
     _ = try PerturbationBudget(epsilon: epsilon, stepSize: stepSize, norm: norm)
     try checkSteps(steps)
     guard restarts >= 1 else { throw AttackError.invalidRestarts(restarts) }
     if restarts > 1 && randomStart == false {
       throw AttackError.meaninglessOption(
-        method: .pgd, option: "restarts without a random start",
-        reason: "every restart would repeat the same run")
+        method: .pgd, parameter: "restarts",
+        reason: "without a random start every restart would repeat the same run")
     }
   }
 
@@ -61,7 +61,7 @@ public struct PGD: Attack {
   public func run<Model: AttackableModel>(
     on model: Model, images: Tensor, goal: AttackGoal, mask: Tensor? = nil, seed: UInt64 = 0,
     progress: ((AttackProgress) -> Void)? = nil
-  ) throws -> AttackResult {
+  ) throws(AttackError) -> AttackResult {
     try validate()
     let budget = try PerturbationBudget(epsilon: epsilon, stepSize: stepSize, norm: norm)
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)

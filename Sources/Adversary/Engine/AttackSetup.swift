@@ -18,7 +18,7 @@ struct AttackSetup<Model: AttackableModel> {
 
   /// Checks the images and mask, runs the model once on the clean images and resolves the goal.
   /// - Throws: `AttackError` for a bad shape, out-of-bounds pixels, mask, labels or descriptors.
-  init(model: Model, images: Tensor, goal: AttackGoal, mask: Tensor?) throws {
+  init(model: Model, images: Tensor, goal: AttackGoal, mask: Tensor?) throws(AttackError) {
     let shape = images.shape
     guard shape.count == 4, shape.allSatisfy({ $0 >= 1 }) else {
       throw AttackError.invalidImageShape(shape)
@@ -33,7 +33,8 @@ struct AttackSetup<Model: AttackableModel> {
     self.bounds = bounds
     imageCount = shape[0]
     pixelsPerImage = shape[1] * shape[2] * shape[3]
-    self.mask = try mask.map { try AttackSetup.expanded($0, to: shape) }
+    self.mask = try mask.map { mask throws(AttackError) in try AttackSetup.expanded(mask, to: shape)
+    }
     cleanOutputs = model.outputs(for: images)
     precondition(
       cleanOutputs.rank == 2 && cleanOutputs.shape[0] == imageCount,
@@ -67,7 +68,7 @@ struct AttackSetup<Model: AttackableModel> {
       guard seed(outputs) != nil else { return nil }
       var mean = Tensor(zeros: input.shape)
       let draws = randomized.expectationSamples
-      var seeds = SeededGenerator(seed: drawSeed)
+      var seeds = SplitMix64(seed: drawSeed)
       for _ in 0..<draws {
         let (drawOutputs, pullback) = randomized.outputsWithPullback(
           for: input, drawSeed: seeds.next())
@@ -161,13 +162,17 @@ struct AttackSetup<Model: AttackableModel> {
     let losses = goal.objective.losses(outputs: outputs, samples: samples)
     let metrics = PerturbationMetrics.perImage(originals: original, images: images)
     let width = outputs.shape[1]
+    let topClasses = goal.isEmbedding ? nil : outputs.topSoftmax(count: 5)
     let evaluations = outputs.withUnsafeBufferPointer { values in
       samples.map { i in
         let row = UnsafeBufferPointer(rebasing: values[(i * width)..<((i + 1) * width)])
         let assessment = goal.assess(sample: i, output: row)
         return SampleEvaluation(
           success: assessment.success, reachedMargin: assessment.reachedMargin, loss: losses[i],
-          topClasses: goal.isEmbedding ? [] : AttackSetup.topClasses(of: row, count: 5),
+          topClasses: topClasses?[i].map {
+            ClassScore(label: $0.index, probability: $0.probability)
+          }
+            ?? [],
           distance: assessment.distance, metrics: metrics[i])
       }
     }
@@ -270,20 +275,6 @@ struct AttackSetup<Model: AttackableModel> {
     }
   }
 
-  private static func topClasses(of logits: UnsafeBufferPointer<Float>, count: Int) -> [ClassScore]
-  {
-    var top = logits[0]
-    for z in logits { top = Swift.max(top, z) }
-    var total = 0.0
-    for z in logits { total += exp(Double(z - top)) }
-    let order = logits.indices.sorted {
-      logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1)
-    }
-    return order.prefix(count).map { j in
-      ClassScore(label: j, probability: Float(exp(Double(logits[j] - top)) / total))
-    }
-  }
-
   /// The smallest and largest value; a NaN widens the range to ±infinity.
   private static func range(of values: UnsafeBufferPointer<Float>) -> ClosedRange<Float> {
     var low = Float.infinity
@@ -296,7 +287,7 @@ struct AttackSetup<Model: AttackableModel> {
   }
 
   /// `mask` `[1 or N, H, W, 1 or C]` of zeros and ones, broadcast to `[N · H · W · C]`.
-  private static func expanded(_ mask: Tensor, to shape: [Int]) throws -> [Float] {
+  private static func expanded(_ mask: Tensor, to shape: [Int]) throws(AttackError) -> [Float] {
     let m = mask.shape
     guard m.count == 4, m[0] == 1 || m[0] == shape[0], m[1] == shape[1], m[2] == shape[2],
       m[3] == 1 || m[3] == shape[3]

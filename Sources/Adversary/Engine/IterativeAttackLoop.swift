@@ -29,9 +29,9 @@ struct IterativeAttackLoop {
   ) -> AttackResult {
     let n = setup.imageCount
     let p = setup.pixelsPerImage
-    var generator = SeededGenerator(seed: seed)
+    var generator = SplitMix64(seed: seed)
     // EOT draws come from their own stream, so they leave the random starts unchanged.
-    var drawSeeds = SeededGenerator(seed: seed ^ 0xE07_D2A5)
+    var drawSeeds = SplitMix64(seed: seed ^ 0xE07_D2A5)
     var trace = [[TraceEntry]](repeating: [], count: n)
     var best = setup.original
     var bestRank = [RunRank?](repeating: nil, count: n)

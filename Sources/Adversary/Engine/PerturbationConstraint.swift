@@ -31,11 +31,11 @@ struct PerturbationConstraint: Sendable {
   /// uniform in `[−ε, ε]`; L2: uniform in the ball of the unmasked values), then projects.
   func randomStart(
     _ image: UnsafeMutableBufferPointer<Float>, original: UnsafeBufferPointer<Float>,
-    mask: UnsafeBufferPointer<Float>?, generator: inout SeededGenerator
+    mask: UnsafeBufferPointer<Float>?, generator: inout SplitMix64
   ) {
     switch norm {
     case .lInfinity:
-      for i in image.indices { image[i] = original[i] + generator.uniform(radius: epsilon) }
+      for i in image.indices { image[i] = original[i] + generator.uniform(-epsilon...epsilon) }
     case .l2:
       var squared = 0.0
       var free = 0

@@ -20,7 +20,7 @@ struct ResolvedGoal: Sendable {
   /// Checks `goal` against a batch of `cleanOutputs` `[N, D]` and fills in its defaults (the clean
   /// top-1 classes, the clean descriptors).
   /// - Throws: `AttackError` for a bad threshold, margin, label or descriptor shape.
-  init(goal: AttackGoal, cleanOutputs: Tensor) throws {
+  init(goal: AttackGoal, cleanOutputs: Tensor) throws(AttackError) {
     let imageCount = cleanOutputs.shape[0]
     let width = cleanOutputs.shape[1]
     try ResolvedGoal.check(margin: goal.margin)
@@ -28,7 +28,9 @@ struct ResolvedGoal: Sendable {
     switch goal {
     case .untargeted(let labels, let loss, _):
       let labels =
-        try labels.map { try ResolvedGoal.checked($0, images: imageCount, classes: width) }
+        try labels.map { labels throws(AttackError) in
+          try ResolvedGoal.checked(labels, images: imageCount, classes: width)
+        }
         ?? ResolvedGoal.topClasses(of: cleanOutputs)
       reference = .classes(labels: labels, targeted: false)
       objective = ResolvedGoal.classificationObjective(
@@ -42,7 +44,9 @@ struct ResolvedGoal: Sendable {
       hinge = LogitMarginObjective(labels: labels, targeted: true, kappa: margin)
     case .dodging(let sources, let metric, let threshold, _):
       let references =
-        try sources.map { try ResolvedGoal.checked($0, images: imageCount, width: width) }
+        try sources.map { sources throws(AttackError) in
+          try ResolvedGoal.checked(sources, images: imageCount, width: width)
+        }
         ?? cleanOutputs
       try ResolvedGoal.check(threshold: threshold)
       reference = .descriptors(references, metric: metric, intent: .dodging, threshold: threshold)
@@ -111,7 +115,9 @@ struct ResolvedGoal: Sendable {
     }
   }
 
-  private static func checked(_ labels: [Int], images: Int, classes: Int) throws -> [Int] {
+  private static func checked(_ labels: [Int], images: Int, classes: Int) throws(AttackError)
+    -> [Int]
+  {
     guard labels.count == images else {
       throw AttackError.labelCountMismatch(images: images, labels: labels.count)
     }
@@ -122,7 +128,9 @@ struct ResolvedGoal: Sendable {
   }
 
   /// `descriptors` as `[N, D]` or `[1, D]`; a `[D]` vector becomes `[1, D]`.
-  private static func checked(_ descriptors: Tensor, images: Int, width: Int) throws -> Tensor {
+  private static func checked(_ descriptors: Tensor, images: Int, width: Int) throws(AttackError)
+    -> Tensor
+  {
     let shape = descriptors.shape
     if shape == [width] { return descriptors.reshaped(to: [1, width]) }
     guard shape == [images, width] || shape == [1, width] else {
@@ -131,11 +139,11 @@ struct ResolvedGoal: Sendable {
     return descriptors
   }
 
-  private static func check(threshold: Float) throws {
+  private static func check(threshold: Float) throws(AttackError) {
     guard threshold.isFinite, threshold >= 0 else { throw AttackError.invalidThreshold(threshold) }
   }
 
-  private static func check(margin: Float) throws {
+  private static func check(margin: Float) throws(AttackError) {
     guard margin.isFinite, margin >= 0 else { throw AttackError.invalidMargin(margin) }
   }
 }
