@@ -58,7 +58,8 @@ struct JPEGGradientCase: CustomStringConvertible, Sendable {
   /// A random upstream gradient.
   func upstream() -> Tensor {
     var generator = SplitMix64(seed: seed &+ 1000)
-    return Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.normal() })
+    return Tensor(
+      shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(generator.normal()) })
   }
 }
 
@@ -228,7 +229,7 @@ func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
     let layer = DifferentiableJPEG(quality: c.quality, rounding: .cubic)
     let x = c.image()
     var generator = SplitMix64(seed: c.seed &+ 1000)
-    let dy = Tensor(shape: c.shape, scalars: (0..<x.count).map { _ in generator.normal() })
+    let dy = Tensor(shape: c.shape, scalars: (0..<x.count).map { _ in Float(generator.normal()) })
     let gradient = layer.valueWithPullback(at: x, scope: .input).pullback(dy).input
     let report = checkPiecewiseGradient(
       of: { weightedSum(layer($0), dy) }, at: x, analytic: gradient, h: 0.5, floor: 0.05,
@@ -264,7 +265,7 @@ func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
     let transposed = DCTBasis(matrix: (0..<64).map { matrix[($0 % 8) * 8 + $0 / 8] })
     let x = c.image()
     var generator = SplitMix64(seed: c.seed &+ 1000)
-    let dy = Tensor(shape: c.shape, scalars: (0..<x.count).map { _ in generator.normal() })
+    let dy = Tensor(shape: c.shape, scalars: (0..<x.count).map { _ in Float(generator.normal()) })
     let wrong = layer.valueWithPullback(at: x, adjointBasis: transposed).pullback(dy).input
     let report = checkPiecewiseGradient(
       of: { weightedSum(layer($0), dy) }, at: x, analytic: wrong, h: 0.5, floor: 0.05,
@@ -280,7 +281,7 @@ func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
     let straightThrough = DifferentiableJPEG(quality: c.quality, rounding: .straightThrough)
     let x = c.image()
     var generator = SplitMix64(seed: c.seed &+ 1000)
-    let dy = Tensor(shape: c.shape, scalars: (0..<x.count).map { _ in generator.normal() })
+    let dy = Tensor(shape: c.shape, scalars: (0..<x.count).map { _ in Float(generator.normal()) })
     let wrong = straightThrough.valueWithPullback(at: x, scope: .input).pullback(dy).input
     let report = checkPiecewiseGradient(
       of: { weightedSum(cubic($0), dy) }, at: x, analytic: wrong, h: 0.5, floor: 0.05,

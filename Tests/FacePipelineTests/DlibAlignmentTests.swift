@@ -158,7 +158,7 @@ struct DlibAlignmentMapping: Decodable {
 
   @Test func withoutPredictorOrPointsThereIsNothingToAlignFrom() {
     let aligner = DlibFaceAligner(shapePredictor: nil)
-    #expect(throws: FaceEmbeddingError.noLandmarks) {
+    #expect(throws: PipelineError.noLandmarks) {
       try aligner.align(
         FaceRegion(x: 1, y: 1, width: 20, height: 20), in: RGBImage(width: 40, height: 40))
     }
@@ -337,14 +337,12 @@ struct DlibPipelineReference: Decodable {
 /// photos, matched to an MTCNN face by box IoU >= 0.5.
 @Suite(.enabled(if: DlibPipelineSupport.hasModels, "the dlib model files are not installed"))
 struct DlibWholePipelineTests {
-  /// The intersection over union of two boxes given by inclusive pixel corners
-  /// `(left, top, right, bottom)` (as the mapping script computes it).
-  static func iou(_ a: [Double], _ b: [Double]) -> Double {
-    let w = min(a[2], b[2]) - max(a[0], b[0]) + 1
-    let h = min(a[3], b[3]) - max(a[1], b[1]) + 1
-    guard w > 0, h > 0 else { return 0 }
-    let area = { (r: [Double]) in (r[2] - r[0] + 1) * (r[3] - r[1] + 1) }
-    return w * h / (area(a) + area(b) - w * h)
+  /// A box given by inclusive pixel corners `(left, top, right, bottom)`, as the mapping script
+  /// measures overlaps.
+  static func inclusive(_ corners: [Double]) -> BoxEdges {
+    BoxEdges(
+      left: corners[0], top: corners[1], right: corners[2], bottom: corners[3],
+      counting: .inclusive)
   }
 
   /// Our pipeline's descriptors are dlib's pipeline's, face for face.
@@ -370,7 +368,8 @@ struct DlibWholePipelineTests {
         let hog = dlibFace.hog_rect_ltrb.map(Double.init)
         let best = found.enumerated().compactMap { i, embedded -> (Int, Double)? in
           guard let r = embedded.region else { return nil }
-          return (i, Self.iou(hog, [r.x, r.y, r.x + r.width, r.y + r.height]))
+          let region = Self.inclusive([r.x, r.y, r.x + r.width, r.y + r.height])
+          return (i, Self.inclusive(hog).intersectionOverUnion(with: region))
         }.max { $0.1 < $1.1 }
         guard let (match, overlap) = best, overlap >= 0.5 else {
           unmatched.append("\(name)#\(index)")

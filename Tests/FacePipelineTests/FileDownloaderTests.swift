@@ -93,7 +93,7 @@ struct FileDownloaderTests {
       try ModelFetcher(folder: folder, downloader: FileDownloader(connectTimeout: 2))
         .fetch(entry, from: base)
       Issue.record("fetch from a closed port succeeded")
-    } catch let error as ModelFetchError {
+    } catch {
       let message = error.description
       #expect(message.hasPrefix("labels-v2: could not download http://127.0.0.1:"))
       #expect(

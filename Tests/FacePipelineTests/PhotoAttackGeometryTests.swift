@@ -46,7 +46,7 @@ import Testing
     let photo = Self.photo(width: 40, height: 30, seed: 2)
     let patch = RGBImage(width: 7, height: 5, red: 1, green: 2, blue: 3)
     let region = PixelBox(x: 30, y: 20, width: 7, height: 5)
-    let composed = PhotoAttacker.compose(patch, into: photo, at: region)
+    let composed = photo.replacing(region, with: patch)
     #expect(composed.width == 40 && composed.height == 30)
     var changed = 0
     for y in 0..<30 {

@@ -132,21 +132,18 @@ enum PhotoAttackSupport {
       .path
     let cartoon = PhotoAttackSupport.photo("no_faces_cartoon.jpg")
     let obama = PhotoAttackSupport.photo("obama.jpg")
-    let expected: [PhotoAttackError] = [
+    let expected: [PipelineError] = [
       .noFace(image: cartoon.path),
       .unknownTarget(
         name: "Sharron Ston", labels: labels,
         suggestions: ["Sharon Stone", "A. R. Rahman", "A. Raja"]),
-      .goalDoesNotFitModel(goal: "--dodge", model: "the classifier vggface2-resnet50"),
+      .goalDoesNotFitModel(goal: .dodge, model: .vggface2ResNet50),
       .faceIndexOutOfRange(image: obama.path, index: 3, count: 2),
-      .unsupportedOutput(
-        path: folder.appendingPathComponent("out.jpg").path,
-        reason: "JPEG output is lossy and would undo the perturbation; write a .png, "
-          + "or pass --jpeg-quality Q to make the attack survive JPEG at quality Q"),
-      .invalidSettings(
-        message:
-          "fgsm does not take restarts: only pgd restarts from new random points and keeps the best run"
-      ),
+      .lossyOutput(path: folder.appendingPathComponent("out.jpg").path),
+      .invalidAttack(
+        .meaninglessOption(
+          method: .fgsm, parameter: "restarts",
+          reason: "only pgd restarts from new random points and keeps the best run")),
     ]
     for ((photo, goal, options, outputName), error) in zip(Self.badInputs, expected) {
       let output = folder.appendingPathComponent(outputName ?? "out.png")
@@ -160,7 +157,7 @@ enum PhotoAttackSupport {
     try FileManager.default.copyItem(at: SharedData.url("data/seed/faceSharon.png"), to: copy)
     let before = try Data(contentsOf: copy)
     let sameFile = URL(fileURLWithPath: folder.path + "/./copy.png")
-    #expect(throws: PhotoAttackError.outputIsInput(path: sameFile.path)) {
+    #expect(throws: PipelineError.outputIsInput(path: sameFile.path)) {
       try attacker.attack(
         photoAt: copy, goal: .untargeted, options: PhotoAttackOptions(), output: sameFile)
     }
@@ -173,7 +170,9 @@ enum PhotoAttackSupport {
         photoAt: text, goal: .untargeted, options: PhotoAttackOptions(),
         output: folder.appendingPathComponent("notes.adv.png"))
     } throws: { error in
-      guard case .unreadableImage(let file, _) = error as? PhotoAttackError else { return false }
+      guard case .unreadableImage(.notAnImage(let file)) = error as? PipelineError else {
+        return false
+      }
       return file == text.path && "\(error)".hasPrefix(text.path)
     }
     // An output in a folder that does not exist: the attack runs, the write fails.
@@ -183,7 +182,9 @@ enum PhotoAttackSupport {
         photoAt: obama, goal: .untargeted,
         options: PhotoAttackOptions(settings: AttackSettings(steps: 1)), output: unwritable)
     } throws: { error in
-      guard case .cannotWrite(let path, _) = error as? PhotoAttackError else { return false }
+      guard case .cannotWrite(.writeFailed(let path, _)) = error as? PipelineError else {
+        return false
+      }
       return path == unwritable.path && "\(error)".hasPrefix(unwritable.path + ": cannot write")
     }
     let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()

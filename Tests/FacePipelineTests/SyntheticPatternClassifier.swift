@@ -54,7 +54,7 @@ struct SyntheticPatterns {
     let labels = (0..<count).map { $0 % classCount }
     for label in labels {
       for value in patterns[label] {
-        let level = 128 + amplitude * value + noise * generator.normal()
+        let level = 128 + amplitude * value + noise * Float(generator.normal())
         scalars.append(min(max(level.rounded(), 0), 255))
       }
     }
@@ -147,6 +147,6 @@ enum PatternClassifier {
   {
     let std = (2 / Float(fanIn)).squareRoot()
     let count = shape.reduce(1, *)
-    return Tensor(shape: shape, scalars: (0..<count).map { _ in std * generator.normal() })
+    return Tensor(shape: shape, scalars: (0..<count).map { _ in std * Float(generator.normal()) })
   }
 }

@@ -57,7 +57,7 @@ public struct DlibAlignedFace: Sendable {
   public var maskBox: DlibRectangle { chipLayer.cropBox }
 
   /// dlib's own 8-bit chip of `image` (bit for bit what `dlib.get_face_chip` cuts for these
-  /// landmarks): what `advcli embed` feeds the network.
+  /// landmarks): what the embedder feeds the network.
   public func chip(from image: RGBImage) -> RGBImage {
     details.extractChip(from: image)
   }

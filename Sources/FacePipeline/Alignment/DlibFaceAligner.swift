@@ -46,14 +46,16 @@ public struct DlibFaceAligner: Sendable {
   }
 
   /// The alignment of the face a detector found at `face` in `image`.
-  /// - Throws: `FaceEmbeddingError.noLandmarks` when there is no shape predictor and the region
+  /// - Throws: `PipelineError.noLandmarks` when there is no shape predictor and the region
   ///   has no five points.
-  public func align(_ face: FaceRegion, in image: RGBImage) throws -> DlibAlignedFace {
+  public func align(_ face: FaceRegion, in image: RGBImage) throws(PipelineError)
+    -> DlibAlignedFace
+  {
     if shapePredictor != nil {
       let (rectangle, source) = predictorRectangle(for: face, in: image)
       return align(rectangle: rectangle, from: source, in: image)
     }
-    guard let points = face.fivePoints else { throw FaceEmbeddingError.noLandmarks }
+    guard let points = face.fivePoints else { throw .noLandmarks }
     // Eyes and nose only: MTCNN's mouth corners move with the expression. Over the 25 faces of
     // the test photos this put the descriptors nearer dlib's pipeline (median distance 0.140,
     // largest 0.25) than all five points did (0.156, 0.33).
@@ -70,10 +72,12 @@ public struct DlibFaceAligner: Sendable {
   ///
   /// With two faces or more, dlib's detector searches the whole photo once (cheaper than a
   /// search near each face; the rectangles are the same).
-  /// - Throws: `FaceEmbeddingError.noLandmarks` as `align(_:in:)`.
-  public func align(_ faces: [FaceRegion], in image: RGBImage) throws -> [DlibAlignedFace] {
+  /// - Throws: `PipelineError.noLandmarks` as `align(_:in:)`.
+  public func align(_ faces: [FaceRegion], in image: RGBImage) throws(PipelineError)
+    -> [DlibAlignedFace]
+  {
     guard faces.count > 1, shapePredictor != nil, let rectangleDetector else {
-      return try faces.map { try align($0, in: image) }
+      return try faces.map { face throws(PipelineError) in try align(face, in: image) }
     }
     let detections = rectangleDetector.detect(in: image, upsample: Self.detectorUpsampling)
     return faces.map { face in

@@ -39,18 +39,24 @@ public struct DlibFaceEmbedder: Sendable {
   /// `shape_predictor_5_face_landmarks.dat` (optional: absent means MTCNN's points are used)
   /// from `models`, checking both files' SHA-256, and dlib's HOG face detector shipped with
   /// FaceNets.
-  /// - Throws: `ModelFileError.notFound` when the ResNet is missing, `DlibFormatError` when a
-  ///   file is damaged or differs from the published one.
-  public init(models: ModelDirectory) throws {
+  /// - Throws: `PipelineError.modelFileNotFound` when the ResNet is missing,
+  ///   `.unusableDlibModel` when a file is damaged or differs from the published one.
+  public init(models: ModelDirectory) throws(PipelineError) {
     let howToGet = "Install the dlib model files with `make setup` (Scripts/install_models.sh)."
-    let resNet = try DlibResNet(
-      contentsOf: try models.locate(DlibModelFile.faceRecognitionResNetV1.name, howToGet: howToGet))
+    let resNetURL = try models.locate(
+      DlibModelFile.faceRecognitionResNetV1.name, howToGet: howToGet)
     let predictorURL = try? models.locate(
       DlibModelFile.shapePredictor5Landmarks.name, howToGet: howToGet)
-    self.init(
-      resNet: resNet,
-      shapePredictor: try predictorURL.map { try DlibShapePredictor(contentsOf: $0) },
-      rectangleDetector: try DlibHOGFaceDetector.frontalFaceDetector())
+    do {
+      self.init(
+        resNet: try DlibResNet(contentsOf: resNetURL),
+        shapePredictor: try predictorURL.map { url throws(DlibFormatError) in
+          try DlibShapePredictor(contentsOf: url)
+        },
+        rectangleDetector: try DlibHOGFaceDetector.frontalFaceDetector())
+    } catch {
+      throw .unusableDlibModel(error)
+    }
   }
 
   /// The descriptor of an image that already is an aligned chip; an image of another size is
@@ -67,8 +73,10 @@ public struct DlibFaceEmbedder: Sendable {
   }
 
   /// Aligns and embeds every face of `faces` found in `image`, in one batch.
-  /// - Throws: `FaceEmbeddingError.noLandmarks` (see `DlibFaceAligner.align(_:in:)`).
-  public func embed(_ faces: [FaceRegion], in image: RGBImage) throws -> [EmbeddedFace] {
+  /// - Throws: `PipelineError.noLandmarks` (see `DlibFaceAligner.align(_:in:)`).
+  public func embed(_ faces: [FaceRegion], in image: RGBImage) throws(PipelineError)
+    -> [EmbeddedFace]
+  {
     guard !faces.isEmpty else { return [] }
     let alignments = try aligner.align(faces, in: image)
     let chips = alignments.map { Tensor(image: $0.chip(from: image)) }
@@ -86,8 +94,8 @@ public struct DlibFaceEmbedder: Sendable {
 
   /// The faces of `image` with their descriptors: every face `detector` finds, aligned and
   /// embedded, or, without a detector, the whole image as one chip (`descriptor(ofChip:)`).
-  /// - Throws: the detector's errors; `FaceEmbeddingError.noLandmarks`.
-  public func embedFaces(in image: RGBImage, detector: (any FaceDetecting)?) throws
+  /// - Throws: the detector's errors; `PipelineError.noLandmarks`.
+  public func embedFaces(in image: RGBImage, detector: (any FaceDetecting)?) throws(PipelineError)
     -> [EmbeddedFace]
   {
     guard let detector else {
@@ -97,11 +105,12 @@ public struct DlibFaceEmbedder: Sendable {
   }
 
   /// `embedFaces(in:detector:)` for the PNG or JPEG file at `url`.
-  /// - Throws: `ImageIOError` naming the file, and the errors of `embedFaces(in:detector:)`.
-  public func embedFaces(inImageAt url: URL, detector: (any FaceDetecting)?) throws
-    -> [EmbeddedFace]
+  /// - Throws: `PipelineError.unreadableImage` naming the file, and the errors of
+  ///   `embedFaces(in:detector:)`.
+  public func embedFaces(inImageAt url: URL, detector: (any FaceDetecting)?)
+    throws(PipelineError) -> [EmbeddedFace]
   {
-    try embedFaces(in: try RGBImage(contentsOf: url), detector: detector)
+    try embedFaces(in: try PhotoFile.read(url), detector: detector)
   }
 
   /// The Euclidean distance between two descriptors (`DlibResNet.distance`): the same person

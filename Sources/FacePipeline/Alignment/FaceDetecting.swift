@@ -4,5 +4,5 @@ import FaceTensor
 public protocol FaceDetecting: Sendable {
   /// The faces in `image`, each with its box and, if the detector has them, five landmarks.
   /// - Throws: the detector's errors.
-  func faces(in image: RGBImage) throws -> [FaceRegion]
+  func faces(in image: RGBImage) throws(PipelineError) -> [FaceRegion]
 }

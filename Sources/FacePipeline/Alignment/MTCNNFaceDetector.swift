@@ -15,9 +15,13 @@ public struct MTCNNFaceDetector: FaceDetecting {
   }
 
   /// MTCNN with its bundled weights and default options (those of `mtcnn` 0.1.1).
-  /// - Throws: `MTCNNError` when the bundled weights are missing or damaged.
-  public init() throws {
-    self.init(mtcnn: try MTCNN())
+  /// - Throws: `PipelineError.unusableDetector` when the bundled weights are missing or damaged.
+  public init() throws(PipelineError) {
+    do {
+      self.init(mtcnn: try MTCNN())
+    } catch {
+      throw .unusableDetector(error)
+    }
   }
 
   /// Every face MTCNN finds in `image`, in its order.

@@ -32,26 +32,24 @@ public struct FileDownloader: Sendable {
   public func download(
     from url: URL, to destination: URL,
     progress: (@Sendable (_ received: Int64, _ total: Int64?) -> Void)? = nil
-  ) throws {
+  ) throws(DownloadError) {
     let part = FileDownloader.partFile(for: destination)
     let folder = destination.deletingLastPathComponent()
     do {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-      if !FileManager.default.fileExists(atPath: part.path) {
-        guard FileManager.default.createFile(atPath: part.path, contents: nil) else {
-          throw DownloadError.cannotWrite(path: part.path, reason: "cannot create the file")
-        }
-      }
-    } catch let error as DownloadError {
-      throw error
     } catch {
-      throw DownloadError.cannotWrite(path: folder.path, reason: error.localizedDescription)
+      throw .cannotWrite(path: folder.path, reason: error.localizedDescription)
+    }
+    if !FileManager.default.fileExists(atPath: part.path) {
+      guard FileManager.default.createFile(atPath: part.path, contents: nil) else {
+        throw .cannotWrite(path: part.path, reason: "cannot create the file")
+      }
     }
     let handle: FileHandle
     do {
       handle = try FileHandle(forWritingTo: part)
     } catch {
-      throw DownloadError.cannotWrite(path: part.path, reason: error.localizedDescription)
+      throw .cannotWrite(path: part.path, reason: error.localizedDescription)
     }
     defer { try? handle.close() }
     let offset = (try? handle.seekToEnd()).map(Int64.init) ?? 0
@@ -75,7 +73,7 @@ public struct FileDownloader: Sendable {
       throw failure
     }
     if let total = outcome.total, outcome.bytesOnDisk != total {
-      throw DownloadError.incomplete(url: url, received: outcome.bytesOnDisk, expected: total)
+      throw .incomplete(url: url, received: outcome.bytesOnDisk, expected: total)
     }
     try? handle.synchronize()
     do {
@@ -85,7 +83,7 @@ public struct FileDownloader: Sendable {
         try FileManager.default.moveItem(at: part, to: destination)
       }
     } catch {
-      throw DownloadError.cannotWrite(path: destination.path, reason: error.localizedDescription)
+      throw .cannotWrite(path: destination.path, reason: error.localizedDescription)
     }
   }
 }
@@ -213,6 +211,7 @@ public enum DownloadError: Error, Equatable, CustomStringConvertible {
   /// A file or folder could not be written.
   case cannotWrite(path: String, reason: String)
 
+  /// One line naming the URL or file and the problem.
   public var description: String {
     switch self {
     case .transport(let url, let reason):

@@ -3,7 +3,7 @@ import Foundation
 /// The published model files FaceAdversary can download: keras-vggface's release v2.0 weights (Keras-2
 /// HDF5) and label files (NumPy).
 public struct ModelCatalogEntry: Sendable, Equatable {
-  /// The name users type (`advcli models fetch NAME`), e.g. `vggface2-resnet50`.
+  /// The name users type, such as `vggface2-resnet50`.
   public let name: String
   /// The file name in the model folder and in the release.
   public let fileName: String
@@ -20,7 +20,7 @@ public enum ModelCatalog {
   public static let releaseBase = URL(
     string: "https://github.com/rcmalli/keras-vggface/releases/download/v2.0/")!
 
-  /// Every entry, in the order `advcli models list` shows them.
+  /// Every entry, in the order of a listing.
   public static let entries: [ModelCatalogEntry] = [
     .init(
       name: "vggface2-resnet50", fileName: "rcmalli_vggface_tf_resnet50.h5",
@@ -49,34 +49,23 @@ public enum ModelCatalog {
   ]
 
   /// The entry called `name`.
-  /// - Throws: `ModelCatalogError.unknownName` listing the known names.
-  public static func entry(named name: String) throws -> ModelCatalogEntry {
+  /// - Throws: `PipelineError.unknownModelName` listing the known names.
+  public static func entry(named name: String) throws(PipelineError) -> ModelCatalogEntry {
     guard let entry = entries.first(where: { $0.name == name }) else {
-      throw ModelCatalogError.unknownName(name, known: entries.map(\.name))
+      throw .unknownModelName(name, known: entries.map(\.name))
     }
     return entry
   }
 
   /// The sentence a "file not found" error quotes: how to obtain the file.
   public static func howToGet(_ entry: ModelCatalogEntry, folder: URL) -> String {
-    "Get it with `advcli models fetch \(entry.name)`, or \(manualDownloadHint(entry, folder: folder))"
+    "Fetch the catalog entry '\(entry.name)' (`ModelFetcher`), or "
+      + manualDownloadHint(entry, folder: folder)
   }
 
   /// How to install the file without the fetch command: its URL and where to put it.
   public static func manualDownloadHint(_ entry: ModelCatalogEntry, folder: URL) -> String {
     "download \(entry.url.absoluteString) by hand and put it at "
       + "\(folder.appendingPathComponent(entry.fileName).path)."
-  }
-}
-
-/// A model name is not in the catalog.
-public enum ModelCatalogError: Error, Equatable, CustomStringConvertible {
-  case unknownName(String, known: [String])
-
-  public var description: String {
-    switch self {
-    case .unknownName(let name, let known):
-      return "unknown model '\(name)'; known: \(known.joined(separator: ", "))"
-    }
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where model files are looked up: an explicit `--models DIR`, else `$FACEADVERSARY_MODELS`, else
+/// Where model files are looked up: an explicit folder, else `$FACEADVERSARY_MODELS`, else
 /// `~/.local/share/faceadversary/models` (where `make setup` puts them).
 public struct ModelDirectory: Sendable, Equatable {
   /// The folders searched, in order.
@@ -33,29 +33,15 @@ public struct ModelDirectory: Sendable, Equatable {
 
   /// The first existing file called `name` along the search path.
   /// - Parameter howToGet: a sentence saying how to obtain the file, quoted in the error.
-  /// - Throws: `ModelFileError.notFound` listing every place searched.
-  public func locate(_ name: String, howToGet: String) throws -> URL {
+  /// - Throws: `PipelineError.modelFileNotFound` listing every place searched.
+  public func locate(_ name: String, howToGet: String) throws(PipelineError) -> URL {
     for folder in searchPath {
       let candidate = folder.appendingPathComponent(name)
       if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
     }
-    throw ModelFileError.notFound(
-      name: name, searched: searchPath.map { $0.path }, howToGet: howToGet)
+    throw .modelFileNotFound(name: name, searched: searchPath.map { $0.path }, howToGet: howToGet)
   }
 
   /// The folder new downloads go to: the first folder of the search path.
   public var writableFolder: URL { searchPath[0] }
-}
-
-/// A model file could not be found.
-public enum ModelFileError: Error, Equatable, CustomStringConvertible {
-  case notFound(name: String, searched: [String], howToGet: String)
-
-  public var description: String {
-    switch self {
-    case .notFound(let name, let searched, let howToGet):
-      return
-        "model file \(name) not found; searched: \(searched.joined(separator: ", ")). \(howToGet)"
-    }
-  }
 }

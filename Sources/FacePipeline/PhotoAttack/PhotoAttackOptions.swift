@@ -1,10 +1,9 @@
-import Adversary
-
 /// How a photo is attacked: the face, the attack and its settings, what the result must survive.
 ///
-/// Every field has the documented default of `AttackMethod.makeAttack(with:)` and of the CLI.
+/// Every field has the documented default of `AttackMethod.makeAttack(with:)`;
+/// `validated(for:)` decides whether the options are valid.
 public struct PhotoAttackOptions: Sendable, Equatable {
-  /// The attack (`--method`; default PGD).
+  /// The attack (default PGD).
   public var method: AttackMethod
   /// ε, step, steps, norm, random start, restarts, early stop; amounts in pixel levels of 0...255.
   public var settings: AttackSettings
@@ -47,4 +46,43 @@ public struct PhotoAttackOptions: Sendable, Equatable {
 
   /// The draws averaged per gradient (1 without EOT).
   var expectationSamples: Int { max(eotSamples, 1) }
+
+  /// The configured attack, after checking every option against its rule and against the
+  /// recognizer `model`: `jpegQuality` in 1...100, `eotSamples` and `faceIndex` at least 0, no
+  /// `faceIndex` without detection, `threshold` and `margin` finite and at least 0, no
+  /// `threshold` for a classifier, and the attack settings by `AttackMethod.makeAttack(with:)`.
+  /// - Throws: `PipelineError.invalidOption`, `.conflictingOptions`, `.optionDoesNotApply`,
+  ///   `.invalidAttack`.
+  public func validated(for model: RecognizerName) throws(PipelineError) -> ConfiguredAttack {
+    if let jpegQuality, !(1...100).contains(jpegQuality) {
+      throw .invalidOption(name: "jpegQuality", value: "\(jpegQuality)", rule: "in 1...100")
+    }
+    guard eotSamples >= 0 else {
+      throw .invalidOption(name: "eotSamples", value: "\(eotSamples)", rule: ">= 0")
+    }
+    if let faceIndex {
+      guard faceIndex >= 0 else {
+        throw .invalidOption(
+          name: "faceIndex", value: "\(faceIndex)", rule: ">= 0 (faces are numbered from 0)")
+      }
+      guard detectFaces else {
+        throw .conflictingOptions(
+          name: "faceIndex", other: "detectFaces",
+          reason: "a face is chosen among the detected faces")
+      }
+    }
+    for (name, value) in [("threshold", threshold), ("margin", margin)] {
+      if let value, !(value.isFinite && value >= 0) {
+        throw .invalidOption(name: name, value: "\(value)", rule: "a finite number >= 0")
+      }
+    }
+    if threshold != nil && !model.comparesDescriptors {
+      throw .optionDoesNotApply(name: "threshold", model: model)
+    }
+    do {
+      return try method.makeAttack(with: settings)
+    } catch {
+      throw .invalidAttack(error)
+    }
+  }
 }

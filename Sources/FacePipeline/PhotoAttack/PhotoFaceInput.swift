@@ -9,7 +9,7 @@ enum PhotoFaceInput: Sendable {
   case box(PixelBox, side: Int)
   /// dlib: the aligned chip of `details` (`DlibFaceChipLayer`).
   case chip(DlibFaceChipDetails)
-  /// `--no-detect`: the whole photo, resized to `side x side` with `method` if it is not that
+  /// No detection: the whole photo, resized to `side x side` with `method` if it is not that
   /// size.
   case wholeImage(side: Int, method: ResizeMethod)
 
@@ -18,12 +18,7 @@ enum PhotoFaceInput: Sendable {
   func readBox(width: Int, height: Int) -> PixelBox? {
     switch self {
     case .box(let box, _):
-      let left = max(box.x, 0)
-      let top = max(box.y, 0)
-      let right = min(box.x + box.width, width)
-      let bottom = min(box.y + box.height, height)
-      guard left < right, top < bottom else { return nil }
-      return PixelBox(x: left, y: top, width: right - left, height: bottom - top)
+      return box.clipped(toWidth: width, height: height)
     case .chip(let details):
       let crop = DlibChipSampling(details: details, imageWidth: width, imageHeight: height)
         .cropBox

@@ -32,35 +32,18 @@ struct PhotoJitter: Sendable {
   /// The warp for `seed`: output pixel `p` of the region samples the region at
   /// `centre + s R(θ) (p - centre) + t` (bilinear), an image of the region's size.
   func sampler(seed: UInt64, centre: SIMD2<Double>, width: Int, height: Int) -> AffineSampler {
-    var draws = JitterDraws(state: seed)
-    let shiftX = draws.uniform(-maxShift...maxShift)
-    let shiftY = draws.uniform(-maxShift...maxShift)
-    let scale = 1 + draws.uniform(-maxScaleChange...maxScaleChange)
-    let angle = draws.uniform(-maxRotationDegrees...maxRotationDegrees) * .pi / 180
+    var draws = SplitMix64(seed: seed)
+    /// Uniform in `-limit...limit`.
+    func symmetric(_ limit: Double) -> Double { -limit + draws.unit() * 2 * limit }
+    let shiftX = symmetric(maxShift)
+    let shiftY = symmetric(maxShift)
+    let scale = 1 + symmetric(maxScaleChange)
+    let angle = symmetric(maxRotationDegrees) * .pi / 180
     let rotated = AffineTransform2D.similarity(scale: scale, angle: angle, offsetX: 0, offsetY: 0)
     let centreImage = rotated.apply(column: centre.x, row: centre.y)
     let transform = AffineTransform2D(
       m00: rotated.m00, m01: rotated.m01, m10: rotated.m10, m11: rotated.m11,
       offsetX: centre.x + shiftX - centreImage.x, offsetY: centre.y + shiftY - centreImage.y)
     return AffineSampler(transform: transform, outputHeight: height, outputWidth: width)
-  }
-}
-
-/// SplitMix64 draws for one jitter (Steele, Lea and Flood 2014).
-private struct JitterDraws {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// Uniform in `range`, from the top 53 bits of a draw.
-  mutating func uniform(_ range: ClosedRange<Double>) -> Double {
-    let unit = Double(next() >> 11) / Double(1 << 53)
-    return range.lowerBound + unit * (range.upperBound - range.lowerBound)
   }
 }

@@ -9,13 +9,16 @@ public enum PhotoRecognizer: Sendable {
   /// dlib's face descriptor: faces are aligned 150x150 chips; the attack moves the descriptor.
   case dlib(DlibFaceEmbedder)
 
-  /// The model's name as the CLI spells it (`vggface2-resnet50`, `dlib-resnet`).
-  public var modelName: String {
+  /// The recognizer's name (`vggface2-resnet50`, `dlib-resnet`).
+  public var name: RecognizerName {
     switch self {
-    case .vggFace(_, let name): return name.rawValue
-    case .dlib: return "dlib-resnet"
+    case .vggFace(_, let name): return name.recognizerName
+    case .dlib: return .dlibResNet
     }
   }
+
+  /// The recognizer's name as text (`name.rawValue`).
+  public var modelName: String { name.rawValue }
 
   /// The side of the model's square input in pixels (224 or 150).
   public var inputSide: Int {
@@ -26,56 +29,44 @@ public enum PhotoRecognizer: Sendable {
   }
 
   /// Loads the keras-vggface classifier `name` (see `VGGFaceRecognizer.load`).
-  /// - Throws: `PhotoAttackError.missingWeights` (with how to get the file) or `.unusableModel`.
+  /// - Throws: `PipelineError.modelFileNotFound` (with how to get the file), or the error of
+  ///   the file that cannot be used.
   public static func loadVGGFace(
     _ name: VGGFaceModelName, weights: URL? = nil, labels: URL? = nil, directory: ModelDirectory
-  ) throws(PhotoAttackError) -> PhotoRecognizer {
-    do {
-      return .vggFace(
-        try VGGFaceRecognizer.load(name, weights: weights, labels: labels, directory: directory),
-        name: name)
-    } catch {
-      throw PhotoRecognizer.loadingError(error)
-    }
+  ) throws(PipelineError) -> PhotoRecognizer {
+    .vggFace(
+      try VGGFaceRecognizer.load(name, weights: weights, labels: labels, directory: directory),
+      name: name)
   }
 
   /// Loads dlib's face-recognition ResNet and 5-point shape predictor from `directory` (see
   /// `DlibFaceEmbedder.init(models:)`).
-  /// - Throws: `PhotoAttackError.missingWeights` (with how to get the file) or `.unusableModel`.
-  public static func loadDlib(directory: ModelDirectory) throws(PhotoAttackError)
-    -> PhotoRecognizer
+  /// - Throws: `PipelineError.modelFileNotFound` (with how to get the file) or
+  ///   `.unusableDlibModel`.
+  public static func loadDlib(directory: ModelDirectory) throws(PipelineError) -> PhotoRecognizer {
+    .dlib(try DlibFaceEmbedder(models: directory))
+  }
+
+  /// Loads the recognizer `name`: a keras-vggface classifier from `weights` and `labels` when
+  /// given, else from `directory`; dlib's ResNet from `directory`.
+  /// - Throws: as `loadVGGFace` and `loadDlib`; `.optionDoesNotApply` for weights or labels
+  ///   files with dlib.
+  public static func load(
+    _ name: RecognizerName, weights: URL? = nil, labels: URL? = nil, directory: ModelDirectory
+  ) throws(PipelineError) -> PhotoRecognizer {
+    try check(name, weights: weights, labels: labels)
+    guard let vggFace = name.vggFace else { return try loadDlib(directory: directory) }
+    return try loadVGGFace(vggFace, weights: weights, labels: labels, directory: directory)
+  }
+
+  /// Checks that explicit weights and labels files are given only to a classifier (dlib's files
+  /// are found in the model folder).
+  /// - Throws: `PipelineError.optionDoesNotApply` (`weights` or `labels`).
+  public static func check(_ name: RecognizerName, weights: URL?, labels: URL?)
+    throws(PipelineError)
   {
-    do {
-      return .dlib(try DlibFaceEmbedder(models: directory))
-    } catch {
-      throw PhotoRecognizer.loadingError(error)
-    }
-  }
-
-  private static func loadingError(_ error: any Error) -> PhotoAttackError {
-    if let missing = error as? ModelFileError { return .missingWeights(message: "\(missing)") }
-    return .unusableModel(message: "\(error)")
-  }
-}
-
-/// What a photo attack tries to make the recognizer do.
-public enum PhotoAttackGoal: Sendable, Equatable {
-  /// Classifier: any top-1 name but the clean photo's.
-  case untargeted
-  /// Classifier: this name (matched as `ClassLabels.index(matching:)` matches) as the top-1.
-  case targeted(name: String)
-  /// Descriptor: a descriptor farther than the threshold from the clean face's.
-  case dodge
-  /// Descriptor: a descriptor within the threshold of the largest face in the photo at `photo`.
-  case impersonate(photo: URL)
-
-  /// How the CLI asks for the goal (`--target NAME`, `--dodge`, ...), for messages.
-  var optionName: String {
-    switch self {
-    case .untargeted: return "an untargeted attack"
-    case .targeted: return "--target"
-    case .dodge: return "--dodge"
-    case .impersonate: return "--impersonate"
-    }
+    guard name.comparesDescriptors else { return }
+    if weights != nil { throw .optionDoesNotApply(name: "weights", model: name) }
+    if labels != nil { throw .optionDoesNotApply(name: "labels", model: name) }
   }
 }

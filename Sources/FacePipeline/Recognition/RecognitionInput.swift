@@ -17,12 +17,10 @@ public enum RecognitionInput {
     precondition(side >= 1, "[RecognitionInput] side must be positive, got \(side)")
     var face = image
     if let box {
-      let left = max(box.x, 0)
-      let top = max(box.y, 0)
-      let right = min(box.x + box.width, image.width)
-      let bottom = min(box.y + box.height, image.height)
-      guard left < right, top < bottom else { return nil }
-      face = image.cropped(x: left, y: top, width: right - left, height: bottom - top)
+      guard let inside = box.clipped(toWidth: image.width, height: image.height) else {
+        return nil
+      }
+      face = image.cropped(x: inside.x, y: inside.y, width: inside.width, height: inside.height)
     }
     guard face.width > 0, face.height > 0 else { return nil }
     if face.width != side || face.height != side {

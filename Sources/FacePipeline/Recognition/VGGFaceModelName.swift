@@ -1,6 +1,6 @@
 import FaceNets
 
-/// The keras-vggface classifiers by the names users type (`advcli identify --model NAME`), with
+/// The keras-vggface classifiers by the names users type (`vggface2-resnet50`), with
 /// the catalog files each needs.
 public enum VGGFaceModelName: String, CaseIterable, Sendable {
   /// VGGFace2 ResNet-50 (8,631 identities): the seed write-up's model.

@@ -11,10 +11,9 @@ public struct VGGFaceRecognizer: Sendable {
   public let labels: ClassLabels
 
   /// A recognizer from a loaded model and labels; `weightsFile` names the weights in errors.
-  /// - Throws: `RecognizerError.noClassifier` for a "notop" model, `.labelCountMismatch` when the
+  /// - Throws: `PipelineError.noClassifier` for a "notop" model, `.labelCountMismatch` when the
   ///   labels do not name every class.
-  public init(model: VGGFaceModel, labels: ClassLabels, weightsFile: String) throws(RecognizerError)
-  {
+  public init(model: VGGFaceModel, labels: ClassLabels, weightsFile: String) throws(PipelineError) {
     guard let classes = model.classCount else {
       throw .noClassifier(weights: weightsFile, layer: model.architecture.classifierLayer)
     }
@@ -28,21 +27,34 @@ public struct VGGFaceRecognizer: Sendable {
 
   /// Loads the model `name` and its labels: from `weights` / `labels` when given, else the
   /// catalog files found along `directory`'s search path.
-  /// - Throws: `ModelFileError.notFound` (with how to get the file), `WeightLoadingError`,
-  ///   `LabelsError`, `RecognizerError`.
+  /// - Throws: `PipelineError.modelFileNotFound` (with how to get the file),
+  ///   `.unusableWeights`, `.unusableLabels`, `.noClassifier`, `.labelCountMismatch`.
   public static func load(
     _ name: VGGFaceModelName, weights: URL? = nil, labels: URL? = nil, directory: ModelDirectory
-  ) throws -> VGGFaceRecognizer {
-    let weightsURL = try weights ?? locate(name.weightsEntry, in: directory)
-    let labelsURL = try labels ?? locate(name.labelsEntry, in: directory)
-    let classLabels = try ClassLabels(contentsOf: labelsURL)
-    let model = try VGGFaceModel(architecture: name.architecture, contentsOf: weightsURL)
+  ) throws(PipelineError) -> VGGFaceRecognizer {
+    let weightsURL = try file(weights, orCatalogEntry: name.weightsEntry, in: directory)
+    let labelsURL = try file(labels, orCatalogEntry: name.labelsEntry, in: directory)
+    let classLabels: ClassLabels
+    do {
+      classLabels = try ClassLabels(contentsOf: labelsURL)
+    } catch {
+      throw .unusableLabels(error)
+    }
+    let model: VGGFaceModel
+    do {
+      model = try VGGFaceModel(architecture: name.architecture, contentsOf: weightsURL)
+    } catch {
+      throw .unusableWeights(error)
+    }
     return try VGGFaceRecognizer(model: model, labels: classLabels, weightsFile: weightsURL.path)
   }
 
-  private static func locate(_ entry: ModelCatalogEntry, in directory: ModelDirectory) throws -> URL
-  {
-    try directory.locate(
+  /// `given`, else the catalog file `entry` found along `directory`'s search path.
+  private static func file(
+    _ given: URL?, orCatalogEntry entry: ModelCatalogEntry, in directory: ModelDirectory
+  ) throws(PipelineError) -> URL {
+    if let given { return given }
+    return try directory.locate(
       entry.fileName, howToGet: ModelCatalog.howToGet(entry, folder: directory.writableFolder))
   }
 
@@ -52,13 +64,10 @@ public struct VGGFaceRecognizer: Sendable {
   /// - Precondition: `top >= 1`.
   public func predictions(for images: Tensor, top: Int) -> [[ClassPrediction]] {
     precondition(top >= 1, "[VGGFaceRecognizer] top must be at least 1, got \(top)")
-    let probabilities = model.probabilities(for: images)
-    let classes = labels.count
-    return (0..<images.shape[0]).map { n in
-      let row = Array(probabilities.scalars[(n * classes)..<((n + 1) * classes)])
-      let order = row.indices.sorted { (row[$0], $1) > (row[$1], $0) }
-      return order.prefix(top).map {
-        ClassPrediction(index: $0, label: labels.displayName(at: $0), probability: row[$0])
+    return model.logits(for: images).topSoftmax(count: top).map { classes in
+      classes.map {
+        ClassPrediction(
+          index: $0.index, label: labels.displayName(at: $0.index), probability: $0.probability)
       }
     }
   }
@@ -106,10 +115,10 @@ extension VGGFaceRecognizer {
 
 extension VGGFaceRecognizer {
   /// `identify(_:boxes:top:)` on the photo (JPEG or PNG) at `url`.
-  /// - Throws: `ImageIOError` when the photo cannot be read.
-  public func identify(photoAt url: URL, boxes: [PixelBox]?, top: Int) throws
+  /// - Throws: `PipelineError.unreadableImage` when the photo cannot be read.
+  public func identify(photoAt url: URL, boxes: [PixelBox]?, top: Int) throws(PipelineError)
     -> [FaceIdentification]
   {
-    identify(try RGBImage(contentsOf: url), boxes: boxes, top: top)
+    identify(try PhotoFile.read(url), boxes: boxes, top: top)
   }
 }

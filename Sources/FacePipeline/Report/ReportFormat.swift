@@ -9,11 +9,11 @@ public enum ReportFormat: Sendable, Equatable {
 
   /// The format for `url`'s extension (case-insensitive).
   /// - Throws: `ReportError.unsupportedExtension` for any other extension.
-  public init(of url: URL) throws {
+  public init(of url: URL) throws(ReportError) {
     switch url.pathExtension.lowercased() {
     case "png": self = .png
     case "html", "htm": self = .html
-    default: throw ReportError.unsupportedExtension(path: url.path)
+    default: throw .unsupportedExtension(path: url.path)
     }
   }
 }
@@ -21,11 +21,18 @@ public enum ReportFormat: Sendable, Equatable {
 extension AttackReport {
   /// Writes the report to `url` as a PNG picture or an HTML page, by its extension, atomically.
   /// - Parameter locator: where to find the DejaVu fonts (PNG only).
-  /// - Throws: `ReportError.unsupportedExtension`, `ReportError.cannotWrite`,
-  ///   `TextRenderingError` (fonts), `ImageIOError` (PNG encoding or writing).
-  public func write(to url: URL, locator: FontLocator = FontLocator()) throws {
+  /// - Throws: `ReportError`: `.unsupportedExtension`, `.cannotWrite`, `.text` (fonts),
+  ///   `.image` (PNG encoding or writing).
+  public func write(to url: URL, locator: FontLocator = FontLocator()) throws(ReportError) {
     switch try ReportFormat(of: url) {
-    case .png: try ReportImageRenderer(locator: locator).write(self, to: url)
+    case .png:
+      let renderer: ReportImageRenderer
+      do {
+        renderer = try ReportImageRenderer(locator: locator)
+      } catch {
+        throw .text(error)
+      }
+      try renderer.write(self, to: url)
     case .html: try ReportHTMLRenderer().write(self, to: url)
     }
   }

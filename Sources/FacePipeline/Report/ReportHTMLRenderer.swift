@@ -17,14 +17,20 @@ public struct ReportHTMLRenderer: Sendable {
   }
 
   /// The page, UTF-8 text.
-  /// - Throws: `ImageIOError.writeFailed` if a panel cannot be encoded as PNG (an empty image).
-  public func html(for report: AttackReport) throws -> String {
+  /// - Throws: `ReportError.image` if a panel cannot be encoded as PNG (an empty image).
+  public func html(for report: AttackReport) throws(ReportError) -> String {
     let panels = [report.original, report.perturbation.image, report.adversarial]
     var figures: [String] = []
     for (index, panel) in panels.enumerated() {
       let label = escaped(report.panelLabels[index])
       let caption = report.captions[index]
-      let source = "data:image/png;base64," + (try panel.pngData().base64EncodedString())
+      let png: Data
+      do {
+        png = try panel.pngData()
+      } catch {
+        throw .image(error)
+      }
+      let source = "data:image/png;base64," + png.base64EncodedString()
       figures.append(
         """
         <figure>
@@ -71,13 +77,13 @@ public struct ReportHTMLRenderer: Sendable {
 
   /// Writes `html(for: report)` to `url` atomically (a temporary file in the same folder, then
   /// a rename): on failure nothing is created and an existing file is unchanged.
-  /// - Throws: `ReportError.cannotWrite` naming `url.path`, or `ImageIOError` from encoding.
-  public func write(_ report: AttackReport, to url: URL) throws {
+  /// - Throws: `ReportError.cannotWrite` naming `url.path`, or `.image` from encoding.
+  public func write(_ report: AttackReport, to url: URL) throws(ReportError) {
     let page = try html(for: report)
     do {
       try Data(page.utf8).write(to: url, options: .atomic)
     } catch {
-      throw ReportError.cannotWrite(path: url.path, reason: Self.reason(for: error))
+      throw .cannotWrite(path: url.path, reason: Self.reason(for: error))
     }
   }
 

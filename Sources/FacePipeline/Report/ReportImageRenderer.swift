@@ -32,7 +32,7 @@ public struct ReportImageRenderer {
   public init(
     panelHeight: Int = ReportImageRenderer.defaultPanelHeight,
     locator: FontLocator = FontLocator()
-  ) throws {
+  ) throws(TextRenderingError) {
     precondition(panelHeight > 0, "[ReportImageRenderer] panel height must be positive")
     self.panelHeight = panelHeight
     titleText = try TextRenderer(font: .sansBold, pixelSize: 18, locator: locator)
@@ -57,7 +57,7 @@ public struct ReportImageRenderer {
   /// The report as an 8-bit RGB picture of `layout(for: report)`'s size.
   /// - Precondition: the report's three images are non-empty.
   /// - Throws: `TextRenderingError.cannotRenderGlyph` if FreeType fails on a character.
-  public func render(_ report: AttackReport) throws -> RGBImage {
+  public func render(_ report: AttackReport) throws(TextRenderingError) -> RGBImage {
     let layout = layout(for: report)
     let background = ReportImageRenderer.background
     var canvas = RGBImage(
@@ -86,9 +86,19 @@ public struct ReportImageRenderer {
   }
 
   /// Renders `report` and writes it as a PNG file, atomically.
-  /// - Throws: `TextRenderingError` from rendering, `ImageIOError.writeFailed` from writing.
-  public func write(_ report: AttackReport, to url: URL) throws {
-    try render(report).writePNG(to: url)
+  /// - Throws: `ReportError.text` from rendering, `.image` from writing.
+  public func write(_ report: AttackReport, to url: URL) throws(ReportError) {
+    let picture: RGBImage
+    do {
+      picture = try render(report)
+    } catch {
+      throw .text(error)
+    }
+    do {
+      try picture.writePNG(to: url)
+    } catch {
+      throw .image(error)
+    }
   }
 
   private func panels(of report: AttackReport) -> [RGBImage] {
@@ -106,7 +116,7 @@ public struct ReportImageRenderer {
   /// the value), the value right-aligned.
   private func drawCaption(
     _ caption: ReportCaption, in rect: PixelRect, on canvas: inout RGBImage
-  ) throws {
+  ) throws(TextRenderingError) {
     let lineHeight = bodyText.lineHeight
     try drawLine(caption.heading, with: boldText, in: rect, on: &canvas)
     for (index, row) in caption.rows.enumerated() {
@@ -128,7 +138,7 @@ public struct ReportImageRenderer {
   private func drawLine(
     _ text: String, with renderer: TextRenderer, in rect: PixelRect, on canvas: inout RGBImage,
     color: RGBColor = ReportImageRenderer.ink
-  ) throws {
+  ) throws(TextRenderingError) {
     let shown = try renderer.truncated(text, toWidth: rect.width)
     try renderer.draw(shown, into: &canvas, x: rect.x, top: rect.y, color: color)
   }
@@ -136,7 +146,7 @@ public struct ReportImageRenderer {
   /// `text`, truncated to the rectangle's width, centred in it.
   private func drawCentred(
     _ text: String, with renderer: TextRenderer, in rect: PixelRect, on canvas: inout RGBImage
-  ) throws {
+  ) throws(TextRenderingError) {
     let shown = try renderer.truncated(text, toWidth: rect.width)
     let shownWidth = try renderer.width(of: shown)
     let x = rect.x + (rect.width - shownWidth) / 2

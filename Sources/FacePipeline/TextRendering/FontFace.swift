@@ -48,26 +48,26 @@ final class FontFace {
   /// Opens face 0 of `url` and sets its size to `pixelSize` pixels per em.
   /// - Precondition: `pixelSize > 0`.
   /// - Throws: `TextRenderingError.cannotLoadFont` with FreeType's error code.
-  init(contentsOf url: URL, pixelSize: Int) throws {
+  init(contentsOf url: URL, pixelSize: Int) throws(TextRenderingError) {
     precondition(pixelSize > 0, "[FontFace] pixel size must be positive, got \(pixelSize)")
     let path = url.path
     var newLibrary: FT_Library?
     var error = FT_Init_FreeType(&newLibrary)
     guard error == 0, let library = newLibrary else {
-      throw TextRenderingError.cannotLoadFont(
+      throw .cannotLoadFont(
         path: path, operation: "FT_Init_FreeType", code: error)
     }
     var newFace: FT_Face?
     error = FT_New_Face(library, path, 0, &newFace)
     guard error == 0, let face = newFace else {
       FT_Done_FreeType(library)
-      throw TextRenderingError.cannotLoadFont(path: path, operation: "FT_New_Face", code: error)
+      throw .cannotLoadFont(path: path, operation: "FT_New_Face", code: error)
     }
     error = FT_Set_Pixel_Sizes(face, 0, FT_UInt(pixelSize))
     guard error == 0 else {
       FT_Done_Face(face)
       FT_Done_FreeType(library)
-      throw TextRenderingError.cannotLoadFont(
+      throw .cannotLoadFont(
         path: path, operation: "FT_Set_Pixel_Sizes(\(pixelSize))", code: error)
     }
     let metrics = face.pointee.size.pointee.metrics
@@ -88,12 +88,12 @@ final class FontFace {
 
   /// The glyph drawn for `scalar` (the face's "missing glyph" box when it has none).
   /// - Throws: `TextRenderingError.cannotRenderGlyph` when FreeType cannot load or render it.
-  func glyph(for scalar: Unicode.Scalar) throws -> RenderedGlyph {
+  func glyph(for scalar: Unicode.Scalar) throws(TextRenderingError) -> RenderedGlyph {
     if let cached = cache[scalar] { return cached }
     let index = FT_Get_Char_Index(face, FT_ULong(scalar.value))
     let error = FT_Load_Glyph(face, index, FT_Int32(FT_LOAD_RENDER))
     guard error == 0, let slot = face.pointee.glyph else {
-      throw TextRenderingError.cannotRenderGlyph(
+      throw .cannotRenderGlyph(
         path: path, scalar: scalar.value, reason: "FT_Load_Glyph failed with error \(error)")
     }
     let bitmap = slot.pointee.bitmap
@@ -103,7 +103,7 @@ final class FontFace {
     if width > 0 && rows > 0 {
       guard bitmap.pixel_mode == UInt8(FT_PIXEL_MODE_GRAY.rawValue), let buffer = bitmap.buffer
       else {
-        throw TextRenderingError.cannotRenderGlyph(
+        throw .cannotRenderGlyph(
           path: path, scalar: scalar.value,
           reason: "FreeType returned pixel mode \(bitmap.pixel_mode), expected 8-bit gray")
       }

@@ -35,12 +35,12 @@ public struct FontLocator: Sendable, Equatable {
 
   /// The first existing file named like `font` in `folders`.
   /// - Throws: `TextRenderingError.fontNotFound` listing every folder searched.
-  public func locate(_ font: DejaVuFont) throws -> URL {
+  public func locate(_ font: DejaVuFont) throws(TextRenderingError) -> URL {
     for folder in folders {
       let candidate = folder.appendingPathComponent(font.fileName)
       if FileManager.default.isReadableFile(atPath: candidate.path) { return candidate }
     }
-    throw TextRenderingError.fontNotFound(
+    throw .fontNotFound(
       fileName: font.fileName, searched: folders.map { $0.path })
   }
 }

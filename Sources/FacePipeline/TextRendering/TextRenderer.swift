@@ -22,7 +22,7 @@ public struct TextRenderer {
   /// A renderer for the font file at `fontFile`, at `pixelSize` pixels per em.
   /// - Precondition: `pixelSize > 0`.
   /// - Throws: `TextRenderingError.cannotLoadFont` when FreeType cannot open the file.
-  public init(fontFile: URL, pixelSize: Int) throws {
+  public init(fontFile: URL, pixelSize: Int) throws(TextRenderingError) {
     face = try FontFace(contentsOf: fontFile, pixelSize: pixelSize)
   }
 
@@ -30,7 +30,9 @@ public struct TextRenderer {
   /// - Precondition: `pixelSize > 0`.
   /// - Throws: `TextRenderingError.fontNotFound` (listing the folders searched and naming the
   ///   package to install) or `.cannotLoadFont`.
-  public init(font: DejaVuFont, pixelSize: Int, locator: FontLocator = FontLocator()) throws {
+  public init(font: DejaVuFont, pixelSize: Int, locator: FontLocator = FontLocator())
+    throws(TextRenderingError)
+  {
     try self.init(fontFile: locator.locate(font), pixelSize: pixelSize)
   }
 
@@ -49,7 +51,7 @@ public struct TextRenderer {
   ///
   /// That is the sum of the pen advances and kerning, rounded up; the empty string has width 0.
   /// - Throws: `TextRenderingError.cannotRenderGlyph` when FreeType fails on a glyph.
-  public func width(of text: String) throws -> Int {
+  public func width(of text: String) throws(TextRenderingError) -> Int {
     try (layout(text).advance + 63) >> 6
   }
 
@@ -59,7 +61,8 @@ public struct TextRenderer {
   /// (trailing spaces dropped) followed by "…" that fits, or "…" alone, or "" when not even the
   /// ellipsis fits. The result's `width(of:)` is at most `maxWidth`.
   /// - Throws: `TextRenderingError.cannotRenderGlyph` when FreeType fails on a glyph.
-  public func truncated(_ text: String, toWidth maxWidth: Int) throws -> String {
+  public func truncated(_ text: String, toWidth maxWidth: Int) throws(TextRenderingError) -> String
+  {
     if try width(of: text) <= maxWidth { return text }
     let ellipsis = "\u{2026}"
     guard try width(of: ellipsis) <= maxWidth else { return "" }
@@ -83,7 +86,7 @@ public struct TextRenderer {
   /// - Throws: `TextRenderingError.cannotRenderGlyph` when FreeType fails on a glyph.
   public func draw(
     _ text: String, into image: inout RGBImage, x: Int, top: Int, color: RGBColor
-  ) throws {
+  ) throws(TextRenderingError) {
     let baseline = top + face.ascender
     let ink = [Int(color.red), Int(color.green), Int(color.blue)]
     for placed in try layout(text).glyphs {
@@ -109,7 +112,9 @@ public struct TextRenderer {
   }
 
   /// The glyphs of `text` with their pen positions and the total advance, in 1/64 pixel.
-  private func layout(_ text: String) throws -> (glyphs: [PlacedGlyph], advance: Int) {
+  private func layout(_ text: String) throws(TextRenderingError) -> (
+    glyphs: [PlacedGlyph], advance: Int
+  ) {
     var glyphs: [PlacedGlyph] = []
     var pen = 0
     var previous: UInt32 = 0
