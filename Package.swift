@@ -46,8 +46,7 @@ let package = Package(
     .executableTarget(
       name: "advcli",
       dependencies: [
-        "FacePipeline", "FaceNets", "FaceTensor",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "FacePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Test support
@@ -72,7 +71,7 @@ let package = Package(
       dependencies: ["FacePipeline", "FaceNets", "Adversary", "FaceTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "advcliTests", dependencies: ["advcli", "FaceTestSupport"],
+      name: "advcliTests", dependencies: ["advcli", "FacePipeline", "FaceTestSupport"],
       resources: [.copy("Fixtures")]),
 
     // MARK: - Benchmarks

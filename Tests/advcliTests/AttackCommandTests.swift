@@ -40,14 +40,14 @@ import Testing
     let vggFace = try #require(
       try AdvCLI.parseAsRoot([
         "attack", "a.png", "--weights", "w.h5", "--labels", "l.npy", "--target", "Sharon Stone",
-        "-o", "x.png", "--no-detect", "--random-start", "--method", "cw", "--norm", "l2",
+        "-o", "x.png", "--no-detect", "--method", "cw", "--norm", "l2",
       ]) as? AdvCLI.Attack)
     #expect(vggFace.model == .vggface2ResNet50 && vggFace.output == "x.png")
     #expect(vggFace.goal == .targeted(name: "Sharon Stone"))
     #expect(
       vggFace.attackOptions
         == PhotoAttackOptions(
-          method: .cw, settings: AttackSettings(norm: .l2, randomStart: true), detectFaces: false))
+          method: .cw, settings: AttackSettings(norm: .l2), detectFaces: false))
     let defaults = try #require(try AdvCLI.parseAsRoot(["attack", "a.png"]) as? AdvCLI.Attack)
     #expect(defaults.goal == .untargeted && defaults.attackOptions == PhotoAttackOptions())
   }
@@ -66,6 +66,10 @@ import Testing
       "--target applies to the VGGFace classifiers; dlib-resnet takes --dodge or --impersonate"
     ),
     (["attack", "a.png", "--threshold", "0.5"], "--threshold applies to --model dlib-resnet"),
+    (
+      ["attack", "a.png", "--model", "dlib-resnet", "--dodge", "--labels", "l.npy"],
+      "--weights and --labels apply to the VGGFace classifiers; dlib-resnet reads --models"
+    ),
     (["attack", "a.png", "--face=-1"], "--face must be >= 0 (faces are numbered from 0), got -1"),
     (
       ["attack", "a.png", "--face", "0", "--no-detect"],
@@ -80,6 +84,28 @@ import Testing
     ),
     (["attack", "a.png", "--shard", "3/2"], "--shard must be K/N with 1 <= K <= N, got '3/2'"),
     (["attack", "a.png", "--report", "r.pdf"], "--report must end in .png or .html, got 'r.pdf'"),
+    // The library's rules on values, said with advcli's options.
+    (
+      ["attack", "a.png", "--eps=-1"], "--eps must be greater than or equal to 0, got -1.0 instead"
+    ),
+    (
+      ["attack", "a.png", "--steps", "0"],
+      "--steps must be greater than or equal to 1, got 0 instead"
+    ),
+    (
+      ["attack", "a.png", "--method", "cw", "--eps", "8"],
+      "cw does not take --eps: Carlini-Wagner minimises the L2 norm of the perturbation instead "
+        + "of bounding it"
+    ),
+    (
+      ["attack", "a.png", "--method", "adam", "--step", "0"],
+      "--step must be greater than 0, got 0.0 instead"
+    ),
+    (
+      ["attack", "a.png", "--norm", "l2"],
+      "an L2 attack needs --eps (the Euclidean norm of the perturbation in pixel levels of "
+        + "0...255); there is no default"
+    ),
     (
       ["attack", "a.png", "--method", "bfgs"],
       "The value 'bfgs' is invalid for '--method <method>'. Please provide one of the following:\n"

@@ -1,6 +1,5 @@
 import ArgumentParser
-import FaceNets
-import FaceTensor
+import FacePipeline
 import FaceTestSupport
 import Foundation
 import Testing
@@ -21,12 +20,12 @@ import Testing
     (["detect", "a.jpg", "--thresholds", "0.6,x,0.7"], "The value '0.6,x,0.7' is invalid"),
     (
       ["detect", "a.jpg", "--thresholds", "0.6,1.5,0.7"],
-      "--thresholds (rnet) must be in 0...1, got 1.5."
+      "--thresholds (rnet) must be in 0...1, got 1.5"
     ),
-    (["detect", "a.jpg", "--min-face-size", "3"], "--min-face-size must be at least 4, got 3."),
+    (["detect", "a.jpg", "--min-face-size", "3"], "--min-face-size must be at least 4, got 3"),
     (
       ["detect", "a.jpg", "--scale-factor", "1.2"],
-      "--scale-factor must be between 0 and 1 (exclusive), got 1.2."
+      "--scale-factor must be between 0 and 1 (exclusive), got 1.2"
     ),
   ])
   func invalidArgumentsAreUsageErrors(_ arguments: [String], message: String) {
@@ -63,7 +62,8 @@ import Testing
 
   @Test func jsonEscapesTheImageName() {
     let line = DetectionReport.json(
-      image: "a \"b\"\\c\n.jpg", size: RGBImage(width: 3, height: 2), faces: [])
+      image: "a \"b\"\\c\n.jpg",
+      detections: PhotoDetections(photo: RGBImage(width: 3, height: 2), faces: []))
     #expect(line == #"{"image": "a \"b\"\\c\n.jpg", "width": 3, "height": 2, "faces": []}"#)
   }
 

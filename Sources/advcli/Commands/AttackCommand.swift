@@ -1,21 +1,10 @@
-import Adversary
 import ArgumentParser
 import FacePipeline
 import Foundation
 
 extension AttackMethod: ExpressibleByArgument {}
 extension PerturbationNorm: ExpressibleByArgument {}
-
-/// The recognizers `advcli attack --model` names.
-enum AttackModelName: String, CaseIterable, ExpressibleByArgument {
-  case vggface2ResNet50 = "vggface2-resnet50"
-  case vggface2SENet50 = "vggface2-senet50"
-  case vggfaceVGG16 = "vggface-vgg16"
-  case dlibResNet = "dlib-resnet"
-
-  /// The keras-vggface classifier, nil for dlib.
-  var vggFace: VGGFaceModelName? { VGGFaceModelName(rawValue: rawValue) }
-}
+extension RecognizerName: ExpressibleByArgument {}
 
 extension AdvCLI {
   /// `advcli attack PHOTO...`: adversarial photos that fool a face recognizer, re-checked on the
@@ -40,7 +29,7 @@ extension AdvCLI {
     var images: [String]
 
     @Option(help: "The recognizer to fool.")
-    var model: AttackModelName = .vggface2ResNet50
+    var model: RecognizerName = .vggface2ResNet50
 
     @OptionGroup var files: ModelFileOptions
 
@@ -134,66 +123,43 @@ extension AdvCLI {
     @Flag(help: "No progress bar.")
     var quiet = false
 
+    /// advcli's spelling of the library's parameters.
+    static let errors = LibraryErrors(options: [
+      "epsilon": "--eps", "stepSize": "--step", "learningRate": "--step", "steps": "--steps",
+      "norm": "--norm", "randomStart": "--random-start", "restarts": "--restarts",
+      "threshold": "--threshold", "margin": "--margin", "faceIndex": "--face",
+      "detectFaces": "--no-detect", "eotSamples": "--eot", "jpegQuality": "--jpeg-quality",
+    ])
+
+    /// The rules of the command line itself; every rule on a value is the library's
+    /// (`PhotoAttackGoal.check(fits:)`, `PhotoRecognizer.check(_:weights:labels:)`,
+    /// `PhotoAttackOptions.validated(for:)`, `ReportFormat(of:)`).
     func validate() throws {
-      if let vggFace = model.vggFace {
-        if dodge || impersonate != nil {
-          throw ValidationError(
-            "--dodge and --impersonate apply to --model dlib-resnet; \(vggFace.rawValue) takes --target or nothing"
-          )
-        }
-        if threshold != nil {
-          throw ValidationError("--threshold applies to --model dlib-resnet")
-        }
-      } else {
-        if target != nil {
-          throw ValidationError(
-            "--target applies to the VGGFace classifiers; dlib-resnet takes --dodge or --impersonate"
-          )
-        }
-        guard dodge != (impersonate != nil) else {
-          throw ValidationError(
-            "--model dlib-resnet needs exactly one of --dodge and --impersonate PHOTO")
-        }
-        if files.weights != nil || files.labels != nil {
-          throw ValidationError(
-            "--weights and --labels apply to the VGGFace classifiers; dlib-resnet reads --models")
-        }
-      }
-      if let face, face < 0 {
-        throw ValidationError("--face must be >= 0 (faces are numbered from 0), got \(face)")
-      }
-      if face != nil && noDetect {
-        throw ValidationError("--face needs face detection; drop --no-detect")
-      }
-      guard eot >= 0 else { throw ValidationError("--eot must be >= 0, got \(eot)") }
-      if let jpegQuality, !(1...100).contains(jpegQuality) {
-        throw ValidationError("--jpeg-quality must be in 1...100, got \(jpegQuality)")
+      if dodge && impersonate != nil {
+        throw ValidationError(
+          "--model \(model.rawValue) needs exactly one of --dodge and --impersonate PHOTO")
       }
       if output != nil && outDir != nil { throw ValidationError("give -o or --out-dir, not both") }
-      if let steps, steps < 1 { throw ValidationError("--steps must be >= 1, got \(steps)") }
-      if let restarts, restarts < 1 {
-        throw ValidationError("--restarts must be >= 1, got \(restarts)")
-      }
-      for (name, value) in [("--threshold", threshold), ("--margin", margin)] {
-        if let value, !(value.isFinite && value >= 0) {
-          throw ValidationError("\(name) must be a finite number >= 0, got \(value)")
-        }
-      }
       for (name, text) in [("--eps", eps), ("--step", step)] {
-        if let text, (try? PixelAmount(parsing: text)) == nil {
+        if let text, PixelAmount(parsing: text) == nil {
           throw ValidationError(
-            "\(name): '\(text)' is not a pixel amount: give levels of 0...255 (8, 0.5) or a fraction of the full range (8/255)"
-          )
+            "\(name): '\(text)' is not a pixel amount: \(PixelAmount.explanation)")
         }
       }
       if let shard, (try? Shard(parsing: shard)) == nil {
-        throw ValidationError("--shard must be K/N with 1 <= K <= N, got '\(shard)'")
+        throw ValidationError(BatchError.invalidShard(shard).description)
       }
-      if let report {
-        let ext = (report as NSString).pathExtension.lowercased()
-        guard ["png", "html", "htm"].contains(ext) else {
-          throw ValidationError("--report must end in .png or .html, got '\(report)'")
-        }
+      if let report, (try? ReportFormat(of: URL(fileURLWithPath: report))) == nil {
+        throw ValidationError("--report must end in .png or .html, got '\(report)'")
+      }
+      do {
+        try goal.check(fits: model)
+        try PhotoRecognizer.check(
+          model, weights: files.weights.map { URL(fileURLWithPath: $0) },
+          labels: files.labels.map { URL(fileURLWithPath: $0) })
+        _ = try attackOptions.validated(for: model)
+      } catch {
+        throw Self.errors.validationError(error)
       }
     }
 
@@ -202,22 +168,24 @@ extension AdvCLI {
       PhotoAttackOptions(
         method: method,
         settings: AttackSettings(
-          epsilon: eps.flatMap { try? PixelAmount(parsing: $0).levels },
-          stepSize: step.flatMap { try? PixelAmount(parsing: $0).levels }, steps: steps,
+          epsilon: eps.flatMap { PixelAmount(parsing: $0)?.levels },
+          stepSize: step.flatMap { PixelAmount(parsing: $0)?.levels }, steps: steps,
           norm: norm, randomStart: randomStart, restarts: restarts, earlyStop: !noEarlyStop),
         seed: seed, threshold: threshold, margin: margin, detectFaces: !noDetect, faceIndex: face,
         eotSamples: eot, jpegQuality: jpegQuality)
     }
 
-    /// The library's goal for these arguments.
+    /// The library's goal for these arguments (`--target` first, so that a target given to dlib
+    /// is refused as such).
     var goal: PhotoAttackGoal {
+      if let target { return .targeted(name: target) }
       if dodge { return .dodge }
       if let impersonate { return .impersonate(photo: URL(fileURLWithPath: impersonate)) }
-      return target.map { .targeted(name: $0) } ?? .untargeted
+      return .untargeted
     }
 
     func run() throws {
-      let (plan, attacker) = try exitingWithStatus2OnBadInput {
+      let (plan, attacker) = try Self.errors.reporting {
         let plan = try BatchPlan(
           inputs: images, output: output.map { URL(fileURLWithPath: $0) },
           outputDirectory: outDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
@@ -227,14 +195,9 @@ extension AdvCLI {
           try FileManager.default.createDirectory(
             atPath: outDir, withIntermediateDirectories: true)
         }
-        let recognizer: PhotoRecognizer
-        if let vggFace = model.vggFace {
-          recognizer = try PhotoRecognizer.loadVGGFace(
-            vggFace, weights: files.weights.map { URL(fileURLWithPath: $0) },
-            labels: files.labels.map { URL(fileURLWithPath: $0) }, directory: files.modelDirectory)
-        } else {
-          recognizer = try PhotoRecognizer.loadDlib(directory: files.modelDirectory)
-        }
+        let recognizer = try PhotoRecognizer.load(
+          model, weights: files.weights.map { URL(fileURLWithPath: $0) },
+          labels: files.labels.map { URL(fileURLWithPath: $0) }, directory: files.modelDirectory)
         return (plan, try PhotoAttacker(recognizer: recognizer))
       }
       var standardError = StandardError()
@@ -249,6 +212,9 @@ extension AdvCLI {
         do {
           let outcome = try attack(item, with: attacker, single: plan.items.count == 1)
           anyFailed = anyFailed || !outcome.success
+        } catch let error as PipelineError {
+          print("advcli: \(Self.errors.message(for: error))", to: &standardError)
+          anyBad = true
         } catch {
           print("advcli: \(error)", to: &standardError)
           anyBad = true

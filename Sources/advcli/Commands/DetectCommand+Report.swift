@@ -1,5 +1,4 @@
-import FaceNets
-import FaceTensor
+import FacePipeline
 import Foundation
 
 /// The text `advcli detect` prints for one image.
@@ -7,7 +6,8 @@ enum DetectionReport {
   /// One line of JSON: `{"image": ..., "width": W, "height": H, "faces": [{"box": [x, y, w, h],
   /// "confidence": c, "keypoints": {"left_eye": [x, y], ...}}]}`, keys in this order, integers
   /// as the `mtcnn` package reports them, the confidence as the float64 value of its float32.
-  static func json(image: String, size: RGBImage, faces: [FaceDetection]) -> String {
+  static func json(image: String, detections: PhotoDetections) -> String {
+    let (size, faces) = (detections.photo, detections.faces)
     let objects = faces.map { face in
       let box = face.reportedBox
       let keypoints = zip(FaceLandmarks.names, face.reportedLandmarks).map { name, point in
@@ -22,7 +22,8 @@ enum DetectionReport {
   }
 
   /// A heading with the image's size and face count, then one row per face.
-  static func table(image: String, size: RGBImage, faces: [FaceDetection]) -> String {
+  static func table(image: String, detections: PhotoDetections) -> String {
+    let (size, faces) = (detections.photo, detections.faces)
     let count = faces.count == 1 ? "1 face" : "\(faces.count) faces"
     var lines = ["\(image): \(size.width)x\(size.height), \(count)"]
     guard !faces.isEmpty else { return lines[0] }

@@ -1,6 +1,5 @@
 import ArgumentParser
-import FaceNets
-import FaceTensor
+import FacePipeline
 import Foundation
 
 extension AdvCLI {
@@ -40,6 +39,13 @@ extension AdvCLI {
       MTCNNOptions(minFaceSize: minFaceSize, scaleFactor: scaleFactor, thresholds: thresholds.value)
     }
 
+    /// advcli's spelling of the detector's options.
+    static let errors = LibraryErrors(options: [
+      "minFaceSize": "--min-face-size", "scaleFactor": "--scale-factor",
+      "thresholds.pnet": "--thresholds (pnet)", "thresholds.rnet": "--thresholds (rnet)",
+      "thresholds.onet": "--thresholds (onet)",
+    ])
+
     func validate() throws {
       guard !images.isEmpty else { throw ValidationError("Give at least one IMAGE.") }
       if let draw {
@@ -52,47 +58,30 @@ extension AdvCLI {
         }
       }
       do {
-        try options.validate()
+        try PhotoDetector.check(options)
       } catch {
-        throw ValidationError(Self.message(for: error))
+        throw Self.errors.validationError(error)
       }
     }
 
     func run() throws {
-      let detector = try exitingWithStatus2OnBadInput { try MTCNN(options: options) }
+      let detector = try Self.errors.reporting { try PhotoDetector(options: options) }
       var failed = false
       for path in images {
         do {
-          try exitingWithStatus2OnBadInput {
-            let image = try RGBImage(contentsOf: URL(fileURLWithPath: path))
-            let faces = detector.detect(in: image)
+          try Self.errors.reporting {
+            let detections = try detector.detect(photoAt: URL(fileURLWithPath: path))
             print(
               json
-                ? DetectionReport.json(image: path, size: image, faces: faces)
-                : DetectionReport.table(image: path, size: image, faces: faces))
-            if let draw {
-              try image.annotated(with: faces).writePNG(to: URL(fileURLWithPath: draw))
-            }
+                ? DetectionReport.json(image: path, detections: detections)
+                : DetectionReport.table(image: path, detections: detections))
+            if let draw { try detections.writeAnnotatedPNG(to: URL(fileURLWithPath: draw)) }
           }
         } catch let error as ExitCode where error == badInputExitCode {
           failed = true
         }
       }
       if failed { throw badInputExitCode }
-    }
-
-    /// The `--option` spelling of an invalid `MTCNNOptions` field.
-    static func message(for error: MTCNNError) -> String {
-      guard case .invalidOption(let name, let value, let rule) = error else {
-        return error.description
-      }
-      let option =
-        switch name {
-        case "minFaceSize": "--min-face-size"
-        case "scaleFactor": "--scale-factor"
-        default: "--thresholds (\(name.dropFirst("thresholds.".count)))"
-        }
-      return "\(option) must be \(rule), got \(value)."
     }
   }
 }

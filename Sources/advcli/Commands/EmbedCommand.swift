@@ -26,12 +26,10 @@ extension AdvCLI {
     var json = false
 
     func run() throws {
-      try exitingWithStatus2OnBadInput {
-        let embedder = try DlibFaceEmbedder(models: embedding.modelDirectory)
-        let detector = try embedding.detector()
+      try LibraryErrors(options: [:]).reporting {
+        let embedder = try embedding.embedder()
         for path in images {
-          let faces = try embedder.embedFaces(
-            inImageAt: URL(fileURLWithPath: path), detector: detector)
+          let faces = try embedder.embed(photoAt: URL(fileURLWithPath: path))
           print(
             json
               ? EmbedOutput.json(image: path, faces: faces)
@@ -52,9 +50,9 @@ struct EmbeddingOptions: ParsableArguments {
   /// The folders searched for model files.
   var modelDirectory: ModelDirectory { folder.modelDirectory }
 
-  /// The detector to use: MTCNN with its bundled weights, nil with `--no-detect`.
-  func detector() throws -> (any FaceDetecting)? {
-    noDetect ? nil : try MTCNNFaceDetector()
+  /// dlib's models from the model folder, with MTCNN unless `--no-detect`.
+  func embedder() throws(PipelineError) -> PhotoEmbedder {
+    try PhotoEmbedder(directory: modelDirectory, detectFaces: !noDetect)
   }
 }
 

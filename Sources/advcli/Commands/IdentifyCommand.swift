@@ -1,7 +1,5 @@
 import ArgumentParser
-import FaceNets
 import FacePipeline
-import FaceTensor
 import Foundation
 
 extension VGGFaceModelName: ExpressibleByArgument {}
@@ -37,20 +35,25 @@ extension AdvCLI {
     @Flag(help: "Print one JSON object per photo instead of tables.")
     var json = false
 
+    /// advcli's spelling of the library's parameters.
+    static let errors = LibraryErrors(options: ["top": "--top"])
+
     func validate() throws {
-      guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
+      do {
+        try PhotoIdentifier.check(top: top)
+      } catch {
+        throw Self.errors.validationError(error)
+      }
     }
 
     func run() throws {
-      try exitingWithStatus2OnBadInput {
-        let recognizer = try VGGFaceRecognizer.load(
-          model, weights: files.weights.map { URL(fileURLWithPath: $0) },
-          labels: files.labels.map { URL(fileURLWithPath: $0) }, directory: files.modelDirectory)
-        let detector = noDetect ? nil : try MTCNN()
+      try Self.errors.reporting {
+        let identifier = try PhotoIdentifier(
+          model: model, weights: files.weights.map { URL(fileURLWithPath: $0) },
+          labels: files.labels.map { URL(fileURLWithPath: $0) }, directory: files.modelDirectory,
+          detectFaces: !noDetect)
         for path in images {
-          let photo = try RGBImage(contentsOf: URL(fileURLWithPath: path))
-          let boxes = detector.map { $0.detect(in: photo).map(\.reportedBox) }
-          let faces = recognizer.identify(photo, boxes: boxes, top: top)
+          let faces = try identifier.identify(photoAt: URL(fileURLWithPath: path), top: top)
           if json {
             print(try IdentifyOutput.jsonLine(image: path, faces: faces))
           } else {

@@ -47,9 +47,10 @@ extension AdvCLI.Models {
     var quiet = false
 
     func validate() throws {
-      for name in names where ModelCatalog.entries.first(where: { $0.name == name }) == nil {
-        throw ValidationError(
-          ModelCatalogError.unknownName(name, known: ModelCatalog.entries.map(\.name)).description)
+      do {
+        for name in names { _ = try ModelCatalog.entry(named: name) }
+      } catch {
+        throw LibraryErrors(options: [:]).validationError(error)
       }
     }
 

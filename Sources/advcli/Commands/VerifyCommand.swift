@@ -34,25 +34,25 @@ extension AdvCLI {
     @Flag(help: "Print {\"distance\", \"threshold\", \"same_person\"} as JSON.")
     var json = false
 
+    /// advcli's spelling of the library's parameters.
+    static let errors = LibraryErrors(options: [
+      "threshold": "--threshold", "faceA": "--face-a", "faceB": "--face-b",
+    ])
+
     func validate() throws {
-      guard threshold.isFinite, threshold >= 0 else {
-        throw ValidationError("--threshold must be a finite number >= 0, got \(threshold)")
-      }
-      for (name, index) in [("--face-a", faceA), ("--face-b", faceB)] {
-        if let index, index < 0 {
-          throw ValidationError("\(name) must be >= 0 (faces are numbered from 0), got \(index)")
-        }
+      do {
+        try PhotoEmbedder.check(threshold: threshold, faceA: faceA, faceB: faceB)
+      } catch {
+        throw Self.errors.validationError(error)
       }
     }
 
     func run() throws {
-      try exitingWithStatus2OnBadInput {
-        let embedder = try DlibFaceEmbedder(models: embedding.modelDirectory)
-        let detector = try embedding.detector()
-        let a = try descriptor(of: imageA, face: faceA, embedder: embedder, detector: detector)
-        let b = try descriptor(of: imageB, face: faceB, embedder: embedder, detector: detector)
-        let distance = DlibFaceEmbedder.distance(a, b)
-        let same = distance <= threshold
+      try Self.errors.reporting {
+        let comparison = try embedding.embedder().compare(
+          URL(fileURLWithPath: imageA), face: faceA, with: URL(fileURLWithPath: imageB),
+          face: faceB, threshold: threshold)
+        let (distance, same) = (comparison.distance, comparison.samePerson)
         if json {
           print(
             "{\"distance\": \(distance), \"threshold\": \(threshold), \"same_person\": \(same)}")
@@ -64,21 +64,6 @@ extension AdvCLI {
               + verdict)
         }
       }
-    }
-
-    /// The descriptor of face `index` (default: the largest) of the image at `path`.
-    private func descriptor(
-      of path: String, face index: Int?, embedder: DlibFaceEmbedder, detector: (any FaceDetecting)?
-    ) throws -> [Float] {
-      let faces = try embedder.embedFaces(inImageAt: URL(fileURLWithPath: path), detector: detector)
-      guard let largest = DlibFaceEmbedder.largestFace(of: faces) else {
-        throw FaceEmbeddingError.noFace(image: path)
-      }
-      let chosen = index ?? largest
-      guard chosen < faces.count else {
-        throw FaceEmbeddingError.faceIndexOutOfRange(image: path, index: chosen, count: faces.count)
-      }
-      return faces[chosen].descriptor
     }
   }
 }

@@ -1,4 +1,3 @@
-import Adversary
 import FacePipeline
 import Foundation
 

@@ -1,3 +1,4 @@
+import FacePipeline
 import FaceTestSupport
 import Foundation
 import Testing
@@ -44,14 +45,10 @@ enum AdvCLIProcess {
 
   /// Whether the dlib model files are installed where the binary looks by default.
   static var hasModels: Bool {
-    let environment = ProcessInfo.processInfo.environment["FACEADVERSARY_MODELS"] ?? ""
-    let folder =
-      environment.isEmpty
-      ? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(
-        ".local/share/faceadversary/models")
-      : URL(fileURLWithPath: environment)
-    return ["dlib_face_recognition_resnet_model_v1.dat", "shape_predictor_5_face_landmarks.dat"]
-      .allSatisfy { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+    let folder = ModelDirectory()
+    return [DlibModelFile.faceRecognitionResNetV1, .shapePredictor5Landmarks].allSatisfy {
+      (try? folder.locate($0.name, howToGet: "")) != nil
+    }
   }
 
   static var canRunDlib: Bool { isBuilt && hasModels }
