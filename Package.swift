@@ -52,7 +52,7 @@ let package = Package(
 
     // MARK: - Test support
     .target(name: "FaceTestSupport", dependencies: ["FaceTensor", "CPeakProbe"]),
-    .target(name: "CPeakProbe", path: "Benchmarks/CPeakProbe"),
+    .target(name: "CPeakProbe"),
 
     // MARK: - Tests
     .testTarget(
