@@ -26,6 +26,11 @@ hid_t fa_h5p_create_intermediate_groups(void);
 /* Copies the most specific message of the calling thread's HDF5 error stack into `buffer`
    (truncated, NUL-terminated); returns its length, 0 when the stack is empty. */
 size_t fa_h5_copy_innermost_error(char *buffer, size_t size);
+/* Copies `message` into `reason` (truncated, NUL-terminated). */
+void fa_h5_copy_reason(char *reason, size_t reason_size, const char *message);
+/* Copies the innermost HDF5 error, or `fallback` when the stack is empty, into `reason`; call it
+   before any cleanup call clears the stack. */
+void fa_h5_copy_reason_from_stack(char *reason, size_t reason_size, const char *fallback);
 
 /* Result codes of the string-attribute functions below. */
 #define FA_H5_OK 0
