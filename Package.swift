@@ -50,8 +50,13 @@ let package = Package(
       ]),
 
     // MARK: - Test support
-    .target(name: "FaceTestSupport", dependencies: ["FaceTensor", "CPeakProbe"]),
-    .target(name: "CPeakProbe", path: "Benchmarks/CPeakProbe"),
+    .target(
+      name: "FaceTestSupport",
+      dependencies: ["FaceTensor", "CPeakProbe", "CHDF5", "CShims", "CHDF5Writing"]),
+    .target(name: "CPeakProbe"),
+    .target(
+      name: "CHDF5Writing", dependencies: ["CHDF5", "CShims"],
+      linkerSettings: [.linkedLibrary("hdf5_serial")]),
 
     // MARK: - Tests
     .testTarget(

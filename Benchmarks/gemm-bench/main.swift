@@ -10,66 +10,6 @@ import FaceTensor
 import FaceTestSupport
 import Foundation
 
-/// One convolution of keras-vggface's ResNet-50 at 224x224 (an architecture fact: kernel, stride,
-/// padding, input size and channels), from which its im2col GEMM shape follows.
-struct ResNetConvolution {
-  let kernel: Int
-  let stride: Int
-  let padding: Padding
-  let inputSize: Int
-  let inputChannels: Int
-  let outputChannels: Int
-
-  func geometry(batch: Int) -> Conv2DGeometry {
-    Conv2DGeometry(
-      inputShape: [batch, inputSize, inputSize, inputChannels],
-      kernelShape: [kernel, kernel, inputChannels, outputChannels],
-      strides: (stride, stride), padding: padding)
-  }
-}
-
-/// Every distinct convolution shape of ResNet-50 (the 53 convolutions reduce to these 20).
-let resNetConvolutions: [ResNetConvolution] = [
-  .init(kernel: 7, stride: 2, padding: .same, inputSize: 224, inputChannels: 3, outputChannels: 64),
-  .init(
-    kernel: 1, stride: 1, padding: .valid, inputSize: 55, inputChannels: 64, outputChannels: 64),
-  .init(
-    kernel: 1, stride: 1, padding: .valid, inputSize: 55, inputChannels: 64, outputChannels: 256),
-  .init(
-    kernel: 1, stride: 1, padding: .valid, inputSize: 55, inputChannels: 256, outputChannels: 64),
-  .init(kernel: 3, stride: 1, padding: .same, inputSize: 55, inputChannels: 64, outputChannels: 64),
-  .init(
-    kernel: 1, stride: 2, padding: .valid, inputSize: 55, inputChannels: 256, outputChannels: 128),
-  .init(
-    kernel: 1, stride: 2, padding: .valid, inputSize: 55, inputChannels: 256, outputChannels: 512),
-  .init(
-    kernel: 1, stride: 1, padding: .valid, inputSize: 28, inputChannels: 128, outputChannels: 512),
-  .init(
-    kernel: 1, stride: 1, padding: .valid, inputSize: 28, inputChannels: 512, outputChannels: 128),
-  .init(
-    kernel: 3, stride: 1, padding: .same, inputSize: 28, inputChannels: 128, outputChannels: 128),
-  .init(
-    kernel: 1, stride: 2, padding: .valid, inputSize: 28, inputChannels: 512, outputChannels: 256),
-  .init(
-    kernel: 1, stride: 2, padding: .valid, inputSize: 28, inputChannels: 512, outputChannels: 1024),
-  .init(
-    kernel: 1, stride: 1, padding: .valid, inputSize: 14, inputChannels: 256, outputChannels: 1024),
-  .init(
-    kernel: 1, stride: 1, padding: .valid, inputSize: 14, inputChannels: 1024, outputChannels: 256),
-  .init(
-    kernel: 3, stride: 1, padding: .same, inputSize: 14, inputChannels: 256, outputChannels: 256),
-  .init(
-    kernel: 1, stride: 2, padding: .valid, inputSize: 14, inputChannels: 1024, outputChannels: 512),
-  .init(
-    kernel: 1, stride: 2, padding: .valid, inputSize: 14, inputChannels: 1024, outputChannels: 2048),
-  .init(
-    kernel: 1, stride: 1, padding: .valid, inputSize: 7, inputChannels: 512, outputChannels: 2048),
-  .init(
-    kernel: 1, stride: 1, padding: .valid, inputSize: 7, inputChannels: 2048, outputChannels: 512),
-  .init(
-    kernel: 3, stride: 1, padding: .same, inputSize: 7, inputChannels: 512, outputChannels: 512),
-]
-
 /// A GEMM `C[m×n] = A[m×k] · B[k×n]` with its operands.
 struct GEMMCase {
   let label: String
@@ -179,7 +119,7 @@ func timeTwoThreads(_ c: GEMMCase, direct: Bool) -> Double {
 func gemmCases() -> [GEMMCase] {
   var cases: [GEMMCase] = []
   for batch in [1, 8] {
-    for conv in resNetConvolutions {
+    for conv in ResNet50Shapes.distinctConvolutions {
       let g = conv.geometry(batch: batch)
       cases.append(
         GEMMCase(
@@ -246,7 +186,7 @@ func printGEMMTable(
 /// and the convolution on the library's two threads.
 func im2colAndConvolutionLines() -> [String] {
   var lines: [String] = []
-  let convs = resNetConvolutions.filter { $0.kernel > 1 }
+  let convs = ResNet50Shapes.distinctConvolutions.filter { $0.kernel > 1 }
   for conv in convs {
     let g = conv.geometry(batch: 1)
     let input = Tensor(

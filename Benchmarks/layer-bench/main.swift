@@ -32,8 +32,8 @@ print(
 // MARK: - Convolutions
 
 let uses = ResNet50Shapes.layerUses
-var convCounts: [ConvShape: Int] = [:]
-var convOrder: [ConvShape] = []
+var convCounts: [ConvolutionShape: Int] = [:]
+var convOrder: [ConvolutionShape] = []
 for case .conv(let c) in uses {
   if convCounts[c] == nil { convOrder.append(c) }
   convCounts[c, default: 0] += 1

@@ -23,21 +23,29 @@ enum ModelBench {
     let geometry: Conv2DGeometry
   }
 
-  /// Every convolution of keras-vggface's ResNet-50, with its input size from its place: the
-  /// stem reads 224x224; stage S (2...5) works at 55, 28, 14, 7, except that the strided first
-  /// block's reduce and projection read the previous stage's size.
+  /// Every convolution of the network at batch `batch`: its Conv2D layers, in order, paired with
+  /// `ResNet50Shapes.convolutions`, which gives each one's input size.
+  /// - Precondition: the layers' count, kernel shapes, strides and padding agree with the table.
   static func convolutions(of network: Network, batch: Int) -> [Convolution] {
-    let sides = [2: 55, 3: 28, 4: 14, 5: 7]
-    return network.layerNames.compactMap { name in
-      guard let conv = network.layer(named: name) as? Conv2D else { return nil }
-      var side = 224
-      if name.hasPrefix("conv"), let stage = Int(String(name.dropFirst(4).prefix(1))), stage >= 2 {
-        let strided =
-          name.hasPrefix("conv\(stage)_1_") && (name.hasSuffix("reduce") || name.hasSuffix("proj"))
-        side = strided && stage > 2 ? sides[stage - 1] ?? 0 : sides[stage] ?? 0
-      }
-      let shape = [batch, side, side, conv.kernel.shape[2]]
-      return Convolution(name: name, layer: conv, geometry: conv.geometry(forInputShape: shape))
+    let layers = network.layerNames.compactMap { name in
+      (network.layer(named: name) as? Conv2D).map { (name: name, layer: $0) }
+    }
+    let table = ResNet50Shapes.convolutions
+    precondition(
+      layers.count == table.count,
+      "[model-bench] the network has \(layers.count) convolutions, ResNet50Shapes \(table.count)")
+    return zip(layers, table).map { conv, shape in
+      precondition(
+        conv.layer.kernel.shape == shape.kernelShape,
+        "[model-bench] \(conv.name) has kernel \(conv.layer.kernel.shape), ResNet50Shapes says "
+          + "\(shape.kernelShape)")
+      let geometry = conv.layer.geometry(
+        forInputShape: [batch, shape.inputSize, shape.inputSize, shape.inputChannels])
+      precondition(
+        geometry == shape.geometry(batch: batch),
+        "[model-bench] \(conv.name) has strides \(conv.layer.strides) and padding "
+          + "\(conv.layer.padding), ResNet50Shapes says \(shape.stride) and \(shape.padding)")
+      return Convolution(name: conv.name, layer: conv.layer, geometry: geometry)
     }
   }
 

@@ -2,22 +2,9 @@
 #include "cshims.h"
 
 unsigned fa_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
-unsigned fa_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
 hid_t fa_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }
 hid_t fa_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
-hid_t fa_h5t_ieee_f32le(void) { return H5T_IEEE_F32LE; }
-hid_t fa_h5t_ieee_f64le(void) { return H5T_IEEE_F64LE; }
 hid_t fa_h5t_c_s1(void) { return H5T_C_S1; }
 hid_t fa_h5p_default(void) { return H5P_DEFAULT; }
 hid_t fa_h5s_all(void) { return H5S_ALL; }
 void fa_h5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
-
-hid_t fa_h5p_create_intermediate_groups(void) {
-  hid_t list = H5Pcreate(H5P_LINK_CREATE);
-  if (list < 0) return list;
-  if (H5Pset_create_intermediate_group(list, 1) < 0) {
-    H5Pclose(list);
-    return H5I_INVALID_HID;
-  }
-  return list;
-}

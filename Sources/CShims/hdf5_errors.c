@@ -24,3 +24,15 @@ size_t fa_h5_copy_innermost_error(char *buffer, size_t size) {
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, fa_copy_first_description, &target);
   return strlen(buffer);
 }
+
+void fa_h5_copy_reason(char *reason, size_t reason_size, const char *message) {
+  if (reason_size == 0) return;
+  strncpy(reason, message, reason_size - 1);
+  reason[reason_size - 1] = '\0';
+}
+
+void fa_h5_copy_reason_from_stack(char *reason, size_t reason_size, const char *fallback) {
+  if (fa_h5_copy_innermost_error(reason, reason_size) == 0) {
+    fa_h5_copy_reason(reason, reason_size, fallback);
+  }
+}

@@ -3,21 +3,6 @@
 #include <hdf5/serial/hdf5.h>
 #include "cshims.h"
 
-/* Copies a message into the caller's reason buffer (truncated to fit, always NUL-terminated). */
-static void fa_set_reason(char *reason, size_t reason_size, const char *message) {
-  if (reason_size == 0) return;
-  strncpy(reason, message, reason_size - 1);
-  reason[reason_size - 1] = '\0';
-}
-
-/* Records the innermost HDF5 error (or `fallback` if the stack is empty) before any cleanup call
-   clears the stack. */
-static void fa_set_reason_from_stack(char *reason, size_t reason_size, const char *fallback) {
-  if (fa_h5_copy_innermost_error(reason, reason_size) == 0) {
-    fa_set_reason(reason, reason_size, fallback);
-  }
-}
-
 void fa_h5_free_strings(char **strings, size_t count) {
   if (strings == NULL) return;
   for (size_t i = 0; i < count; i++) free(strings[i]);
@@ -30,11 +15,11 @@ static int fa_read_variable_strings(hid_t attribute, hid_t memory_type, hid_t sp
                                     size_t count, char *reason, size_t reason_size) {
   char **raw = calloc(count, sizeof(char *));
   if (raw == NULL) {
-    fa_set_reason(reason, reason_size, "out of memory");
+    fa_h5_copy_reason(reason, reason_size, "out of memory");
     return FA_H5_FAILED;
   }
   if (H5Aread(attribute, memory_type, raw) < 0) {
-    fa_set_reason_from_stack(reason, reason_size, "H5Aread failed");
+    fa_h5_copy_reason_from_stack(reason, reason_size, "H5Aread failed");
     free(raw);
     return FA_H5_FAILED;
   }
@@ -45,7 +30,7 @@ static int fa_read_variable_strings(hid_t attribute, hid_t memory_type, hid_t sp
   }
   H5Dvlen_reclaim(memory_type, space, H5P_DEFAULT, raw);
   free(raw);
-  if (result != FA_H5_OK) fa_set_reason(reason, reason_size, "out of memory");
+  if (result != FA_H5_OK) fa_h5_copy_reason(reason, reason_size, "out of memory");
   return result;
 }
 
@@ -55,16 +40,16 @@ static int fa_read_fixed_strings(hid_t attribute, hid_t memory_type, size_t size
                                  size_t count, char *reason, size_t reason_size) {
   size_t stride = size + 1;
   if (H5Tset_size(memory_type, stride) < 0 || H5Tset_strpad(memory_type, H5T_STR_NULLTERM) < 0) {
-    fa_set_reason_from_stack(reason, reason_size, "cannot make the string memory type");
+    fa_h5_copy_reason_from_stack(reason, reason_size, "cannot make the string memory type");
     return FA_H5_FAILED;
   }
   char *raw = calloc(count, stride);
   if (raw == NULL) {
-    fa_set_reason(reason, reason_size, "out of memory");
+    fa_h5_copy_reason(reason, reason_size, "out of memory");
     return FA_H5_FAILED;
   }
   if (H5Aread(attribute, memory_type, raw) < 0) {
-    fa_set_reason_from_stack(reason, reason_size, "H5Aread failed");
+    fa_h5_copy_reason_from_stack(reason, reason_size, "H5Aread failed");
     free(raw);
     return FA_H5_FAILED;
   }
@@ -74,7 +59,7 @@ static int fa_read_fixed_strings(hid_t attribute, hid_t memory_type, size_t size
     if (out[i] == NULL) result = FA_H5_FAILED;
   }
   free(raw);
-  if (result != FA_H5_OK) fa_set_reason(reason, reason_size, "out of memory");
+  if (result != FA_H5_OK) fa_h5_copy_reason(reason, reason_size, "out of memory");
   return result;
 }
 
@@ -84,7 +69,7 @@ int fa_h5_read_string_attribute(hid_t attribute, char ***strings, size_t *count,
   *count = 0;
   hid_t file_type = H5Aget_type(attribute);
   if (file_type < 0) {
-    fa_set_reason_from_stack(reason, reason_size, "H5Aget_type failed");
+    fa_h5_copy_reason_from_stack(reason, reason_size, "H5Aget_type failed");
     return FA_H5_FAILED;
   }
   if (H5Tget_class(file_type) != H5T_STRING) {
@@ -101,7 +86,7 @@ int fa_h5_read_string_attribute(hid_t attribute, char ***strings, size_t *count,
   if (points < 0 || is_variable < 0 || character_set < 0 || size == 0 || memory_type < 0 ||
       H5Tset_cset(memory_type, character_set) < 0 ||
       (is_variable > 0 && H5Tset_size(memory_type, H5T_VARIABLE) < 0)) {
-    fa_set_reason_from_stack(reason, reason_size, "cannot inspect the string datatype");
+    fa_h5_copy_reason_from_stack(reason, reason_size, "cannot inspect the string datatype");
     if (memory_type >= 0) H5Tclose(memory_type);
     if (space >= 0) H5Sclose(space);
     H5Tclose(file_type);
@@ -111,7 +96,7 @@ int fa_h5_read_string_attribute(hid_t attribute, char ***strings, size_t *count,
   char **out = calloc(n > 0 ? n : 1, sizeof(char *));
   int result = FA_H5_OK;
   if (out == NULL) {
-    fa_set_reason(reason, reason_size, "out of memory");
+    fa_h5_copy_reason(reason, reason_size, "out of memory");
     result = FA_H5_FAILED;
   } else if (n > 0) {
     result = is_variable > 0
@@ -130,53 +115,4 @@ int fa_h5_read_string_attribute(hid_t attribute, char ***strings, size_t *count,
   *strings = out;
   *count = n;
   return FA_H5_OK;
-}
-
-/* Packs strings into `count` fixed-size slots of `size` bytes, NUL-padded (numpy 'S' layout). */
-static char *fa_pack_fixed_strings(const char *const *values, size_t count, size_t size) {
-  char *packed = calloc(count > 0 ? count : 1, size);
-  if (packed == NULL) return NULL;
-  for (size_t i = 0; i < count; i++) memcpy(packed + i * size, values[i], strlen(values[i]));
-  return packed;
-}
-
-int fa_h5_create_string_attribute(hid_t location, const char *object_path, const char *name,
-                                  const char *const *values, size_t count, bool is_scalar,
-                                  bool is_variable_length, bool is_utf8, char *reason,
-                                  size_t reason_size) {
-  size_t longest = 1; /* HDF5 string types need at least one byte */
-  for (size_t i = 0; i < count; i++) {
-    size_t length = strlen(values[i]);
-    if (length > longest) longest = length;
-  }
-  hsize_t extent = count;
-  hid_t type = H5Tcopy(H5T_C_S1);
-  hid_t space = is_scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &extent, NULL);
-  char *packed = is_variable_length ? NULL : fa_pack_fixed_strings(values, count, longest);
-  const void *buffer = is_variable_length ? (const void *)values : (const void *)packed;
-  hid_t attribute = H5I_INVALID_HID;
-  int result = FA_H5_FAILED;
-  if (!is_variable_length && packed == NULL) {
-    fa_set_reason(reason, reason_size, "out of memory");
-  } else if (type < 0 || space < 0 ||
-             H5Tset_size(type, is_variable_length ? H5T_VARIABLE : longest) < 0 ||
-             H5Tset_strpad(type, is_variable_length ? H5T_STR_NULLTERM : H5T_STR_NULLPAD) < 0 ||
-             H5Tset_cset(type, is_utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII) < 0) {
-    fa_set_reason_from_stack(reason, reason_size, "cannot make the string datatype");
-  } else if ((attribute = H5Acreate_by_name(location, object_path, name, type, space, H5P_DEFAULT,
-                                            H5P_DEFAULT, H5P_DEFAULT)) < 0) {
-    fa_set_reason_from_stack(reason, reason_size, "H5Acreate_by_name failed");
-  } else if (count > 0 && H5Awrite(attribute, type, buffer) < 0) {
-    fa_set_reason_from_stack(reason, reason_size, "H5Awrite failed");
-  } else {
-    result = FA_H5_OK;
-  }
-  if (attribute >= 0 && H5Aclose(attribute) < 0 && result == FA_H5_OK) {
-    fa_set_reason_from_stack(reason, reason_size, "H5Aclose failed");
-    result = FA_H5_FAILED;
-  }
-  free(packed);
-  if (space >= 0) H5Sclose(space);
-  if (type >= 0) H5Tclose(type);
-  return result;
 }

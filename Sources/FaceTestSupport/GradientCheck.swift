@@ -81,20 +81,24 @@ public struct GradientCheckReport: Sendable, CustomStringConvertible {
 ///   - tolerance: largest accepted relative error.
 ///   - denominatorFloor: the relative error's denominator is at least this.
 ///   - sampleLimit: above this many elements, a seeded sample of this size is checked.
-///   - skippingKinks: for piecewise-linear functions (networks with ReLU or max pooling): also
+///   - skippingKinks: for piecewise functions (networks with ReLU or max pooling, rounding): also
 ///     evaluate `L(x)` and leave out an element whose one-sided differences
-///     `(L(x+) - L(x)) / ε` and `(L(x) - L(x-)) / ε` disagree by more than `tolerance`
-///     (relative): the step crossed a kink, where no finite difference is meaningful (a kink
-///     crossed inside the step moves the central difference by half that disagreement, so kept
-///     elements carry at most `tolerance / 2` of kink error). A wrong analytic gradient cannot make
-///     them disagree, so the remaining elements are checked as strictly.
+///     `(L(x+) - L(x)) / ε` and `(L(x) - L(x-)) / ε` disagree by more than `kinkRule` allows: the
+///     step crossed a kink or a jump, where no finite difference is meaningful. With the default
+///     rule (relative disagreement above `tolerance`), a kink crossed inside the step moves the
+///     central difference by half that disagreement, so kept elements carry at most
+///     `tolerance / 2` of kink error. The decision uses `L` only, never the analytic gradient, so
+///     the remaining elements are checked as strictly.
+///   - kinkRule: how far the one-sided differences may disagree when `skippingKinks`; `nil` means
+///     `KinkRule(relativeTolerance: tolerance, denominatorFloor: denominatorFloor)`.
 ///   - maximumKinkFraction: the check fails if more than this fraction of elements are skipped.
 ///   - generator: draws the sample.
 public func checkGradient(
   _ label: String = "gradient",
   of f: (Tensor) -> Tensor, at x: Tensor, upstream: Tensor, analytic: Tensor,
   epsilon: Float = 1e-2, tolerance: Double = 1e-2, denominatorFloor: Double = 1e-3,
-  sampleLimit: Int = 10_000, skippingKinks: Bool = false, maximumKinkFraction: Double = 0.1,
+  sampleLimit: Int = 10_000, skippingKinks: Bool = false, kinkRule: KinkRule? = nil,
+  maximumKinkFraction: Double = 0.1,
   generator: inout SplitMix64
 ) -> GradientCheckReport {
   checkGradient(
@@ -107,7 +111,7 @@ public func checkGradient(
       return y.dot(upstream)
     }, at: x, analytic: analytic, epsilon: epsilon, tolerance: tolerance,
     denominatorFloor: denominatorFloor, sampleLimit: sampleLimit, skippingKinks: skippingKinks,
-    maximumKinkFraction: maximumKinkFraction, generator: &generator)
+    kinkRule: kinkRule, maximumKinkFraction: maximumKinkFraction, generator: &generator)
 }
 
 /// Checks a hand-derived gradient of a scalar function `loss` (evaluated in `Double`, e.g. an
@@ -117,7 +121,8 @@ public func checkGradient(
   _ label: String = "gradient",
   ofScalar loss: (Tensor) -> Double, at x: Tensor, analytic: Tensor,
   epsilon: Float = 1e-2, tolerance: Double = 1e-2, denominatorFloor: Double = 1e-3,
-  sampleLimit: Int = 10_000, skippingKinks: Bool = false, maximumKinkFraction: Double = 0.1,
+  sampleLimit: Int = 10_000, skippingKinks: Bool = false, kinkRule: KinkRule? = nil,
+  maximumKinkFraction: Double = 0.1,
   generator: inout SplitMix64
 ) -> GradientCheckReport {
   guard analytic.shape == x.shape else {
@@ -136,6 +141,8 @@ public func checkGradient(
   }
   var worst = (index: 0, analytic: 0.0, numeric: 0.0, error: -1.0)
   var kinkCount = 0
+  let kinkRule =
+    kinkRule ?? KinkRule(relativeTolerance: tolerance, denominatorFloor: denominatorFloor)
   let lossAtX = skippingKinks ? loss(x) : 0
   var probe = x
   for i in indices {
@@ -151,7 +158,7 @@ public func checkGradient(
     if skippingKinks {
       let right = (lossPlus - lossAtX) / (Double(plus) - Double(original))
       let left = (lossAtX - lossMinus) / (Double(original) - Double(minus))
-      if relativeError(right, left, floor: denominatorFloor) > tolerance {
+      if kinkRule.separates(right, left) {
         kinkCount += 1
         continue
       }
@@ -167,6 +174,35 @@ public func checkGradient(
     worstAnalytic: worst.analytic, worstNumeric: worst.numeric,
     worstRelativeError: max(worst.error, 0), tolerance: tolerance, shapesAgree: true,
     kinkCount: kinkCount, maximumKinkFraction: maximumKinkFraction)
+}
+
+/// When a gradient check that skips kinks takes an element's step to cross a kink or a jump: its
+/// one-sided differences `right` and `left` disagree by more than
+/// `absoluteTolerance + relativeTolerance · max(|right|, |left|, denominatorFloor)`.
+public struct KinkRule: Sendable, Equatable {
+  /// The accepted disagreement relative to the larger one-sided difference.
+  public var relativeTolerance: Double
+  /// The larger one-sided difference counts as at least this.
+  public var denominatorFloor: Double
+  /// The accepted disagreement on top of the relative part.
+  public var absoluteTolerance: Double
+
+  /// A rule accepting `absoluteTolerance + relativeTolerance · max(|right|, |left|,
+  /// denominatorFloor)` of disagreement.
+  public init(
+    relativeTolerance: Double, denominatorFloor: Double = 0, absoluteTolerance: Double = 0
+  ) {
+    self.relativeTolerance = relativeTolerance
+    self.denominatorFloor = denominatorFloor
+    self.absoluteTolerance = absoluteTolerance
+  }
+
+  /// Whether the one-sided differences `right` and `left` disagree by more than the rule
+  /// accepts (never for NaN).
+  public func separates(_ right: Double, _ left: Double) -> Bool {
+    abs(right - left)
+      > absoluteTolerance + relativeTolerance * max(abs(right), abs(left), denominatorFloor)
+  }
 }
 
 /// `|a - b| / max(|a|, |b|, floor)`.

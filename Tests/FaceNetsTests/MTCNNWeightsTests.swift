@@ -1,4 +1,5 @@
 import FaceTensor
+import FaceTestSupport
 import Foundation
 import Testing
 

@@ -137,81 +137,21 @@ struct ControlledJPEGImage {
   }
 }
 
-/// Central differences of a piecewise-smooth loss against an analytic gradient.
+/// The rounding jumps of JPEG with the cubic rounding approximation, for `checkGradient`.
 ///
-/// JPEG with the cubic rounding approximation jumps wherever a quantized coefficient crosses a
-/// half-integer. An element whose ±h steps cross such a jump is recognised by its one-sided
-/// differences disagreeing (a jump puts about 0.75·step·⟨basis, dy⟩/h into one of them, typically
-/// several units), counted and left out; the decision uses the forward function only, never the
-/// gradient under test.
+/// The layer jumps wherever a quantized coefficient crosses a half-integer. An element whose ±h
+/// steps cross such a jump is recognised by its one-sided differences disagreeing (a jump puts
+/// about 0.75·step·⟨basis, dy⟩/h into one of them, typically several units) by more than
+/// `0.02 + 0.1·max(|forward|, |backward|)`; such elements are counted and left out. The decision
+/// uses the forward function only, never the gradient under test.
 ///
-/// The step is a quarter level and the floor of the relative error's denominator 0.1 because the
-/// layer's `Float` outputs (levels up to 255, an ulp of 1.5e-5) make the loss noisy by about 3e-4
-/// for a single-element step: central differences carry about 1e-3 of noise at h = 0.25, against
-/// gradients of typically 0.3 here. Between jumps the function is smooth (piecewise cubic in the
-/// coefficients, with a third derivative far too small to matter at this step).
-struct PiecewiseGradientReport: CustomStringConvertible {
-  var checked = 0
-  var straddled = 0
-  var worstIndex = -1
-  var analytic = 0.0
-  var numeric = 0.0
-  var relativeError = 0.0
-  let tolerance: Double
-  /// The largest share of elements that may be left out.
-  let maximumStraddledShare: Double
-
-  var passes: Bool {
-    relativeError <= tolerance
-      && Double(straddled) <= maximumStraddledShare * Double(checked + straddled)
-  }
-
-  var description: String {
-    "worst element \(worstIndex): analytic \(analytic), numeric \(numeric), relative error"
-      + " \(relativeError) (tolerance \(tolerance)); \(checked) elements checked, \(straddled)"
-      + " left out as stepping across a rounding jump"
-  }
-}
-
-func checkPiecewiseGradient(
-  of loss: (Tensor) -> Double, at point: Tensor, analytic: Tensor, h: Float = 0.25,
-  floor: Double = 0.1, tolerance: Double = 1e-2, maximumStraddledShare: Double = 0.05,
-  excludesJumps: Bool = true
-) -> PiecewiseGradientReport {
-  precondition(analytic.shape == point.shape, "[gradientCheck] shapes differ")
-  var report = PiecewiseGradientReport(
-    tolerance: tolerance, maximumStraddledShare: maximumStraddledShare)
-  let center = loss(point)
-  for i in 0..<point.count {
-    var plus = point
-    var minus = point
-    plus.withUnsafeMutableBufferPointer { $0[i] += h }
-    minus.withUnsafeMutableBufferPointer { $0[i] -= h }
-    let (lossPlus, lossMinus) = (loss(plus), loss(minus))
-    let forward = (lossPlus - center) / Double(plus.scalars[i] - point.scalars[i])
-    let backward = (center - lossMinus) / Double(point.scalars[i] - minus.scalars[i])
-    if excludesJumps && abs(forward - backward) > 0.02 + 0.1 * max(abs(forward), abs(backward)) {
-      report.straddled += 1
-      continue
-    }
-    report.checked += 1
-    let numeric = (lossPlus - lossMinus) / (Double(plus.scalars[i]) - Double(minus.scalars[i]))
-    let exact = Double(analytic.scalars[i])
-    let error = abs(exact - numeric) / max(abs(exact), abs(numeric), floor)
-    if error > report.relativeError || report.worstIndex < 0 {
-      report.worstIndex = i
-      report.analytic = exact
-      report.numeric = numeric
-      report.relativeError = error
-    }
-  }
-  return report
-}
-
-/// `Σ f(x) ⊙ dy`, accumulated in Double.
-func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
-  zip(output.scalars, upstream.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-}
+/// The checks below compare every element. Their steps (0.1 to 1 level) and floors of the
+/// relative error's denominator (0.05 or 0.1) are that large because the layer's `Float` outputs
+/// (levels up to 255, an ulp of 1.5e-5) make the loss noisy by about 3e-4 for a single-element
+/// step: central differences carry about 1e-3 of noise at h = 0.25, against gradients of
+/// typically 0.3 here. Between jumps the function is smooth (piecewise cubic in the coefficients,
+/// with a third derivative far too small to matter at these steps).
+let roundingJumps = KinkRule(relativeTolerance: 0.1, absoluteTolerance: 0.02)
 
 @Suite struct DifferentiableJPEGGradientTests {
   /// Images with every coefficient away from the rounding jumps.
@@ -231,9 +171,9 @@ func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
     var generator = SplitMix64(seed: c.seed &+ 1000)
     let dy = Tensor(shape: c.shape, scalars: (0..<x.count).map { _ in Float(generator.normal()) })
     let gradient = layer.valueWithPullback(at: x, scope: .input).pullback(dy).input
-    let report = checkPiecewiseGradient(
-      of: { weightedSum(layer($0), dy) }, at: x, analytic: gradient, h: 0.5, floor: 0.05,
-      tolerance: 2e-2, excludesJumps: false)
+    let report = checkGradient(
+      "cubic JPEG", of: { layer($0) }, at: x, upstream: dy, analytic: gradient, epsilon: 0.5,
+      tolerance: 2e-2, denominatorFloor: 0.05, sampleLimit: .max, generator: &generator)
     #expect(report.passes, "\(c.shape) q\(c.quality): \(report)")
   }
 
@@ -249,9 +189,11 @@ func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
     let layer = DifferentiableJPEG(quality: c.quality, rounding: .cubic)
     let (x, dy) = (c.image(), c.upstream())
     let gradient = layer.valueWithPullback(at: x, scope: .input).pullback(dy).input
-    let report = checkPiecewiseGradient(
-      of: { weightedSum(layer($0), dy) }, at: x, analytic: gradient, h: 0.1, floor: 0.1,
-      tolerance: 5e-2, maximumStraddledShare: 0.1)
+    var generator = SplitMix64(seed: c.seed)  // draws nothing: every element is checked
+    let report = checkGradient(
+      "cubic JPEG", of: { layer($0) }, at: x, upstream: dy, analytic: gradient, epsilon: 0.1,
+      tolerance: 5e-2, denominatorFloor: 0.1, sampleLimit: .max, skippingKinks: true,
+      kinkRule: roundingJumps, maximumKinkFraction: 0.1, generator: &generator)
     #expect(report.passes, "\(c): \(report)")
   }
 
@@ -267,11 +209,12 @@ func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
     var generator = SplitMix64(seed: c.seed &+ 1000)
     let dy = Tensor(shape: c.shape, scalars: (0..<x.count).map { _ in Float(generator.normal()) })
     let wrong = layer.valueWithPullback(at: x, adjointBasis: transposed).pullback(dy).input
-    let report = checkPiecewiseGradient(
-      of: { weightedSum(layer($0), dy) }, at: x, analytic: wrong, h: 0.5, floor: 0.05,
-      tolerance: 2e-2, excludesJumps: false)
+    let report = checkGradient(
+      "cubic JPEG, transposed DCT in the adjoint", of: { layer($0) }, at: x, upstream: dy,
+      analytic: wrong, epsilon: 0.5, tolerance: 2e-2, denominatorFloor: 0.05, sampleLimit: .max,
+      generator: &generator)
     #expect(!report.passes, "\(report)")
-    #expect(report.relativeError > 0.1, "\(report)")
+    #expect(report.worstRelativeError > 0.1, "\(report)")
   }
 
   /// Negative control: the straight-through gradient is not the cubic forward's derivative.
@@ -283,11 +226,12 @@ func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
     var generator = SplitMix64(seed: c.seed &+ 1000)
     let dy = Tensor(shape: c.shape, scalars: (0..<x.count).map { _ in Float(generator.normal()) })
     let wrong = straightThrough.valueWithPullback(at: x, scope: .input).pullback(dy).input
-    let report = checkPiecewiseGradient(
-      of: { weightedSum(cubic($0), dy) }, at: x, analytic: wrong, h: 0.5, floor: 0.05,
-      tolerance: 2e-2, excludesJumps: false)
+    let report = checkGradient(
+      "cubic JPEG, straight-through gradient", of: { cubic($0) }, at: x, upstream: dy,
+      analytic: wrong, epsilon: 0.5, tolerance: 2e-2, denominatorFloor: 0.05, sampleLimit: .max,
+      generator: &generator)
     #expect(!report.passes, "\(report)")
-    #expect(report.relativeError > 0.1, "\(report)")
+    #expect(report.worstRelativeError > 0.1, "\(report)")
   }
 
   /// The straight-through gradient is the exact gradient of the codec without quantization.
@@ -303,11 +247,14 @@ func weightedSum(_ output: Tensor, _ upstream: Tensor) -> Double {
     let layer = DifferentiableJPEG(quality: c.quality, rounding: .straightThrough)
     let (x, dy) = (c.image(), c.upstream())
     let gradient = layer.valueWithPullback(at: x, scope: .input).pullback(dy).input
-    let report = checkPiecewiseGradient(
-      of: { weightedSum(codecWithoutQuantization($0), dy) }, at: x, analytic: gradient, h: 1,
-      floor: 0.05)
+    var generator = SplitMix64(seed: c.seed)  // draws nothing: every element is checked
+    let report = checkGradient(
+      "JPEG codec without quantization", of: codecWithoutQuantization, at: x, upstream: dy,
+      analytic: gradient, epsilon: 1, denominatorFloor: 0.05, sampleLimit: .max,
+      skippingKinks: true, kinkRule: roundingJumps, maximumKinkFraction: 0.05,
+      generator: &generator)
     #expect(report.passes, "\(c): \(report)")
-    #expect(report.straddled == 0, "\(report)")
+    #expect(report.kinkCount == 0, "\(report)")
   }
 
   @Test func cubicForwardStaysCloseToExactRounding() {

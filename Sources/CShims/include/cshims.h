@@ -1,33 +1,31 @@
 #ifndef FACEADVERSARY_CSHIMS_H
 #define FACEADVERSARY_CSHIMS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <hdf5/serial/hdf5.h>
 #include "image_shims.h"
 
 /* HDF5 values that are macros (H5open() side effects or casts) and do not import into Swift. */
 unsigned fa_h5f_acc_rdonly(void);
-unsigned fa_h5f_acc_trunc(void);
 hid_t fa_h5t_native_float(void);
 hid_t fa_h5t_native_double(void);
-hid_t fa_h5t_ieee_f32le(void);
-hid_t fa_h5t_ieee_f64le(void);
 hid_t fa_h5t_c_s1(void);
 hid_t fa_h5p_default(void);
 hid_t fa_h5s_all(void);
 /* Turns off HDF5's automatic error printing to stderr for the calling thread (HDF5 built
    thread-safe keeps one error stack, with its printing setting, per thread). */
 void fa_h5_silence_errors(void);
-/* A new link-creation property list that creates missing intermediate groups; close it with
-   H5Pclose. Negative on failure. */
-hid_t fa_h5p_create_intermediate_groups(void);
 
 /* Copies the most specific message of the calling thread's HDF5 error stack into `buffer`
    (truncated, NUL-terminated); returns its length, 0 when the stack is empty. */
 size_t fa_h5_copy_innermost_error(char *buffer, size_t size);
+/* Copies `message` into `reason` (truncated, NUL-terminated). */
+void fa_h5_copy_reason(char *reason, size_t reason_size, const char *message);
+/* Copies the innermost HDF5 error, or `fallback` when the stack is empty, into `reason`; call it
+   before any cleanup call clears the stack. */
+void fa_h5_copy_reason_from_stack(char *reason, size_t reason_size, const char *fallback);
 
-/* Result codes of the string-attribute functions below. */
+/* Result codes of the string-attribute functions (here and in CHDF5Writing). */
 #define FA_H5_OK 0
 #define FA_H5_FAILED (-1)
 #define FA_H5_NOT_A_STRING 1
@@ -40,15 +38,5 @@ size_t fa_h5_copy_innermost_error(char *buffer, size_t size);
 int fa_h5_read_string_attribute(hid_t attribute, char ***strings, size_t *count, char *reason,
                                 size_t reason_size);
 void fa_h5_free_strings(char **strings, size_t count);
-
-/* Creates attribute `name` on the object at `object_path` (relative to `location`) holding
-   `count` strings: a scalar when `is_scalar` (count must be 1), else a 1-D array. Variable-length
-   strings are NULLTERM; fixed-length ones are NULLPAD with the longest string's byte length (at
-   least 1), as numpy's 'S' dtype. Character set UTF-8 or ASCII. The attribute must not exist yet.
-   Returns FA_H5_OK, or FA_H5_FAILED with the reason copied into `reason`. */
-int fa_h5_create_string_attribute(hid_t location, const char *object_path, const char *name,
-                                  const char *const *values, size_t count, bool is_scalar,
-                                  bool is_variable_length, bool is_utf8, char *reason,
-                                  size_t reason_size);
 
 #endif

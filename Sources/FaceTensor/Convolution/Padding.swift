@@ -1,5 +1,5 @@
 /// How a sliding window (convolution or pooling) is padded at the borders of the input.
-public enum Padding: Sendable, Equatable, CustomStringConvertible {
+public enum Padding: Sendable, Hashable, CustomStringConvertible {
   /// No padding: only windows that lie fully inside the input.
   case valid
   /// TensorFlow's "same": output extent `ceil(input / stride)`; the total padding

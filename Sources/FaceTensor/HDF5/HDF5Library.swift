@@ -1,26 +1,31 @@
 import CHDF5
 import CShims
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-// The only Swift file that calls HDF5's C API (directly or through the CShims helpers). Functions
-// here speak HDF5: they take identifiers and absolute object paths and throw `HDF5Failure` with
-// HDF5's own message; `HDF5File` and `HDF5Writer` turn that into an `HDF5Error` naming the file.
+// The only Swift file of FaceTensor that calls HDF5's C API (directly or through the CShims
+// helpers). Functions here speak HDF5: they take identifiers and absolute object paths and throw
+// `HDF5Failure` with HDF5's own message; `HDF5File` turns that into an `HDF5Error` naming the file.
+// FaceTensor only reads; the few members FaceTestSupport's `HDF5Writer` shares are `package`.
 
 /// An HDF5 identifier (`hid_t`); negative values mean failure.
-typealias HDF5ID = Int64
+package typealias HDF5ID = Int64
 
 /// An HDF5 call failed; `reason` is the most specific message on HDF5's error stack.
-struct HDF5Failure: Error {
-  let reason: String
+package struct HDF5Failure: Error {
+  package let reason: String
+
+  /// A failure for the reason given.
+  package init(reason: String) {
+    self.reason = reason
+  }
+
+  /// A failure for the reason that a C helper wrote into `buffer` (the text before the first NUL).
+  package init(reasonBuffer buffer: [CChar]) {
+    reason = decodeNulTerminated(buffer)
+  }
 
   /// The calling thread's innermost HDF5 error message, or `fallback` when HDF5 recorded none.
   /// Call it right after the failing call: any later HDF5 call (a close) clears the stack.
-  static func fromErrorStack(orElse fallback: String) -> HDF5Failure {
+  package static func fromErrorStack(orElse fallback: String) -> HDF5Failure {
     var buffer = [CChar](repeating: 0, count: 512)
     let length = fa_h5_copy_innermost_error(&buffer, buffer.count)
     return HDF5Failure(reason: length > 0 ? decodeNulTerminated(buffer) : fallback)
@@ -57,7 +62,7 @@ struct HDF5ArrayInfo {
 /// Thin wrappers over the HDF5 1.10 C calls FaceTensor uses. Each one turns off HDF5's automatic
 /// error printing for the calling thread first (the thread-safe build keeps that setting per
 /// thread).
-enum HDF5Library {
+package enum HDF5Library {
   /// Whether the linked HDF5 was built thread-safe (one global lock around every API call).
   static var isThreadSafe: Bool {
     var threadSafe = false
@@ -82,16 +87,8 @@ enum HDF5Library {
     return file
   }
 
-  /// Creates a file for writing, truncating any existing file at `path`.
-  static func createFile(atPath path: String) throws(HDF5Failure) -> HDF5ID {
-    fa_h5_silence_errors()
-    let file = H5Fcreate(path, fa_h5f_acc_trunc(), fa_h5p_default(), fa_h5p_default())
-    guard file >= 0 else { throw .fromErrorStack(orElse: "H5Fcreate failed") }
-    return file
-  }
-
   /// Flushes and closes a file.
-  static func closeFile(_ file: HDF5ID) throws(HDF5Failure) {
+  package static func closeFile(_ file: HDF5ID) throws(HDF5Failure) {
     fa_h5_silence_errors()
     guard H5Fclose(file) >= 0 else { throw .fromErrorStack(orElse: "H5Fclose failed") }
   }
@@ -100,7 +97,9 @@ enum HDF5Library {
 
   /// The kind of object at the absolute `path`, or `nil` when no object is there: a missing link,
   /// a dangling soft link, or a path that runs through a dataset.
-  static func objectKind(at path: String, in file: HDF5ID) throws(HDF5Failure) -> HDF5ObjectKind? {
+  package static func objectKind(at path: String, in file: HDF5ID) throws(HDF5Failure)
+    -> HDF5ObjectKind?
+  {
     fa_h5_silence_errors()
     var kind = HDF5ObjectKind.group  // the root
     var prefix = ""
@@ -160,16 +159,6 @@ enum HDF5Library {
     }
   }
 
-  /// Creates the group at `path` and any missing groups above it.
-  static func createGroup(at path: String, in file: HDF5ID) throws(HDF5Failure) {
-    fa_h5_silence_errors()
-    let linkCreation = try intermediateGroupCreation()
-    defer { H5Pclose(linkCreation) }
-    let group = H5Gcreate2(file, path, linkCreation, fa_h5p_default(), fa_h5p_default())
-    guard group >= 0 else { throw .fromErrorStack(orElse: "H5Gcreate2 failed") }
-    guard H5Gclose(group) >= 0 else { throw .fromErrorStack(orElse: "H5Gclose failed") }
-  }
-
   // MARK: - Datasets
 
   /// The shape and element type of the dataset at `path`.
@@ -205,34 +194,10 @@ enum HDF5Library {
     return values
   }
 
-  /// Creates the dataset at `path` (and missing groups above it) holding `tensor`, contiguous,
-  /// unfiltered, stored as little-endian IEEE float32 or float64.
-  static func createDataset(
-    at path: String, from tensor: Tensor, storedAs storage: HDF5FloatType, in file: HDF5ID
-  ) throws(HDF5Failure) {
-    fa_h5_silence_errors()
-    let linkCreation = try intermediateGroupCreation()
-    defer { H5Pclose(linkCreation) }
-    let space = try createDataspace(shape: tensor.shape)
-    defer { H5Sclose(space) }
-    let fileType = storage == .float32 ? fa_h5t_ieee_f32le() : fa_h5t_ieee_f64le()
-    let dataset = H5Dcreate2(
-      file, path, fileType, space, linkCreation, fa_h5p_default(), fa_h5p_default())
-    guard dataset >= 0 else { throw .fromErrorStack(orElse: "H5Dcreate2 failed") }
-    defer { H5Dclose(dataset) }
-    guard tensor.count > 0 else { return }
-    let status = tensor.withUnsafeBufferPointer { values in
-      H5Dwrite(
-        dataset, fa_h5t_native_float(), fa_h5s_all(), fa_h5s_all(), fa_h5p_default(),
-        values.baseAddress)
-    }
-    guard status >= 0 else { throw .fromErrorStack(orElse: "H5Dwrite failed") }
-  }
-
   // MARK: - Attributes
 
   /// Whether the object at `path` has an attribute called `name`.
-  static func attributeExists(named name: String, at path: String, in file: HDF5ID)
+  package static func attributeExists(named name: String, at path: String, in file: HDF5ID)
     throws(HDF5Failure) -> Bool
   {
     fa_h5_silence_errors()
@@ -275,54 +240,10 @@ enum HDF5Library {
       throw HDF5Failure(reason: "attribute '\(name)' is not a string")
     }
     guard status == FA_H5_OK, let strings else {
-      throw HDF5Failure(reason: decodeNulTerminated(reason))
+      throw HDF5Failure(reasonBuffer: reason)
     }
     defer { fa_h5_free_strings(strings, count) }
     return (0..<count).map { index in strings[index].map { String(cString: $0) } ?? "" }
-  }
-
-  /// Deletes attribute `name` of the object at `path` if it exists.
-  static func deleteAttributeIfPresent(named name: String, at path: String, in file: HDF5ID)
-    throws(HDF5Failure)
-  {
-    guard try attributeExists(named: name, at: path, in: file) else { return }
-    guard H5Adelete_by_name(file, path, name, fa_h5p_default()) >= 0 else {
-      throw .fromErrorStack(orElse: "H5Adelete_by_name failed")
-    }
-  }
-
-  /// Creates attribute `name` (which must not exist) on the object at `path` holding `values`:
-  /// one scalar string when `isScalar`, else a 1-D array.
-  static func createStringAttribute(
-    named name: String, at path: String, values: [String], isScalar: Bool,
-    type: HDF5StringType, in file: HDF5ID
-  ) throws(HDF5Failure) {
-    precondition(!isScalar || values.count == 1, "[HDF5] a scalar attribute holds one string")
-    fa_h5_silence_errors()
-    let copies = values.map { strdup($0) }
-    defer { for copy in copies { free(copy) } }
-    guard copies.allSatisfy({ $0 != nil }) else { throw HDF5Failure(reason: "out of memory") }
-    let pointers = copies.map { UnsafePointer($0) }
-    var reason = [CChar](repeating: 0, count: 512)
-    let status = fa_h5_create_string_attribute(
-      file, path, name, pointers, pointers.count, isScalar,
-      type != .fixedLengthASCII, type == .variableLengthUTF8, &reason, reason.count)
-    guard status == FA_H5_OK else { throw HDF5Failure(reason: decodeNulTerminated(reason)) }
-  }
-
-  /// Creates attribute `name` (which must not exist) on the object at `path` as a float64 array of
-  /// shape `[0]`: what Keras 2.15 writes for the `weight_names` of a layer without weights.
-  static func createEmptyFloat64Attribute(named name: String, at path: String, in file: HDF5ID)
-    throws(HDF5Failure)
-  {
-    fa_h5_silence_errors()
-    let space = try createDataspace(shape: [0])
-    defer { H5Sclose(space) }
-    let attribute = H5Acreate_by_name(
-      file, path, name, fa_h5t_ieee_f64le(), space, fa_h5p_default(), fa_h5p_default(),
-      fa_h5p_default())
-    guard attribute >= 0 else { throw .fromErrorStack(orElse: "H5Acreate_by_name failed") }
-    guard H5Aclose(attribute) >= 0 else { throw .fromErrorStack(orElse: "H5Aclose failed") }
   }
 
   // MARK: - Helpers
@@ -340,22 +261,6 @@ enum HDF5Library {
         dataset, memoryType, fa_h5s_all(), fa_h5s_all(), fa_h5p_default(), buffer.baseAddress)
     }
     guard status >= 0 else { throw .fromErrorStack(orElse: "H5Dread failed") }
-  }
-
-  /// A link-creation property list that creates missing intermediate groups; close with H5Pclose.
-  private static func intermediateGroupCreation() throws(HDF5Failure) -> HDF5ID {
-    let list = fa_h5p_create_intermediate_groups()
-    guard list >= 0 else { throw .fromErrorStack(orElse: "cannot make a link-creation list") }
-    return list
-  }
-
-  /// A scalar dataspace for `[]`, else a simple one with these extents; close with H5Sclose.
-  private static func createDataspace(shape: [Int]) throws(HDF5Failure) -> HDF5ID {
-    let extents = shape.map { hsize_t($0) }
-    let space =
-      shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(shape.count), extents, nil)
-    guard space >= 0 else { throw .fromErrorStack(orElse: "cannot make a dataspace") }
-    return space
   }
 
   private static func shape(ofDataspace space: HDF5ID) throws(HDF5Failure) -> [Int]? {

@@ -2,75 +2,19 @@ import FaceNets
 import FaceTensor
 import FaceTestSupport
 
-/// One convolution of keras-vggface's ResNet-50 at 224x224, batch 1 (the `vggface2-resnet50`
-/// manifest in ../shared/fixtures: no conv bias, 'same' only on the 3x3 and the 7x7 stem).
-struct ConvShape: Hashable {
-  let inputSize: Int
-  let inputChannels: Int
-  let outputChannels: Int
-  let kernel: Int
-  let stride: Int
-  let padding: Padding
-
+extension ConvolutionShape {
+  /// The row label, such as `3x3/1 55x55x64->64`.
   var label: String {
     "\(kernel)x\(kernel)/\(stride) \(inputSize)x\(inputSize)x\(inputChannels)->\(outputChannels)"
   }
-
-  func hash(into hasher: inout Hasher) { hasher.combine(label) }
-  static func == (a: ConvShape, b: ConvShape) -> Bool {
-    a.label == b.label && a.padding == b.padding
-  }
 }
 
-/// The layers of keras-vggface ResNet-50 in order, as a list of convolutions and of the
-/// activation sizes each elementwise layer sees.
-enum ResNet50Shapes {
-  /// `(filters, blocks, stride)` of stages 2-5.
-  static let stages: [([Int], Int, Int)] = [
-    ([64, 64, 256], 3, 1), ([128, 128, 512], 4, 2), ([256, 256, 1024], 6, 2),
-    ([512, 512, 2048], 3, 2),
-  ]
-
-  /// Every convolution, in network order.
-  static var convolutions: [ConvShape] {
-    var convs = [
-      ConvShape(
-        inputSize: 224, inputChannels: 3, outputChannels: 64, kernel: 7, stride: 2, padding: .same)
-    ]
-    var size = 55  // after the 3x3/2 'valid' max pool: 112 -> 55
-    var channels = 64
-    for (filters, blocks, stride) in stages {
-      for block in 0..<blocks {
-        let s = block == 0 ? stride : 1
-        let out = (size - 1) / s + 1
-        convs.append(
-          ConvShape(
-            inputSize: size, inputChannels: channels, outputChannels: filters[0], kernel: 1,
-            stride: s, padding: .valid))
-        convs.append(
-          ConvShape(
-            inputSize: out, inputChannels: filters[0], outputChannels: filters[1], kernel: 3,
-            stride: 1, padding: .same))
-        convs.append(
-          ConvShape(
-            inputSize: out, inputChannels: filters[1], outputChannels: filters[2], kernel: 1,
-            stride: 1, padding: .valid))
-        if block == 0 {
-          convs.append(
-            ConvShape(
-              inputSize: size, inputChannels: channels, outputChannels: filters[2], kernel: 1,
-              stride: s, padding: .valid))
-        }
-        size = out
-        channels = filters[2]
-      }
-    }
-    return convs
-  }
-
+/// The layers of keras-vggface ResNet-50 in order, as the activation sizes each layer sees, and
+/// the network itself, built from the convolution table.
+extension ResNet50Shapes {
   /// One use of a layer in the network, with the shape it sees (batch 1, NHWC).
   enum LayerUse: Hashable {
-    case conv(ConvShape)
+    case conv(ConvolutionShape)
     case batchNorm([Int])
     case relu([Int])
     case add([Int])
@@ -83,16 +27,14 @@ enum ResNet50Shapes {
   static var layerUses: [LayerUse] {
     let convs = convolutions
     var uses: [LayerUse] = []
-    func convAndNorm(_ c: ConvShape) -> [Int] {
-      let out =
-        (c.inputSize + (c.padding == .same ? c.stride - 1 : -c.kernel + c.stride)) / c.stride
-      let shape = [1, out, out, c.outputChannels]
+    func convAndNorm(_ c: ConvolutionShape) -> [Int] {
+      let shape = [1, c.outputSize, c.outputSize, c.outputChannels]
       uses.append(.conv(c))
       uses.append(.batchNorm(shape))
       return shape
     }
     var next = 0
-    func take() -> ConvShape { defer { next += 1 }; return convs[next] }
+    func take() -> ConvolutionShape { defer { next += 1 }; return convs[next] }
     let stem = convAndNorm(take())
     uses.append(.relu(stem))
     uses.append(.maxPool(stem))
@@ -124,7 +66,7 @@ enum ResNet50Shapes {
       counter += 1
       return "\(kind)_\(counter)"
     }
-    func conv(_ x: NetworkNode, _ c: ConvShape) -> NetworkNode {
+    func conv(_ x: NetworkNode, _ c: ConvolutionShape) -> NetworkNode {
       let fanIn = Float(c.kernel * c.kernel * c.inputChannels)
       let limit = (6 / fanIn).squareRoot()
       let kernel = random([c.kernel, c.kernel, c.inputChannels, c.outputChannels], limit: limit)
@@ -141,7 +83,7 @@ enum ResNet50Shapes {
     }
     let convs = convolutions
     var next = 0
-    func takeConv() -> ConvShape { defer { next += 1 }; return convs[next] }
+    func takeConv() -> ConvolutionShape { defer { next += 1 }; return convs[next] }
     var x = b.add(ReLU(), named: name("relu"), from: conv(b.input, takeConv()))
     x = b.add(MaxPool2D(window: (3, 3), strides: (2, 2)), named: name("pool"), from: x)
     for (_, blocks, _) in stages {

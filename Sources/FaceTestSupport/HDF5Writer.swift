@@ -1,3 +1,4 @@
+import FaceTensor
 import Foundation
 
 #if canImport(Glibc)
@@ -26,7 +27,8 @@ public enum HDF5FloatType: Sendable, Equatable {
 }
 
 /// Writes a new HDF5 file in the layout Keras and h5py use: nested groups, contiguous float
-/// datasets, string-array attributes. Used by tests to build small Keras-layout weight files.
+/// datasets, string-array attributes. Used by tests and benchmarks to build Keras-layout weight
+/// files that FaceTensor's `HDF5File` reads back.
 ///
 /// The file is written **atomically**: everything goes to a hidden temporary file in the same
 /// folder, which `finish()` closes and renames over `url`. A writer released without `finish()`,
@@ -51,7 +53,7 @@ public final class HDF5Writer {
     temporaryURL = url.deletingLastPathComponent().appendingPathComponent(
       ".\(url.lastPathComponent).\(UUID().uuidString).partial")
     do throws(HDF5Failure) {
-      file = try HDF5Library.createFile(atPath: temporaryURL.path)
+      file = try HDF5WritingLibrary.createFile(atPath: temporaryURL.path)
     } catch {
       throw .writeFailed(file: url.path, path: "/", reason: error.reason)
     }
@@ -74,7 +76,7 @@ public final class HDF5Writer {
       case .group?:
         return
       case nil:
-        try HDF5Library.createGroup(at: path, in: file)
+        try HDF5WritingLibrary.createGroup(at: path, in: file)
       case let kind?:
         throw HDF5Failure(reason: "a \(kind) is already there")
       }
@@ -95,7 +97,7 @@ public final class HDF5Writer {
       if let kind = try HDF5Library.objectKind(at: path, in: file) {
         throw HDF5Failure(reason: "a \(kind) is already there")
       }
-      try HDF5Library.createDataset(at: path, from: tensor, storedAs: type, in: file)
+      try HDF5WritingLibrary.createDataset(at: path, from: tensor, storedAs: type, in: file)
     }
   }
 
@@ -108,7 +110,7 @@ public final class HDF5Writer {
     _ values: [String], named name: String, at path: String, as type: HDF5StringType
   ) throws(HDF5Error) {
     try writeAttribute(named: name, at: path) { path, file throws(HDF5Failure) in
-      try HDF5Library.createStringAttribute(
+      try HDF5WritingLibrary.createStringAttribute(
         named: name, at: path, values: values, isScalar: false, type: type, in: file)
     }
   }
@@ -122,7 +124,7 @@ public final class HDF5Writer {
     _ value: String, named name: String, at path: String, as type: HDF5StringType
   ) throws(HDF5Error) {
     try writeAttribute(named: name, at: path) { path, file throws(HDF5Failure) in
-      try HDF5Library.createStringAttribute(
+      try HDF5WritingLibrary.createStringAttribute(
         named: name, at: path, values: [value], isScalar: true, type: type, in: file)
     }
   }
@@ -136,7 +138,7 @@ public final class HDF5Writer {
     throws(HDF5Error)
   {
     try writeAttribute(named: name, at: path) { path, file throws(HDF5Failure) in
-      try HDF5Library.createEmptyFloat64Attribute(named: name, at: path, in: file)
+      try HDF5WritingLibrary.createEmptyFloat64Attribute(named: name, at: path, in: file)
     }
   }
 
@@ -183,7 +185,7 @@ public final class HDF5Writer {
     }
     guard kind != nil else { throw .objectNotFound(file: url.path, path: path) }
     try writing(path, attribute: name) { () throws(HDF5Failure) in
-      try HDF5Library.deleteAttributeIfPresent(named: name, at: path, in: file)
+      try HDF5WritingLibrary.deleteAttributeIfPresent(named: name, at: path, in: file)
       try create(path, file)
     }
   }
