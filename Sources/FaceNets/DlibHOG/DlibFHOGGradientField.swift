@@ -45,26 +45,30 @@ struct DlibFHOGGradientField: Sendable {
     var lengths = [Float](repeating: 0, count: rows.count * width)
     var bins = [UInt8](repeating: 0, count: rows.count * width)
     let rowBytes = image.width * 3
-    image.pixels.withUnsafeBufferPointer { pixels in
+    image.pixels.withUnsafeBufferPointer { pixelBuffer in
       lengths.withUnsafeMutableBufferPointer { lengthBuffer in
         bins.withUnsafeMutableBufferPointer { binBuffer in
-          DlibFHOGOrientation.directions.withUnsafeBufferPointer { directions in
-            let lengthOut = UnsafeSendable(lengthBuffer)
-            let binOut = UnsafeSendable(binBuffer)
+          DlibFHOGOrientation.directions.withUnsafeBufferPointer { directionBuffer in
+            guard let pixels = pixelBuffer.baseAddress,
+              let directions = directionBuffer.baseAddress,
+              let lengthBase = lengthBuffer.baseAddress, let binBase = binBuffer.baseAddress
+            else { return }  // no pixel to compute
+            let lengthOut = UnsafeSendable(lengthBase)
+            let binOut = UnsafeSendable(binBase)
             Parallel.forEachChunk(of: rows.count) { chunk in
               for i in chunk {
-                let rowStart = (rows.lowerBound + i) * rowBytes
+                let row = pixels + (rows.lowerBound + i) * rowBytes
                 // Pixel x of this row is element `out + x`.
                 let out = i * width - columns.lowerBound
                 for x in columns.lowerBound..<split {
                   let gradient = Self.blockWinner(
-                    Self.channelGradients(pixels, at: rowStart + x * 3, rowBytes: rowBytes))
+                    Self.channelGradients(at: row + x * 3, rowBytes: rowBytes))
                   (lengthOut.pointer[out + x], binOut.pointer[out + x]) = Self.lengthAndBin(
                     gradient, directions: directions)
                 }
                 for x in split..<columns.upperBound {
                   let gradient = Self.singleColumnWinner(
-                    Self.channelGradients(pixels, at: rowStart + x * 3, rowBytes: rowBytes))
+                    Self.channelGradients(at: row + x * 3, rowBytes: rowBytes))
                   (lengthOut.pointer[out + x], binOut.pointer[out + x]) = Self.lengthAndBin(
                     gradient, directions: directions)
                 }
@@ -81,15 +85,15 @@ struct DlibFHOGGradientField: Sendable {
   /// One channel's central differences and their squared length.
   private typealias ChannelGradient = (x: Int32, y: Int32, squaredLength: Int32)
 
-  /// The red, green and blue gradients of the pixel whose red byte is `pixels[center]`, in an
+  /// The red, green and blue gradients of the pixel whose red byte `center` points to, in an
   /// image of `rowBytes` bytes per row (fhog.h lines 33-46 and 156-264).
   @inline(__always)
   private static func channelGradients(
-    _ pixels: UnsafeBufferPointer<UInt8>, at center: Int, rowBytes: Int
+    at center: UnsafePointer<UInt8>, rowBytes: Int
   ) -> (red: ChannelGradient, green: ChannelGradient, blue: ChannelGradient) {
     @inline(__always) func channel(_ k: Int) -> ChannelGradient {
-      let x = Int32(pixels[center + 3 + k]) - Int32(pixels[center - 3 + k])
-      let y = Int32(pixels[center + rowBytes + k]) - Int32(pixels[center - rowBytes + k])
+      let x = Int32(center[3 + k]) - Int32(center[k - 3])
+      let y = Int32(center[rowBytes + k]) - Int32(center[k - rowBytes])
       return (x, y, x * x + y * y)
     }
     return (channel(0), channel(1), channel(2))
@@ -120,7 +124,7 @@ struct DlibFHOGGradientField: Sendable {
   /// The length (`v = sqrt(v)`, fhog.h lines 843 and 944) and orientation bin of `gradient`.
   @inline(__always)
   private static func lengthAndBin(
-    _ gradient: ChannelGradient, directions: UnsafeBufferPointer<Float>
+    _ gradient: ChannelGradient, directions: UnsafePointer<Float>
   ) -> (Float, UInt8) {
     let bin = DlibFHOGOrientation.bin(
       gx: Float(gradient.x), gy: Float(gradient.y), directions: directions)

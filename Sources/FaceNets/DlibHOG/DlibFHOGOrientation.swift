@@ -13,9 +13,9 @@ enum DlibFHOGOrientation {
     -0.1736, 0.9848, -0.5000, 0.8660, -0.7660, 0.6428, -0.9397, 0.3420,
   ]
 
-  /// The bin (`0 ..< 18`) of the gradient `(gx, gy)`; `directions` points to `directions`.
+  /// The bin (`0 ..< 18`) of the gradient `(gx, gy)`; `d` points to `directions`.
   @inline(__always)
-  static func bin(gx: Float, gy: Float, directions d: UnsafeBufferPointer<Float>) -> Int {
+  static func bin(gx: Float, gy: Float, directions d: UnsafePointer<Float>) -> Int {
     var best: Float = 0
     var bin = 0
     for o in 0..<9 {
