@@ -13,10 +13,13 @@ import FaceTensor
 /// 0.1 / nn` with `nn = 0.2 sqrt(N + 1e-4)`; planes 27-30 the per-block sums of the signed
 /// planes' terms times 0.4714.
 ///
-/// dlib computes pixels in blocks of 8 columns (its AVX path) and the remaining columns one by
-/// one, and the two round differently (channel ties: blocks prefer green over red and blue over
-/// both, single pixels red, then green, then blue; the bilinear weights are multiplied in another
-/// order). This port follows both paths, so its features equal dlib's exactly.
+/// The histograms come from two steps, `DlibFHOGGradientField` (each pixel's winning channel,
+/// length and bin) then `DlibFHOGHistograms` (the bilinear votes). dlib computes pixels in blocks
+/// of 8 columns (its `simd8f` path) and the remaining columns one by one, and the two round
+/// differently (channel ties: blocks prefer green over red and blue over both, single pixels
+/// red, then green, then blue; the bilinear weights are multiplied in another order); both steps
+/// follow both paths, so the features equal dlib's exactly. This type normalizes the histograms
+/// (fhog.h lines 958-1045).
 struct DlibFHOGFeatures: Sendable {
   /// Rows and columns of every plane, padding included.
   let rows: Int
@@ -38,10 +41,10 @@ struct DlibFHOGFeatures: Sendable {
     image: RGBImage, cellSize: Int, filterRows: Int, filterColumns: Int,
     planeRows: Range<Int>? = nil, planeColumns: Range<Int>? = nil
   ) {
-    let cellRows = Int(Double(Float(image.height) / Float(cellSize)) + 0.5)
-    let cellColumns = Int(Double(Float(image.width) / Float(cellSize)) + 0.5)
-    let hogRows = max(cellRows - 2, 0)
-    let hogColumns = max(cellColumns - 2, 0)
+    let grid = DlibFHOGCellGrid(
+      imageWidth: image.width, imageHeight: image.height, cellSize: cellSize)
+    let hogRows = max(grid.cellRows - 2, 0)
+    let hogColumns = max(grid.cellColumns - 2, 0)
     guard hogRows > 0, hogColumns > 0 else {
       (rows, columns, planes) = (0, 0, [])
       return
@@ -58,18 +61,14 @@ struct DlibFHOGFeatures: Sendable {
       planes = [Float](repeating: 0, count: 31 * rows * columns)
       return
     }
-    let grid = CellGrid(
-      cellSize: cellSize, cellRows: cellRows, cellColumns: cellColumns,
-      visibleRows: min(cellRows * cellSize, image.height) - 1,
-      visibleColumns: min(cellColumns * cellSize, image.width) - 1)
     // Block norms of cells ys.lower ..< ys.upper + 2 read histograms one row and column further
     // (the histograms have a border of one cell).
     let histogramRows = ys.lowerBound + 1..<ys.upperBound + 3
     let histogramColumns = xs.lowerBound + 1..<xs.upperBound + 3
-    let histograms = Self.histograms(
-      image: image, grid: grid, histogramRows: histogramRows, histogramColumns: histogramColumns)
+    let histograms = DlibFHOGHistograms(
+      image: image, grid: grid, rows: histogramRows, columns: histogramColumns)
     planes = Self.normalized(
-      histograms, grid: grid, ys: ys, xs: xs, rows: rows, columns: columns,
+      histograms.values, grid: grid, ys: ys, xs: xs, rows: rows, columns: columns,
       rowOffset: rowOffset, columnOffset: columnOffset)
   }
 
@@ -78,180 +77,19 @@ struct DlibFHOGFeatures: Sendable {
   static func planeSize(
     imageWidth: Int, imageHeight: Int, cellSize: Int, filterRows: Int, filterColumns: Int
   ) -> (rows: Int, columns: Int) {
-    let hogRows = Int(Double(Float(imageHeight) / Float(cellSize)) + 0.5) - 2
-    let hogColumns = Int(Double(Float(imageWidth) / Float(cellSize)) + 0.5) - 2
+    let hogRows = DlibFHOGCellGrid.cellCount(pixels: imageHeight, cellSize: cellSize) - 2
+    let hogColumns = DlibFHOGCellGrid.cellCount(pixels: imageWidth, cellSize: cellSize) - 2
     guard hogRows > 0, hogColumns > 0 else { return (0, 0) }
     return (hogRows + filterRows - 1, hogColumns + filterColumns - 1)
-  }
-
-  /// The cell layout of one image.
-  private struct CellGrid {
-    let cellSize: Int
-    let cellRows: Int
-    let cellColumns: Int
-    /// Pixels `1 ..< visibleRows` (`visibleColumns`) vote.
-    let visibleRows: Int
-    let visibleColumns: Int
-    /// Histograms are `(cellRows + 2) x (cellColumns + 2) x 18`.
-    var histogramStride: Int { cellColumns + 2 }
-
-    /// The pixels (of `1 ..< visible`) that vote into the histogram cells `cells`: a pixel at
-    /// `p` votes into cells `floor((p + 0.5) / cellSize - 0.5) + 1` and `+ 2`.
-    func voters(of cells: Range<Int>, visible: Int) -> Range<Int> {
-      (cellSize * (cells.lowerBound - 2)..<cellSize * (cells.upperBound + 1)).clamped(
-        to: 1..<max(visible, 1))
-    }
   }
 
   private static func shifted(_ range: Range<Int>, by offset: Int) -> Range<Int> {
     range.lowerBound + offset..<range.upperBound + offset
   }
 
-  /// The 9 unsigned orientations, `(x, y)` pairs.
-  private static let directions: [Float] = [
-    1.0000, 0.0000, 0.9397, 0.3420, 0.7660, 0.6428, 0.500, 0.8660, 0.1736, 0.9848,
-    -0.1736, 0.9848, -0.5000, 0.8660, -0.7660, 0.6428, -0.9397, 0.3420,
-  ]
-
-  /// The orientation bin (0..<18) of a gradient: dlib's loop over the 9 directions keeping the
-  /// first largest `dot` (bin `o`) or `-dot` (bin `o + 9`), starting from 0.
-  @inline(__always)
-  private static func bin(gx: Float, gy: Float, directions d: UnsafePointer<Float>) -> Int {
-    var best: Float = 0
-    var bin = 0
-    for o in 0..<9 {
-      let dot = gx * d[2 * o] + gy * d[2 * o + 1]
-      if dot > best {
-        best = dot
-        bin = o
-      } else if -dot > best {
-        best = -dot
-        bin = o + 9
-      }
-    }
-    return bin
-  }
-
-  /// The histograms (`(cellRows + 2) x (cellColumns + 2) x 18`) of the cells
-  /// `histogramRows x histogramColumns`; other cells may hold partial sums.
-  private static func histograms(
-    image: RGBImage, grid: CellGrid, histogramRows: Range<Int>, histogramColumns: Range<Int>
-  ) -> [Float] {
-    let width = image.width
-    let stride = grid.histogramStride
-    var histograms = [Float](repeating: 0, count: (grid.cellRows + 2) * stride * 18)
-    let pixelRows = grid.voters(of: histogramRows, visible: grid.visibleRows)
-    let pixelColumns = grid.voters(of: histogramColumns, visible: grid.visibleColumns)
-    guard !pixelRows.isEmpty, !pixelColumns.isEmpty else { return histograms }
-    // Columns 1 ..< blockEnd of the whole image are done in blocks of 8, the rest one by one.
-    var blockEnd = 1
-    while blockEnd < grid.visibleColumns - 7 { blockEnd += 8 }
-    // Per pixel: gradient length and bin, in parallel over rows.
-    let bandWidth = pixelColumns.count
-    var lengths = [Float](repeating: 0, count: pixelRows.count * bandWidth)
-    var bins = [UInt8](repeating: 0, count: pixelRows.count * bandWidth)
-    image.pixels.withUnsafeBufferPointer { pixels in
-      lengths.withUnsafeMutableBufferPointer { lengthBuffer in
-        bins.withUnsafeMutableBufferPointer { binBuffer in
-          directions.withUnsafeBufferPointer { directions in
-            let lengthOut = UnsafeSendable(lengthBuffer.baseAddress!)
-            let binOut = UnsafeSendable(binBuffer.baseAddress!)
-            let d = directions.baseAddress!
-            let p = pixels.baseAddress!
-            Parallel.forEachChunk(of: pixelRows.count) { range in
-              for i in range {
-                let y = pixelRows.lowerBound + i
-                let outRow = i * bandWidth - pixelColumns.lowerBound
-                for x in pixelColumns {
-                  let center = (y * width + x) * 3
-                  let (right, left) = (p + center + 3, p + center - 3)
-                  let (below, above) = (p + center + width * 3, p + center - width * 3)
-                  let rx = Int32(right[0]) - Int32(left[0])
-                  let ry = Int32(below[0]) - Int32(above[0])
-                  let gx = Int32(right[1]) - Int32(left[1])
-                  let gy = Int32(below[1]) - Int32(above[1])
-                  let bx = Int32(right[2]) - Int32(left[2])
-                  let by = Int32(below[2]) - Int32(above[2])
-                  let (red, green, blue) = (rx * rx + ry * ry, gx * gx + gy * gy, bx * bx + by * by)
-                  var (cx, cy, length) = (rx, ry, red)
-                  if x < blockEnd {
-                    // dlib's SIMD selects: red only if strictly larger than green, the
-                    // result only if strictly larger than blue (ties go to green, then blue).
-                    if !(red > green) { (cx, cy, length) = (gx, gy, green) }
-                    if !(length > blue) { (cx, cy, length) = (bx, by, blue) }
-                  } else {
-                    // dlib's single-pixel path: ties go to red, then green.
-                    if green > length { (cx, cy, length) = (gx, gy, green) }
-                    if blue > length { (cx, cy, length) = (bx, by, blue) }
-                  }
-                  lengthOut.pointer[outRow + x] = Float(length).squareRoot()
-                  binOut.pointer[outRow + x] = UInt8(
-                    truncatingIfNeeded: bin(gx: Float(cx), gy: Float(cy), directions: d))
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-    // Bilinear votes, in dlib's order (rows, then columns, 4 cells per pixel).
-    let cellSize = grid.cellSize
-    let cell = Float(cellSize)
-    // Per column: the left histogram column and the x weights (they do not depend on the row).
-    let columnVotes = pixelColumns.map {
-      x -> (column: Int, vx0: Float, vx1: Float, isBlock: Bool) in
-      if x < blockEnd {
-        let xp = (Float(x) + 0.5) / cell + 0.5
-        let ixp = Int(xp)  // truncation; xp > 0
-        let vx0 = xp - Float(ixp)
-        return (ixp, vx0, 1 - vx0, true)
-      }
-      let xp = Float((Double(x) + 0.5) / Double(cellSize) - 0.5)
-      let ixp = Int(xp.rounded(.down))
-      let vx0 = xp - Float(ixp)
-      return (ixp + 1, vx0, Float(1.0 - Double(vx0)), false)
-    }
-    histograms.withUnsafeMutableBufferPointer { h in
-      lengths.withUnsafeBufferPointer { lengths in
-        bins.withUnsafeBufferPointer { bins in
-          for (i, y) in pixelRows.enumerated() {
-            let yp = Float((Double(y) + 0.5) / Double(cell) - 0.5)
-            let iyp = Int(yp.rounded(.down))
-            let vy0 = yp - Float(iyp)
-            let vy1 = Float(1.0 - Double(vy0))
-            let upper = (iyp + 1) * stride
-            let lower = (iyp + 2) * stride
-            for j in 0..<bandWidth {
-              let v = lengths[i * bandWidth + j]
-              let o = Int(bins[i * bandWidth + j])
-              let vote = columnVotes[j]
-              let v11: Float
-              let v01: Float
-              let v10: Float
-              let v00: Float
-              if vote.isBlock {
-                let (wx1, wx0) = (vote.vx1 * v, vote.vx0 * v)
-                (v11, v01, v10, v00) = (vy1 * wx1, vy0 * wx1, vy1 * wx0, vy0 * wx0)
-              } else {
-                (v11, v01) = (vy1 * vote.vx1 * v, vy0 * vote.vx1 * v)
-                (v10, v00) = (vy1 * vote.vx0 * v, vy0 * vote.vx0 * v)
-              }
-              let c = vote.column
-              h[(upper + c) * 18 + o] += v11
-              h[(lower + c) * 18 + o] += v01
-              h[(upper + c + 1) * 18 + o] += v10
-              h[(lower + c + 1) * 18 + o] += v00
-            }
-          }
-        }
-      }
-    }
-    return histograms
-  }
-
   /// The 31 normalized planes of the interior cells `ys x xs`, zeros elsewhere.
   private static func normalized(
-    _ histograms: [Float], grid: CellGrid, ys: Range<Int>, xs: Range<Int>, rows: Int,
+    _ histograms: [Float], grid: DlibFHOGCellGrid, ys: Range<Int>, xs: Range<Int>, rows: Int,
     columns: Int, rowOffset: Int, columnOffset: Int
   ) -> [Float] {
     let stride = grid.histogramStride
