@@ -56,19 +56,7 @@ public struct Affine: InPlaceLayer {
   }
 
   /// `gamma`, `beta`.
-  public var parameters: [String: Tensor] { ["gamma": gamma, "beta": beta] }
-
-  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
-  public mutating func setParameter(_ name: String, to value: Tensor) throws {
-    switch name {
-    case "gamma":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: gamma)
-      gamma = value
-    case "beta":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: beta)
-      beta = value
-    default:
-      throw LayerParameterError.unknownParameter(name: name, known: Array(parameters.keys))
-    }
+  public static var namedParameters: [NamedParameter<Self>] {
+    [NamedParameter("gamma", \.gamma), NamedParameter("beta", \.beta)]
   }
 }

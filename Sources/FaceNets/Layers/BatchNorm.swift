@@ -104,28 +104,12 @@ public struct BatchNorm: InPlaceLayer {
   }
 
   /// `gamma`, `beta`, `movingMean`, `movingVariance`.
-  public var parameters: [String: Tensor] {
-    ["gamma": gamma, "beta": beta, "movingMean": movingMean, "movingVariance": movingVariance]
-  }
-
-  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
-  public mutating func setParameter(_ name: String, to value: Tensor) throws {
-    switch name {
-    case "gamma":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: gamma)
-      gamma = value
-    case "beta":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: beta)
-      beta = value
-    case "movingMean":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: movingMean)
-      movingMean = value
-    case "movingVariance":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: movingVariance)
-      movingVariance = value
-    default:
-      throw LayerParameterError.unknownParameter(name: name, known: Array(parameters.keys))
-    }
+  public static var namedParameters: [NamedParameter<Self>] {
+    [
+      NamedParameter("gamma", \.gamma), NamedParameter("beta", \.beta),
+      NamedParameter("movingMean", \.movingMean),
+      NamedParameter("movingVariance", \.movingVariance),
+    ]
   }
 }
 

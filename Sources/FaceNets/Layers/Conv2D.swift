@@ -90,23 +90,7 @@ public struct Conv2D: Layer {
   }
 
   /// `kernel`, and `bias` when the layer has one.
-  public var parameters: [String: Tensor] {
-    var result = ["kernel": kernel]
-    if let bias { result["bias"] = bias }
-    return result
-  }
-
-  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
-  public mutating func setParameter(_ name: String, to value: Tensor) throws {
-    switch (name, bias) {
-    case ("kernel", _):
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: kernel)
-      kernel = value
-    case ("bias", let current?):
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: current)
-      bias = value
-    default:
-      throw LayerParameterError.unknownParameter(name: name, known: Array(parameters.keys))
-    }
+  public static var namedParameters: [NamedParameter<Self>] {
+    [NamedParameter("kernel", \.kernel), NamedParameter("bias", \.bias)]
   }
 }

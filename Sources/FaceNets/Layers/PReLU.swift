@@ -100,14 +100,5 @@ public struct PReLU: InPlaceLayer {
   }
 
   /// `alpha`.
-  public var parameters: [String: Tensor] { ["alpha": alpha] }
-
-  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
-  public mutating func setParameter(_ name: String, to value: Tensor) throws {
-    guard name == "alpha" else {
-      throw LayerParameterError.unknownParameter(name: name, known: ["alpha"])
-    }
-    try LayerParameterError.checkShape(of: value, forParameter: name, current: alpha)
-    alpha = value
-  }
+  public static var namedParameters: [NamedParameter<Self>] { [NamedParameter("alpha", \.alpha)] }
 }
