@@ -3,22 +3,28 @@ import FaceTensor
 /// What a backward pass must compute.
 public enum GradientScope: Sendable, Equatable {
   /// Only the gradient with respect to the input (what an attack needs): layers skip their
-  /// parameter-gradient GEMMs and return empty `ParameterGradients`.
+  /// parameter-gradient GEMMs and their pullbacks return `parameters: nil`.
   case input
   /// The input gradient and every parameter's gradient.
   case inputAndParameters
 }
 
-/// Gradients of a layer's parameters, keyed by the parameter's name.
+/// The gradients of one layer's parameters (swift-apis' `TangentVector` of a layer): one `Tensor`
+/// property per parameter, named as the parameter and the weight file (`kernel`, `bias`, `gamma`,
+/// `beta`, `alpha`), of the parameter's shape.
 ///
-/// Names are `"kernel"`, `"bias"`, `"gamma"`, ...; each gradient has its parameter's shape. Empty for parameterless layers and for
-/// `GradientScope.input`.
-public typealias ParameterGradients = [String: Tensor]
+/// A constant of the trained model (`BatchNorm`'s `movingMean`, `movingVariance`) has no gradient.
+public protocol ParameterGradient: Sendable {}
 
-/// Maps the gradient of a scalar loss with respect to a layer's output to the gradients with
-/// respect to its input and parameters.
-public typealias Pullback = (_ outputGradient: Tensor) -> (
-  input: Tensor, parameters: ParameterGradients
+/// The `Gradient` of a layer without parameters. It has no values: such a layer's pullback always
+/// returns `parameters: nil`.
+public enum NoParameters: ParameterGradient {}
+
+/// Maps the gradient of a scalar loss with respect to a layer's output (the output's shape) to the
+/// gradients with respect to its input (the input's shape) and its parameters (nil with
+/// `GradientScope.input`).
+public typealias Pullback<Gradient> = (_ outputGradient: Tensor) -> (
+  input: Tensor, parameters: Gradient?
 )
 
 /// A differentiable function of one tensor with named parameters.
@@ -28,12 +34,16 @@ public typealias Pullback = (_ outputGradient: Tensor) -> (
 /// `namedParameters`, hyper-parameters `let`s. A pullback captures only what it needs and never
 /// mutates the layer.
 public protocol Layer: Sendable {
+  /// The gradients of the layer's parameters, a property per parameter (`NoParameters` if none).
+  associatedtype Gradient: ParameterGradient = NoParameters
+
   /// Forward pass in inference mode: nothing is kept for a backward pass.
   func callAsFunction(_ input: Tensor) -> Tensor
 
-  /// Forward pass that keeps what the backward pass needs, returned as a pullback.
+  /// Forward pass that keeps what the backward pass needs, returned as a pullback; with
+  /// `GradientScope.input` the pullback gives no parameter gradients (and the layer keeps less).
   func valueWithPullback(at input: Tensor, scope: GradientScope) -> (
-    value: Tensor, pullback: Pullback
+    value: Tensor, pullback: Pullback<Gradient>
   )
 
   /// The layer's parameters as weight files name them, each with the property that holds it

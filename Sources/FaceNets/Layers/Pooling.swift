@@ -8,7 +8,7 @@ public protocol PoolingReduction: Sendable {
 
   /// The pooled input and its pullback to the input.
   static func poolWithPullback(_ input: Tensor, geometry g: PoolingGeometry)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
 }
 
 /// Pooling over NHWC windows with the reduction `Reduction` (see `MaxPool2D`, `AvgPool2D`);
@@ -49,7 +49,7 @@ public struct Pool2D<Reduction: PoolingReduction>: Layer {
 
   /// The forward pass and its pullback (see `Reduction` for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     Reduction.poolWithPullback(input, geometry: geometry(forInputShape: input.shape))
   }
@@ -74,7 +74,7 @@ public enum MaxPooling: PoolingReduction {
 
   /// The maxima and their pullback (see the type's doc for the backward formula).
   public static func poolWithPullback(_ input: Tensor, geometry g: PoolingGeometry)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let count = Tensor.elementCount(of: g.outputShape)
     var winners = [Int](repeating: 0, count: count)
@@ -102,7 +102,7 @@ public enum MaxPooling: PoolingReduction {
             }
           }
         }
-        return (dx, [:])
+        return (dx, nil)
       }
     )
   }
@@ -190,7 +190,7 @@ public enum AveragePooling: PoolingReduction {
 
   /// The means and their pullback (see the type's doc for the backward formula).
   public static func poolWithPullback(_ input: Tensor, geometry g: PoolingGeometry)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     return (
       pool(input, geometry: g),
@@ -224,7 +224,7 @@ public enum AveragePooling: PoolingReduction {
             }
           }
         }
-        return (dx, [:])
+        return (dx, nil)
       }
     )
   }
@@ -258,7 +258,7 @@ public struct GlobalAveragePool: Layer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let inputShape = input.shape
     return (
@@ -279,7 +279,7 @@ public struct GlobalAveragePool: Layer {
             }
           }
         }
-        return (dx, [:])
+        return (dx, nil)
       }
     )
   }
