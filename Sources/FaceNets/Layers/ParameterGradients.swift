@@ -22,6 +22,7 @@ public struct GammaBetaGradient: ParameterGradient {
   /// - Parameters:
   ///   - dy: `[..., C]`.
   ///   - xHat: `[..., C]`, the shape of `dy`.
+  ///   - channels: `C`.
   init(outputGradient dy: Tensor, normalizedInput xHat: Tensor, channels: Int) {
     (beta, gamma) = ChannelSums.of(dy, times: xHat, channels: channels)
   }
