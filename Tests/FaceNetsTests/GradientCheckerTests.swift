@@ -5,13 +5,13 @@ import Testing
 
 /// Negative controls: the checker must reject deliberately wrong backward passes.
 @Suite struct GradientCheckerTests {
-  @Test func checkerRejectsAConvKernelGradientWithoutItsTranspose() {
+  @Test func checkerRejectsAConvKernelGradientWithoutItsTranspose() throws {
     let c = Conv2DCase([2, 5, 5, 3], [3, 3, 3, 4], (1, 1), (1, 1), .same, true)
     let (layer, x) = c.make(seed: 1)
     var g = SplitMix64(seed: 2)
     let (y, pullback) = layer.valueWithPullback(at: x, scope: .inputAndParameters)
     let dy = g.uniformTensor(y.shape)
-    let right = pullback(dy).parameters["kernel"]!
+    let right = try #require(pullback(dy).parameters).kernel
     // The wrong gradient swaps the kernel's spatial axes (dK[kw, kh] instead of dK[kh, kw]).
     var wrong = right
     for kh in 0..<3 {

@@ -83,12 +83,35 @@ private let parameterNames = [
     let backward = compare(
       "\(c.name) input gradient", dx, to: ReferenceTensor(c.grad_input.tensor), tolerance: 2e-5)
     #expect(backward.passes, "\(backward)")
-    for (kerasName, expected) in c.grad_weights {
-      let name = try #require(parameterNames[kerasName])
-      let actual = try #require(parameters["layer"]?[name], "\(c.name): no gradient for \(name)")
+    let gradients = weightGradients(of: c, in: try #require(parameters))
+    #expect(Set(gradients.keys) == Set(c.grad_weights.keys), "\(c.name)")
+    for (name, expected) in c.grad_weights {
+      let actual = try #require(gradients[name], "\(c.name): no gradient for \(name)")
       let report = compare(
         "\(c.name) \(name) gradient", actual, to: ReferenceTensor(expected.tensor), tolerance: 2e-5)
       #expect(report.passes, "\(report)")
+    }
+  }
+
+  /// The parameter gradients of the case's layer (named "layer") read from its typed `Gradient`,
+  /// by Keras weight name (the same as the property names).
+  private func weightGradients(of c: KerasCase, in gradients: NetworkGradient) -> [String: Tensor] {
+    func kernelAndBias(_ g: KernelBiasGradient?) -> [String: Tensor] {
+      guard let g else { return [:] }
+      return g.bias.map { ["kernel": g.kernel, "bias": $0] } ?? ["kernel": g.kernel]
+    }
+    switch c.layer {
+    case "Conv2D":
+      return kernelAndBias(gradients.gradient(ofLayer: "layer", as: Conv2D.self))
+    case "Dense":
+      return kernelAndBias(gradients.gradient(ofLayer: "layer", as: Dense.self))
+    case "BatchNormalization":
+      let g = gradients.gradient(ofLayer: "layer", as: BatchNorm.self)
+      return g.map { ["gamma": $0.gamma, "beta": $0.beta] } ?? [:]
+    case "PReLU":
+      return gradients.gradient(ofLayer: "layer", as: PReLU.self).map { ["alpha": $0.alpha] } ?? [:]
+    default:
+      return [:]
     }
   }
 

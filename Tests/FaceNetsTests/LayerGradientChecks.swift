@@ -1,6 +1,7 @@
 import FaceNets
 import FaceTensor
 import FaceTestSupport
+import Testing
 
 /// Gradient checks of layers through the FaceTestSupport checker: `L = Σ layer(x) ⊙ dy` with a
 /// seeded random `dy`, the analytic gradient taken from the layer's pullback.
@@ -19,26 +20,59 @@ enum LayerGradientCheck {
       epsilon: epsilon, tolerance: tolerance, generator: &generator)
   }
 
-  /// Checks `d L / d parameter` of a one-input layer at `x`.
-  static func parameter(
-    _ name: String, of layer: some Layer, at x: Tensor, seed: UInt64, epsilon: Float = 1e-2,
-    tolerance: Double = 1e-2
-  ) -> GradientCheckReport {
+  /// Checks `d L / d parameter` of a one-input layer at `x`, with its negative control:
+  /// `parameter` is the layer's property and `gradient` the same parameter's property of the
+  /// layer's `Gradient` (`\.kernel` for both, say).
+  /// - Throws: if the pullback gives no gradient for the parameter.
+  static func parameter<L: Layer>(
+    _ parameter: WritableKeyPath<L, Tensor>, of layer: L, at x: Tensor, seed: UInt64,
+    gradient: KeyPath<L.Gradient, Tensor>, epsilon: Float = 1e-2, tolerance: Double = 1e-2
+  ) throws -> ParameterGradientCheck {
+    try check(
+      "\(parameter)", of: layer, at: x, value: layer[keyPath: parameter],
+      setting: { $0[keyPath: parameter] = $1 }, gradient: { $0[keyPath: gradient] }, seed: seed,
+      epsilon: epsilon, tolerance: tolerance)
+  }
+
+  /// As `parameter(_:of:at:seed:gradient:epsilon:tolerance:)`, for a parameter a layer may lack
+  /// (a bias).
+  /// - Throws: if the layer lacks the parameter or the pullback gives no gradient for it.
+  static func parameter<L: Layer>(
+    _ parameter: WritableKeyPath<L, Tensor?>, of layer: L, at x: Tensor, seed: UInt64,
+    gradient: KeyPath<L.Gradient, Tensor?>, epsilon: Float = 1e-2, tolerance: Double = 1e-2
+  ) throws -> ParameterGradientCheck {
+    try check(
+      "\(parameter)", of: layer, at: x,
+      value: try #require(layer[keyPath: parameter], "the layer has no \(parameter)"),
+      setting: { $0[keyPath: parameter] = $1 }, gradient: { $0[keyPath: gradient] }, seed: seed,
+      epsilon: epsilon, tolerance: tolerance)
+  }
+
+  /// The check of the analytic gradient `gradient(pullback(dy).parameters)` of the parameter
+  /// `value` (set by `setting`), and the same check of that gradient 3 % too large.
+  private static func check<L: Layer>(
+    _ label: String, of layer: L, at x: Tensor, value: Tensor,
+    setting set: @escaping (inout L, Tensor) -> Void, gradient: (L.Gradient) -> Tensor?,
+    seed: UInt64, epsilon: Float, tolerance: Double
+  ) throws -> ParameterGradientCheck {
     var generator = SplitMix64(seed: seed)
     let (y, pullback) = layer.valueWithPullback(at: x, scope: .inputAndParameters)
     let dy = generator.uniformTensor(y.shape)
-    let analytic = pullback(dy).parameters[name] ?? Tensor(zeros: [0])
-    guard let value = layer.parameters[name] else {
-      preconditionFailure("no parameter \(name) in \(type(of: layer))")
+    let parameters = try #require(pullback(dy).parameters, "\(label): no parameter gradients")
+    let analytic = try #require(gradient(parameters), "\(label): no gradient")
+    let output = { (p: Tensor) -> Tensor in
+      var probe = layer
+      set(&probe, p)
+      return probe(x)
     }
-    return checkGradient(
-      "\(type(of: layer)) \(name)",
-      of: { p in
-        var probe = layer
-        do { try probe.setParameter(name, to: p) } catch { preconditionFailure("\(error)") }
-        return probe(x)
-      }, at: value, upstream: dy, analytic: analytic, epsilon: epsilon, tolerance: tolerance,
-      generator: &generator)
+    var controlGenerator = generator
+    return ParameterGradientCheck(
+      report: checkGradient(
+        label, of: output, at: value, upstream: dy, analytic: analytic, epsilon: epsilon,
+        tolerance: tolerance, generator: &generator),
+      control: checkGradient(
+        "\(label) 3 % too large", of: output, at: value, upstream: dy, analytic: analytic * 1.03,
+        epsilon: epsilon, tolerance: tolerance, generator: &controlGenerator))
   }
 
   /// Checks `d L / d inputs[k]` of a merge layer.
@@ -57,4 +91,19 @@ enum LayerGradientCheck {
         return layer(probe)
       }, at: inputs[k], upstream: dy, analytic: analytic, generator: &generator)
   }
+}
+
+/// A parameter gradient check and its negative control (STYLE §5.5): the same check of a
+/// deliberately wrong gradient, the analytic one 3 % too large, must fail.
+struct ParameterGradientCheck: CustomStringConvertible {
+  /// The check of the layer's gradient.
+  let report: GradientCheckReport
+  /// The check of the wrong gradient.
+  let control: GradientCheckReport
+
+  /// The layer's gradient passes and the wrong one fails.
+  var passes: Bool { report.passes && !control.passes }
+
+  /// Both reports.
+  var description: String { "\(report); negative control: \(control)" }
 }

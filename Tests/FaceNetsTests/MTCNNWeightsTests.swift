@@ -131,7 +131,7 @@ import Testing
     #expect(detector.rnet.parameterList.count == 16)
     #expect(detector.onet.parameterList.count == 21)
     // Loaded, not left at zero.
-    let alpha = try #require(detector.onet.parameters(ofLayer: "prelu5")?["alpha"])
+    let alpha = try #require(detector.onet.layer(named: "prelu5") as? PReLU).alpha
     #expect(alpha.scalars.contains { $0 != 0 })
   }
 

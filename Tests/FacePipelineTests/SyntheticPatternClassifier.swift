@@ -69,8 +69,11 @@ struct SyntheticPatterns {
 /// → `MaxPool2D` 2×2 → `Flatten` → `Dense` 288 → K logits. Trained by plain full-batch SGD on the
 /// mean cross-entropy.
 enum PatternClassifier {
-  /// The layers whose parameters training updates (the input scaling stays fixed).
-  static let trainedLayers = ["conv", "dense"]
+  /// A trained layer got no gradient for one of its parameters.
+  struct MissingGradient: Error {
+    /// The layer's name.
+    let layer: String
+  }
 
   /// The untrained network with He-initialised weights drawn from `generator`.
   static func make(classCount: Int, generator: inout SplitMix64) -> Network {
@@ -96,7 +99,8 @@ enum PatternClassifier {
   }
 
   /// `steps` full-batch SGD steps of size `learningRate` on the mean cross-entropy of `images`
-  /// `[N, 12, 12, 3]` against `labels`; returns the loss before each step.
+  /// `[N, 12, 12, 3]` against `labels` (the layers "conv" and "dense" are trained, the input scaling
+  /// stays fixed); returns the loss before each step.
   static func train(
     _ network: inout Network, images: Tensor, labels: [Int], steps: Int, learningRate: Float
   ) throws -> [Float] {
@@ -106,11 +110,19 @@ enum PatternClassifier {
       let (loss, dLogits) = meanCrossEntropy(logits: outputs[0], labels: labels)
       losses.append(loss)
       let gradients = pullback([dLogits]).parameters
-      for layer in trainedLayers {
-        guard let current = network.parameters(ofLayer: layer) else { continue }
+      // A Conv2D and a Dense: both gradients are `KernelBiasGradient`s.
+      let trained = [
+        ("conv", gradients?.gradient(ofLayer: "conv", as: Conv2D.self)),
+        ("dense", gradients?.gradient(ofLayer: "dense", as: Dense.self)),
+      ]
+      for (layer, gradient) in trained {
+        guard let gradient, let current = network.parameters(ofLayer: layer) else {
+          throw MissingGradient(layer: layer)
+        }
+        let gradientByName = ["kernel": gradient.kernel, "bias": gradient.bias]
         for (name, value) in current {
-          guard let gradient = gradients[layer]?[name] else { continue }
-          try network.setParameter(layer: layer, name: name, to: value - learningRate * gradient)
+          guard let step = gradientByName[name] ?? nil else { throw MissingGradient(layer: layer) }
+          try network.setParameter(layer: layer, name: name, to: value - learningRate * step)
         }
       }
     }

@@ -59,7 +59,7 @@ public struct DlibFaceChipLayer: Layer {
   /// The chips and their pullback to the photo: the adjoints of the sampler, the pyramid
   /// levels and the crop, in that order (the crop's places zero outside `cropBox`).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     precondition(
       input.rank == 4 && input.shape[1] == imageHeight && input.shape[2] == imageWidth,
@@ -69,7 +69,7 @@ public struct DlibFaceChipLayer: Layer {
     let outputShape = [inputShape[0], size, size, inputShape[3]]
     let box = sampling.cropBox
     guard !box.isEmpty else {
-      return (Tensor(zeros: outputShape), { _ in (Tensor(zeros: inputShape), [:]) })
+      return (Tensor(zeros: outputShape), { _ in (Tensor(zeros: inputShape), nil) })
     }
     let crop = Crop(
       top: box.top, left: box.left, height: box.bottom - box.top + 1,
@@ -84,7 +84,7 @@ public struct DlibFaceChipLayer: Layer {
     }
     // A crop of 8 or fewer pixels across has no pyramid level: the chip is black.
     guard value.count > 0 else {
-      return (Tensor(zeros: outputShape), { _ in (Tensor(zeros: inputShape), [:]) })
+      return (Tensor(zeros: outputShape), { _ in (Tensor(zeros: inputShape), nil) })
     }
     let map = sampling.chipToSource
     let sampler = AffineSampler(
@@ -100,7 +100,7 @@ public struct DlibFaceChipLayer: Layer {
         for pullback in pullbacks.reversed() {
           gradient = pullback(gradient).input
         }
-        return (gradient, [:])
+        return (gradient, nil)
       }
     )
   }

@@ -78,7 +78,7 @@ public struct DlibPyramidDown: Layer {
 
   /// The level and its pullback, the adjoint above (nothing is kept but the input's shape).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let inputShape = input.shape
     let outputShape = Self.outputShape(forInputShape: inputShape)
@@ -88,7 +88,7 @@ public struct DlibPyramidDown: Layer {
         precondition(
           dy.shape == outputShape,
           "[DlibPyramidDown backward] gradient \(dy.shape), output \(outputShape)")
-        return (Self.adjoint(dy, inputShape: inputShape), [:])
+        return (Self.adjoint(dy, inputShape: inputShape), nil)
       }
     )
   }

@@ -1,11 +1,34 @@
 import FaceTensor
 
 /// Maps the gradients of a scalar loss with respect to a network's outputs (one per output, `nil`
-/// meaning zero) to the gradient with respect to its input and the parameter gradients of every
-/// layer that has some, keyed by layer name.
+/// meaning zero) to the gradient with respect to its input and the parameter gradients of its
+/// layers (nil with `GradientScope.input`).
 public typealias NetworkPullback = (_ outputGradients: [Tensor?]) -> (
-  input: Tensor, parameters: [String: ParameterGradients]
+  input: Tensor, parameters: NetworkGradient?
 )
+
+/// The parameter gradients of a network's layers, each of its layer's `Gradient` type, by layer
+/// name: `gradients.gradient(ofLayer: "conv1", as: Conv2D.self)?.kernel`.
+public struct NetworkGradient: Sendable {
+  /// The gradient of each layer that has one, with the identity of the layer's type.
+  private var byLayer: [String: (layerType: ObjectIdentifier, gradient: any ParameterGradient)] =
+    [:]
+
+  /// The gradient of the parameters of the layer named `name`, which is an `L`.
+  /// - Returns: nil if the network has no layer of that name and type with parameters, or if no
+  ///   nonzero output gradient reached the layer.
+  public func gradient<L: Layer>(ofLayer name: String, as type: L.Type) -> L.Gradient? {
+    guard let entry = byLayer[name], entry.layerType == ObjectIdentifier(type) else { return nil }
+    return entry.gradient as? L.Gradient
+  }
+
+  /// Records the gradient of the layer `layer`, named `name`.
+  fileprivate mutating func record(
+    _ gradient: any ParameterGradient, ofLayer layer: any Layer, named name: String
+  ) {
+    byLayer[name] = (ObjectIdentifier(type(of: layer)), gradient)
+  }
+}
 
 /// One parameter of a network: which layer, which parameter, and its shape (what a loader
 /// compares a weights file against).
@@ -35,7 +58,8 @@ public struct NetworkParameter: Sendable, Equatable, CustomStringConvertible {
 /// - Gradient mode (`valueWithPullback(at:scope:)`) keeps each layer's pullback. The returned
 ///   pullback walks the nodes in reverse order; where a value feeds several consumers (a residual
 ///   shortcut) their gradients are summed explicitly.
-/// - Parameters are addressed as (layer name, parameter name).
+/// - Parameters are addressed as (layer name, parameter name), as weight files address them;
+///   parameter gradients by layer name and type (`NetworkGradient.gradient(ofLayer:as:)`).
 public struct Network: Sendable {
   var nodes: [NetworkNodeRecord]
   /// Output node indices, in output order.
@@ -98,13 +122,13 @@ public struct Network: Sendable {
 
   /// The outputs for `input` and a pullback from output gradients to the input gradient and the
   /// parameter gradients (only with `scope == .inputAndParameters`; `.input` skips that work, as an
-  /// attack needs).
+  /// attack needs, and the pullback's `parameters` is nil).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (outputs: [Tensor], pullback: NetworkPullback)
   {
     var values = [Tensor?](repeating: nil, count: nodes.count)
     var remaining = readCounts
-    var pullbacks = [Pullback?](repeating: nil, count: nodes.count)
+    var pullbacks = [Pullback<any ParameterGradient>?](repeating: nil, count: nodes.count)
     var mergePullbacks = [MergePullback?](repeating: nil, count: nodes.count)
     values[0] = input
     for i in 1..<nodes.count {
@@ -136,7 +160,7 @@ public struct Network: Sendable {
       for (o, seed) in zip(outputs, seeds) {
         if let seed { Network.accumulate(seed, into: &gradients[o]) }
       }
-      var parameters: [String: ParameterGradients] = [:]
+      var parameters = scope == .inputAndParameters ? NetworkGradient() : nil
       for i in stride(from: nodes.count - 1, to: 0, by: -1) {
         guard let dy = gradients[i] else { continue }
         gradients[i] = nil
@@ -144,7 +168,9 @@ public struct Network: Sendable {
         if let layerPullback = pullbacks[i] {
           let (dx, dParameters) = layerPullback(dy)
           Network.accumulate(dx, into: &gradients[sources[0]])
-          if !dParameters.isEmpty { parameters[nodes[i].name] = dParameters }
+          if let dParameters, case .layer(let layer) = nodes[i].operation {
+            parameters?.record(dParameters, ofLayer: layer, named: nodes[i].name)
+          }
         } else if let mergePullback = mergePullbacks[i] {
           for (s, dx) in zip(sources, mergePullback(dy)) {
             Network.accumulate(dx, into: &gradients[s])

@@ -37,7 +37,7 @@ public struct ReLU: InPlaceLayer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let output = self(input)
     return (
@@ -59,7 +59,7 @@ public struct ReLU: InPlaceLayer {
             }
           }
         }
-        return (dx, [:])
+        return (dx, nil)
       }
     )
   }
@@ -79,12 +79,12 @@ public struct Sigmoid: Layer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let output = self(input)
     return (
       output,
-      { dy in (output.zipped(with: dy, op: "Sigmoid backward") { y, g in g * y * (1 - y) }, [:]) }
+      { dy in (output.zipped(with: dy, op: "Sigmoid backward") { y, g in g * y * (1 - y) }, nil) }
     )
   }
 }
@@ -101,7 +101,7 @@ public struct Softmax: Layer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let output = input.softmax()
     return (
@@ -124,7 +124,7 @@ public struct Softmax: Layer {
             }
           }
         }
-        return (dx, [:])
+        return (dx, nil)
       }
     )
   }

@@ -12,6 +12,9 @@ public struct Affine: InPlaceLayer {
   /// `[C]` per-channel offset.
   public var beta: Tensor
 
+  /// `gamma` and `beta` gradients.
+  public typealias Gradient = GammaBetaGradient
+
   /// An affine layer with the given parameters.
   /// - Precondition: `gamma` and `beta` are both `[C]`.
   public init(gamma: Tensor, beta: Tensor) {
@@ -39,7 +42,7 @@ public struct Affine: InPlaceLayer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<Gradient>)
   {
     let output = self(input)
     let gamma = self.gamma.scalars
@@ -48,27 +51,15 @@ public struct Affine: InPlaceLayer {
       output,
       { dy in
         let dx = ChannelScale(scale: gamma, shift: nil).apply(to: dy, op: "Affine backward")
-        guard let savedInput else { return (dx, [:]) }
-        let (dBeta, dGamma) = ChannelSums.of(dy, times: savedInput, channels: gamma.count)
-        return (dx, ["gamma": dGamma ?? dBeta, "beta": dBeta])
+        guard let savedInput else { return (dx, nil) }
+        let c = gamma.count
+        return (dx, Gradient(outputGradient: dy, normalizedInput: savedInput, channels: c))
       }
     )
   }
 
   /// `gamma`, `beta`.
-  public var parameters: [String: Tensor] { ["gamma": gamma, "beta": beta] }
-
-  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
-  public mutating func setParameter(_ name: String, to value: Tensor) throws {
-    switch name {
-    case "gamma":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: gamma)
-      gamma = value
-    case "beta":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: beta)
-      beta = value
-    default:
-      throw LayerParameterError.unknownParameter(name: name, known: Array(parameters.keys))
-    }
+  public static var namedParameters: [NamedParameter<Self>] {
+    [NamedParameter("gamma", \.gamma), NamedParameter("beta", \.beta)]
   }
 }

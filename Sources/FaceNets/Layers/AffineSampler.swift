@@ -109,7 +109,7 @@ public struct AffineSampler: Layer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let inputShape = input.shape
     let taps = taps(height: inputShape[1], width: inputShape[2])
@@ -143,7 +143,7 @@ public struct AffineSampler: Layer {
             }
           }
         }
-        return (dx, [:])
+        return (dx, nil)
       }
     )
   }

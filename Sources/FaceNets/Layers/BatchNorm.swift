@@ -23,6 +23,9 @@ public struct BatchNorm: InPlaceLayer {
   /// Added to the variance before the square root.
   public let epsilon: Float
 
+  /// `gamma` and `beta` gradients (the moving statistics get none).
+  public typealias Gradient = GammaBetaGradient
+
   /// A batch normalization with the given statistics.
   /// - Precondition: all four tensors are `[C]` with the same `C`.
   public init(
@@ -79,7 +82,7 @@ public struct BatchNorm: InPlaceLayer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<Gradient>)
   {
     let (scale, shift) = scaleAndShift
     let output = ChannelScale(scale: scale, shift: shift).apply(to: input, op: "BatchNorm")
@@ -92,40 +95,23 @@ public struct BatchNorm: InPlaceLayer {
       output,
       { dy in
         let dx = ChannelScale(scale: scale, shift: nil).apply(to: dy, op: "BatchNorm backward")
-        guard let savedInput else { return (dx, [:]) }
+        guard let savedInput else { return (dx, nil) }
         // xHat[..., c] = (x - mean[c]) / sqrt(var[c] + ε)
         let xHat = ChannelScale(
           scale: inverseStd, shift: (0..<mean.count).map { -mean[$0] * inverseStd[$0] }
         ).apply(to: savedInput, op: "BatchNorm backward")
-        let (dBeta, dGamma) = ChannelSums.of(dy, times: xHat, channels: mean.count)
-        return (dx, ["gamma": dGamma ?? dBeta, "beta": dBeta])
+        return (dx, Gradient(outputGradient: dy, normalizedInput: xHat, channels: mean.count))
       }
     )
   }
 
   /// `gamma`, `beta`, `movingMean`, `movingVariance`.
-  public var parameters: [String: Tensor] {
-    ["gamma": gamma, "beta": beta, "movingMean": movingMean, "movingVariance": movingVariance]
-  }
-
-  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
-  public mutating func setParameter(_ name: String, to value: Tensor) throws {
-    switch name {
-    case "gamma":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: gamma)
-      gamma = value
-    case "beta":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: beta)
-      beta = value
-    case "movingMean":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: movingMean)
-      movingMean = value
-    case "movingVariance":
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: movingVariance)
-      movingVariance = value
-    default:
-      throw LayerParameterError.unknownParameter(name: name, known: Array(parameters.keys))
-    }
+  public static var namedParameters: [NamedParameter<Self>] {
+    [
+      NamedParameter("gamma", \.gamma), NamedParameter("beta", \.beta),
+      NamedParameter("movingMean", \.movingMean),
+      NamedParameter("movingVariance", \.movingVariance),
+    ]
   }
 }
 

@@ -62,7 +62,7 @@ public struct BilinearResize: Layer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let inputShape = input.shape
     let (oh, ow) = (outputHeight, outputWidth)
@@ -101,7 +101,7 @@ public struct BilinearResize: Layer {
             }
           }
         }
-        return (dx, [:])
+        return (dx, nil)
       }
     )
   }

@@ -56,12 +56,11 @@ struct ChannelScale {
   }
 }
 
-/// Per-channel sums over all rows: `Σ_r a[r, c]` and, with `b`, `Σ_r a[r, c] · b[r, c]`,
-/// accumulated in `Double` (the parameter gradients of per-channel layers).
+/// Per-channel sums over all rows: `Σ_r a[r, c]` and `Σ_r a[r, c] · b[r, c]`, accumulated in
+/// `Double` (the parameter gradients of per-channel layers).
 enum ChannelSums {
-  /// `[C]` sums of `a` (and of `a ⊙ b` when `b` is given, else nil).
-  static func of(_ a: Tensor, times b: Tensor?, channels: Int) -> (sum: Tensor, productSum: Tensor?)
-  {
+  /// `[C]` sums of `a` and of `a ⊙ b` (`a`, `b` of the same shape `[..., C]`).
+  static func of(_ a: Tensor, times b: Tensor, channels: Int) -> (sum: Tensor, productSum: Tensor) {
     var sum = [Double](repeating: 0, count: channels)
     var productSum = [Double](repeating: 0, count: channels)
     let rows = a.count / channels
@@ -73,7 +72,6 @@ enum ChannelSums {
           for c in 0..<channels { total[c] += Double(row[c]) }
         }
       }
-      guard let b else { return }
       b.withUnsafeBufferPointer { b in
         let b = b.baseAddress!
         productSum.withUnsafeMutableBufferPointer { total in
@@ -86,7 +84,7 @@ enum ChannelSums {
     }
     return (
       Tensor(shape: [channels], scalars: sum.map(Float.init)),
-      b == nil ? nil : Tensor(shape: [channels], scalars: productSum.map(Float.init))
+      Tensor(shape: [channels], scalars: productSum.map(Float.init))
     )
   }
 }

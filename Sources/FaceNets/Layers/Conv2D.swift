@@ -23,6 +23,9 @@ public struct Conv2D: Layer {
   /// How the input borders are padded.
   public let padding: Padding
 
+  /// `kernel` and `bias` gradients.
+  public typealias Gradient = KernelBiasGradient
+
   /// A convolution with the given weights.
   /// - Precondition: `kernel` has rank 4; `bias`, if given, has shape `[OC]`.
   public init(
@@ -69,7 +72,7 @@ public struct Conv2D: Layer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<Gradient>)
   {
     let g = geometry(forInputShape: input.shape)
     let output = Convolution.forward(input, kernel: kernel, bias: bias, geometry: g)
@@ -80,33 +83,15 @@ public struct Conv2D: Layer {
       output,
       { dy in
         let dx = Convolution.inputGradient(dy, kernel: kernel, geometry: g)  // [N, H, W, C]
-        guard let savedInput else { return (dx, [:]) }
+        guard let savedInput else { return (dx, nil) }
         let (dKernel, dBias) = Convolution.parameterGradients(dy, input: savedInput, geometry: g)
-        var parameters: ParameterGradients = ["kernel": dKernel]
-        if hasBias { parameters["bias"] = dBias }
-        return (dx, parameters)
+        return (dx, Gradient(kernel: dKernel, bias: hasBias ? dBias : nil))
       }
     )
   }
 
   /// `kernel`, and `bias` when the layer has one.
-  public var parameters: [String: Tensor] {
-    var result = ["kernel": kernel]
-    if let bias { result["bias"] = bias }
-    return result
-  }
-
-  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
-  public mutating func setParameter(_ name: String, to value: Tensor) throws {
-    switch (name, bias) {
-    case ("kernel", _):
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: kernel)
-      kernel = value
-    case ("bias", let current?):
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: current)
-      bias = value
-    default:
-      throw LayerParameterError.unknownParameter(name: name, known: Array(parameters.keys))
-    }
+  public static var namedParameters: [NamedParameter<Self>] {
+    [NamedParameter("kernel", \.kernel), NamedParameter("bias", \.bias)]
   }
 }

@@ -11,6 +11,9 @@ public struct Dense: Layer {
   /// `[out]`, or nil for no bias.
   public var bias: Tensor?
 
+  /// `kernel` and `bias` gradients.
+  public typealias Gradient = KernelBiasGradient
+
   /// A dense layer with the given weights.
   /// - Precondition: `kernel` is `[in, out]`; `bias`, if given, is `[out]`.
   public init(kernel: Tensor, bias: Tensor?) {
@@ -66,7 +69,7 @@ public struct Dense: Layer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<Gradient>)
   {
     let output = self(input)
     let kernel = self.kernel
@@ -89,7 +92,7 @@ public struct Dense: Layer {
             }
           }
         }
-        guard let savedInput else { return (dx, [:]) }
+        guard let savedInput else { return (dx, nil) }
         var dKernel = Tensor(shape: [k, n]) { _ in }
         var dBias = Tensor(zeros: [n])
         savedInput.withUnsafeBufferPointer { x in
@@ -107,31 +110,13 @@ public struct Dense: Layer {
             }
           }
         }
-        var parameters: ParameterGradients = ["kernel": dKernel]
-        if hasBias { parameters["bias"] = dBias }
-        return (dx, parameters)
+        return (dx, Gradient(kernel: dKernel, bias: hasBias ? dBias : nil))
       }
     )
   }
 
   /// `kernel`, and `bias` when the layer has one.
-  public var parameters: [String: Tensor] {
-    var result = ["kernel": kernel]
-    if let bias { result["bias"] = bias }
-    return result
-  }
-
-  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
-  public mutating func setParameter(_ name: String, to value: Tensor) throws {
-    switch (name, bias) {
-    case ("kernel", _):
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: kernel)
-      kernel = value
-    case ("bias", let current?):
-      try LayerParameterError.checkShape(of: value, forParameter: name, current: current)
-      bias = value
-    default:
-      throw LayerParameterError.unknownParameter(name: name, known: Array(parameters.keys))
-    }
+  public static var namedParameters: [NamedParameter<Self>] {
+    [NamedParameter("kernel", \.kernel), NamedParameter("bias", \.bias)]
   }
 }

@@ -39,7 +39,7 @@ public struct Flatten: Layer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let inputShape = input.shape
     let order = self.order
@@ -50,11 +50,11 @@ public struct Flatten: Layer {
           dy.count == input.count, "[Flatten backward] gradient \(dy.shape), input \(inputShape)")
         switch order {
         case .channelsLast:
-          return (dy.reshaped(to: inputShape), [:])
+          return (dy.reshaped(to: inputShape), nil)
         case .channelsFirst:
           let hwc = Array(inputShape[1...3])
           return (
-            Flatten.permute(dy, hwc: hwc, toChannelsFirst: false).reshaped(to: inputShape), [:]
+            Flatten.permute(dy, hwc: hwc, toChannelsFirst: false).reshaped(to: inputShape), nil
           )
         }
       }

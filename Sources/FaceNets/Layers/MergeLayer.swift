@@ -22,14 +22,3 @@ public protocol InPlaceLayer: Layer {
   /// Replaces `x` with `self(x)`; the shape is unchanged.
   func applyInPlace(_ x: inout Tensor)
 }
-
-extension LayerParameterError {
-  /// Checks that `value` may replace a parameter whose current value is `current`.
-  /// - Throws: `shapeMismatch` if the shapes differ.
-  static func checkShape(of value: Tensor, forParameter name: String, current: Tensor) throws {
-    guard value.shape == current.shape else {
-      throw LayerParameterError.shapeMismatch(
-        name: name, expected: current.shape, actual: value.shape)
-    }
-  }
-}

@@ -63,7 +63,7 @@ public struct PReLU: InPlaceLayer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<Gradient>)
   {
     let output = self(input)
     let alpha = self.alpha
@@ -89,25 +89,23 @@ public struct PReLU: InPlaceLayer {
             }
           }
         }
-        guard wantsAlpha else { return (dx, [:]) }
+        guard wantsAlpha else { return (dx, nil) }
         // dAlpha[c] = Σ_{x ≤ 0} dy · x = Σ dy · min(x, 0)
         let negativePart = input.mapped { min($0, 0) }
-        let dAlpha =
-          ChannelSums.of(dy, times: negativePart, channels: c).productSum ?? Tensor(zeros: [c])
-        return (dx, ["alpha": dAlpha.reshaped(to: alpha.shape)])
+        let dAlpha = ChannelSums.of(dy, times: negativePart, channels: c).productSum
+        return (dx, Gradient(alpha: dAlpha.reshaped(to: alpha.shape)))
       }
     )
   }
 
   /// `alpha`.
-  public var parameters: [String: Tensor] { ["alpha": alpha] }
+  public static var namedParameters: [NamedParameter<Self>] { [NamedParameter("alpha", \.alpha)] }
+}
 
-  /// Replaces a parameter by name; throws `LayerParameterError` for an unknown name or shape.
-  public mutating func setParameter(_ name: String, to value: Tensor) throws {
-    guard name == "alpha" else {
-      throw LayerParameterError.unknownParameter(name: name, known: ["alpha"])
-    }
-    try LayerParameterError.checkShape(of: value, forParameter: name, current: alpha)
-    alpha = value
+extension PReLU {
+  /// The gradient of the slopes.
+  public struct Gradient: ParameterGradient {
+    /// `dL/dAlpha`, of `alpha`'s shape.
+    public var alpha: Tensor
   }
 }

@@ -1,11 +1,19 @@
 import FaceTensor
 
-/// Max pooling over NHWC windows (`PoolingGeometry` gives the sizes and padding rules).
-///
-/// Forward: `y[n, oh, ow, c] = max` over the window's input pixels; padding positions never win
-/// (as if -inf). Backward: `dy` goes to the pixel that won (the first one in row-major window order
-/// on ties), summed where windows overlap. The pullback keeps the winners' indices, not the input.
-public struct MaxPool2D: Layer {
+/// How a pooling layer reduces each window of input pixels to one output pixel, with the
+/// reduction's backward pass (`MaxPooling`, `AveragePooling`).
+public protocol PoolingReduction: Sendable {
+  /// `[N, OH, OW, C]`: every window of `input` `[N, H, W, C]` reduced (inference mode).
+  static func pool(_ input: Tensor, geometry g: PoolingGeometry) -> Tensor
+
+  /// The pooled input and its pullback to the input.
+  static func poolWithPullback(_ input: Tensor, geometry g: PoolingGeometry)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
+}
+
+/// Pooling over NHWC windows with the reduction `Reduction` (see `MaxPool2D`, `AvgPool2D`);
+/// `PoolingGeometry` gives the sizes and padding rules. There are no parameters.
+public struct Pool2D<Reduction: PoolingReduction>: Layer {
   /// `(KH, KW)`.
   public let window: (Int, Int)
   /// `(sy, sx)`.
@@ -36,14 +44,38 @@ public struct MaxPool2D: Layer {
 
   /// `[N, OH, OW, C]` for `[N, H, W, C]`.
   public func callAsFunction(_ input: Tensor) -> Tensor {
-    forward(input, geometry: geometry(forInputShape: input.shape), winners: nil)
+    Reduction.pool(input, geometry: geometry(forInputShape: input.shape))
   }
 
-  /// The forward pass and its pullback (see the type's doc for the backward formula).
+  /// The forward pass and its pullback (see `Reduction` for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
-    let g = geometry(forInputShape: input.shape)
+    Reduction.poolWithPullback(input, geometry: geometry(forInputShape: input.shape))
+  }
+}
+
+/// Max pooling over NHWC windows (`MaxPooling`).
+public typealias MaxPool2D = Pool2D<MaxPooling>
+
+/// Average pooling over NHWC windows (`AveragePooling`).
+public typealias AvgPool2D = Pool2D<AveragePooling>
+
+/// The reduction of `MaxPool2D`.
+///
+/// Forward: `y[n, oh, ow, c] = max` over the window's input pixels; padding positions never win
+/// (as if -inf). Backward: `dy` goes to the pixel that won (the first one in row-major window order
+/// on ties), summed where windows overlap. The pullback keeps the winners' indices, not the input.
+public enum MaxPooling: PoolingReduction {
+  /// `[N, OH, OW, C]`: the maximum of every window.
+  public static func pool(_ input: Tensor, geometry g: PoolingGeometry) -> Tensor {
+    forward(input, geometry: g, winners: nil)
+  }
+
+  /// The maxima and their pullback (see the type's doc for the backward formula).
+  public static func poolWithPullback(_ input: Tensor, geometry g: PoolingGeometry)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
+  {
     let count = Tensor.elementCount(of: g.outputShape)
     var winners = [Int](repeating: 0, count: count)
     let output = winners.withUnsafeMutableBufferPointer {
@@ -70,13 +102,13 @@ public struct MaxPool2D: Layer {
             }
           }
         }
-        return (dx, [:])
+        return (dx, nil)
       }
     )
   }
 
   /// The forward pass; with `winners`, also writes each output's winning flat input index.
-  private func forward(
+  private static func forward(
     _ input: Tensor, geometry g: PoolingGeometry, winners: UnsafeMutablePointer<Int>?
   ) -> Tensor {
     let c = g.channels
@@ -121,44 +153,15 @@ public struct MaxPool2D: Layer {
   }
 }
 
-/// Average pooling over NHWC windows (`PoolingGeometry` gives the sizes and padding rules).
+/// The reduction of `AvgPool2D`.
 ///
 /// Forward: `y[n, oh, ow, c]` = the mean of the window's **input** pixels: padding positions are
 /// not counted (TensorFlow/Keras 'same' semantics; Caffe's AVE pooling would count the padding
 /// inside `pad`, which no model here uses; dlib's average pools have no padding).
 /// Backward: each input pixel of a window receives `dy / (pixels in the window)`.
-public struct AvgPool2D: Layer {
-  /// `(KH, KW)`.
-  public let window: (Int, Int)
-  /// `(sy, sx)`.
-  public let strides: (Int, Int)
-  /// `.valid`, `.same` (TensorFlow) or `.explicit`.
-  public let padding: Padding
-  /// Output-size rule for `.valid`/`.explicit` padding.
-  public let rounding: PoolingRounding
-
-  /// - Parameters:
-  ///   - window: `(KH, KW)`.
-  ///   - strides: `(sy, sx)`; defaults to the window.
-  public init(
-    window: (Int, Int), strides: (Int, Int)? = nil, padding: Padding = .valid,
-    rounding: PoolingRounding = .floor
-  ) {
-    self.window = window
-    self.strides = strides ?? window
-    self.padding = padding
-    self.rounding = rounding
-  }
-
-  /// The geometry for an input `[N, H, W, C]`.
-  public func geometry(forInputShape shape: [Int]) -> PoolingGeometry {
-    PoolingGeometry(
-      inputShape: shape, window: window, strides: strides, padding: padding, rounding: rounding)
-  }
-
-  /// `[N, OH, OW, C]` for `[N, H, W, C]`.
-  public func callAsFunction(_ input: Tensor) -> Tensor {
-    let g = geometry(forInputShape: input.shape)
+public enum AveragePooling: PoolingReduction {
+  /// `[N, OH, OW, C]`: the mean of every window.
+  public static func pool(_ input: Tensor, geometry g: PoolingGeometry) -> Tensor {
     let c = g.channels
     return input.withUnsafeBufferPointer { x in
       Tensor(shape: g.outputShape) { y in
@@ -185,13 +188,12 @@ public struct AvgPool2D: Layer {
     }
   }
 
-  /// The forward pass and its pullback (see the type's doc for the backward formula).
-  public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+  /// The means and their pullback (see the type's doc for the backward formula).
+  public static func poolWithPullback(_ input: Tensor, geometry g: PoolingGeometry)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
-    let g = geometry(forInputShape: input.shape)
     return (
-      self(input),
+      pool(input, geometry: g),
       { dy in
         precondition(
           dy.shape == g.outputShape,
@@ -222,7 +224,7 @@ public struct AvgPool2D: Layer {
             }
           }
         }
-        return (dx, [:])
+        return (dx, nil)
       }
     )
   }
@@ -256,7 +258,7 @@ public struct GlobalAveragePool: Layer {
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let inputShape = input.shape
     return (
@@ -277,7 +279,7 @@ public struct GlobalAveragePool: Layer {
             }
           }
         }
-        return (dx, [:])
+        return (dx, nil)
       }
     )
   }

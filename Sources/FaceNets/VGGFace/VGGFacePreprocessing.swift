@@ -31,9 +31,9 @@ public struct VGGFacePreprocessing: Layer {
 
   /// The forward pass and its pullback, the channel flip of the output gradient.
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
-    (self(input), { dy in (VGGFacePreprocessing.flipChannels(dy, subtracting: [0, 0, 0]), [:]) })
+    (self(input), { dy in (VGGFacePreprocessing.flipChannels(dy, subtracting: [0, 0, 0]), nil) })
   }
 
   /// `y[..., c] = x[..., 2 - c] - offsets[c]`.

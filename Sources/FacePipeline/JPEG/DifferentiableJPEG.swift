@@ -65,7 +65,7 @@ public struct DifferentiableJPEG: Layer {
   /// The round trip of `input` and its pullback (input gradient only; there are no parameters,
   /// so `scope` changes nothing).
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     valueWithPullback(at: input, adjointBasis: .jpeg)
   }
@@ -73,7 +73,7 @@ public struct DifferentiableJPEG: Layer {
   /// As the public method, with the DCT basis of the backward block transforms given, so a test
   /// can show that the gradient check catches a wrong adjoint.
   func valueWithPullback(at input: Tensor, adjointBasis: DCTBasis)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let (value, record) = run(input, recording: true)
     let backwardLuma = JPEGBlockQuantizer(
@@ -89,7 +89,7 @@ public struct DifferentiableJPEG: Layer {
           "[DifferentiableJPEG] gradient shape \(outputGradient.shape), expected \(shape)")
         let gradient = Self.backward(
           outputGradient, record: record, luma: backwardLuma, chroma: backwardChroma)
-        return (gradient, [:])
+        return (gradient, nil)
       }
     )
   }

@@ -79,15 +79,15 @@ struct CropAndResize: Layer {
   }
 
   func valueWithPullback(at input: Tensor, scope: GradientScope)
-    -> (value: Tensor, pullback: Pullback)
+    -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let wholeInput =
       box.x == 0 && box.y == 0 && input.shape[1] == box.height && input.shape[2] == box.width
     let cropped: Tensor
-    let cropPullback: Pullback
+    let cropPullback: Pullback<NoParameters>
     if wholeInput {
       cropped = input
-      cropPullback = { ($0, [:]) }
+      cropPullback = { ($0, nil) }
     } else {
       let crop = Crop(top: box.y, left: box.x, height: box.height, width: box.width)
       (cropped, cropPullback) = crop.valueWithPullback(at: input, scope: .input)

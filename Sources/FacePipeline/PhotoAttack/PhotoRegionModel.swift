@@ -91,7 +91,7 @@ struct PhotoRegionModel<Network: AttackableModel>: RandomizedAttackableModel {
     outputs: Tensor, pullback: (Tensor) -> Tensor
   ) {
     var x = images
-    var pullbacks: [Pullback] = []
+    var pullbacks: [Pullback<any ParameterGradient>] = []
     if let jpeg {
       let (value, pullback) = jpeg.valueWithPullback(at: x, scope: .input)
       x = value
