@@ -59,9 +59,9 @@ public struct AdamAttack: Attack {
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)
     let (start, notes) = resolveRandomStart(randomStart, goal: goal)
     let loop = IterativeAttackLoop(
-      constraint: PerturbationConstraint(norm: norm, epsilon: epsilon, bounds: setup.bounds),
+      constraint: PerturbationConstraint(norm: norm, epsilon: epsilon, bounds: setup.inputs.bounds),
       steps: steps, restarts: 1, randomStart: start, earlyStop: earlyStop)
-    let (n, p, beta1, beta2) = (setup.imageCount, setup.pixelsPerImage, beta1, beta2)
+    let (n, p, beta1, beta2) = (setup.inputs.imageCount, setup.inputs.pixelsPerImage, beta1, beta2)
     return loop.run(
       setup,
       makeRule: {

@@ -75,7 +75,7 @@ public struct CarliniWagnerL2: Attack {
         "each round starts from uniform noise of ±1 level: the dodging hinge has a zero gradient"
           + " at the clean image"
       ] : []
-    return setup.result(
+    return setup.evaluator.result(
       adversarial: search.run(dodging: goal.needsRandomStart), trace: search.trace, notes: notes)
   }
 }
@@ -102,7 +102,7 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
     attack: CarliniWagnerL2, setup: AttackSetup<Model>, seed: UInt64,
     progress: ((AttackProgress) -> Void)?
   ) {
-    let n = setup.imageCount
+    let n = setup.inputs.imageCount
     self.attack = attack
     self.setup = setup
     self.progress = progress
@@ -112,7 +112,7 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
     constants = [Double](repeating: Double(attack.initialConstant), count: n)
     lower = [Double](repeating: 0, count: n)
     upper = [Double](repeating: 1e10, count: n)
-    best = setup.original
+    best = setup.inputs.original
     bestL2 = [Double](repeating: .infinity, count: n)
   }
 
@@ -129,18 +129,19 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
       self.drawSeeds = drawSeeds
       self.trace = trace
     }
-    let n = setup.imageCount
-    let p = setup.pixelsPerImage
-    let lo = setup.bounds.lowerBound
-    let range = setup.bounds.upperBound - lo
-    let finished = setup.finishedBeforeStart()
+    let inputs = setup.inputs
+    let n = inputs.imageCount
+    let p = inputs.pixelsPerImage
+    let lo = inputs.bounds.lowerBound
+    let range = inputs.bounds.upperBound - lo
+    let finished = setup.evaluator.finishedBeforeStart()
     for i in finished { bestL2[i] = 0 }
     let todo = (0..<n).filter { !finished.contains($0) }
     guard !todo.isEmpty else { return self.best }
 
     var w = [Float](repeating: 0, count: n * p)
-    var images = setup.original
-    var candidate = setup.original
+    var images = inputs.original
+    var candidate = inputs.original
     var batch = Tensor(zeros: [0])
     var adam = AdamStep(
       learningRate: attack.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, images: n,
@@ -150,7 +151,7 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
     for round in 0..<attack.searchRounds {
       // Start: w₀ (plus noise for dodging), x = x(w).
       for i in todo {
-        setup.withRows(of: &images, sample: i) { image, original, mask in
+        inputs.withRows(of: &images, sample: i) { image, original, mask in
           w.withUnsafeMutableBufferPointer { all in
             let wRow = UnsafeMutableBufferPointer(rebasing: all[(i * p)..<((i + 1) * p)])
             for j in 0..<p {
@@ -180,54 +181,47 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
         let constants = self.constants
         let hinge = setup.goal.hinge
         let samples = active
-        let dImages = setup.gradient(
-          of: images, samples: active, buffer: &batch, drawSeed: drawSeeds.next(),
-          outputGradient: { outputs in
-            var gradient = hinge.lossesAndGradient(outputs: outputs, samples: samples).gradient
-            let width = outputs.shape[1]
-            gradient.withUnsafeMutableBufferPointer { g in
-              for (k, i) in samples.enumerated() {
-                for j in (k * width)..<((k + 1) * width) { g[j] *= Float(constants[i]) }
-              }
+        var dImages: Tensor?
+        do {
+          let (outputs, backward) = setup.queries.outputsWithBackward(
+            of: images, samples: active, buffer: &batch, drawSeed: drawSeeds.next())
+          let hinges = hinge.losses(outputs: outputs, samples: active)
+          let assessments = setup.goal.assess(outputs: outputs, samples: active)
+          for (k, i) in active.enumerated() {
+            let l2 = inputs.l2Distance(of: images, sample: i)
+            let total =
+              (l2 / Double(range)) * (l2 / Double(range)) + constants[i] * Double(hinges[k])
+            totals[i] = total
+            trace[i].append(
+              TraceEntry(
+                run: round, step: step, loss: Float(total), success: assessments[k].success))
+            if assessments[k].reachedMargin && l2 < candidateL2[i] {
+              candidateL2[i] = l2
+              inputs.copyImage(i, from: images, to: &candidate)
             }
-            return gradient
-          }
-        ) { outputs in
-          var dOutputs = Tensor(zeros: outputs.shape)
-          let hinges = setup.goal.hinge.evaluate(
-            outputs: outputs, samples: active, gradient: &dOutputs)
-          let width = outputs.shape[1]
-          outputs.withUnsafeBufferPointer { values in
-            dOutputs.withUnsafeMutableBufferPointer { dValues in
-              for (k, i) in active.enumerated() {
-                let row = UnsafeBufferPointer(rebasing: values[(k * width)..<((k + 1) * width)])
-                let assessment = setup.goal.assess(sample: i, output: row)
-                let l2 = setup.l2Distance(of: images, sample: i)
-                let total =
-                  (l2 / Double(range)) * (l2 / Double(range)) + constants[i] * Double(hinges[k])
-                totals[i] = total
-                trace[i].append(
-                  TraceEntry(
-                    run: round, step: step, loss: Float(total), success: assessment.success))
-                if assessment.reachedMargin && l2 < candidateL2[i] {
-                  candidateL2[i] = l2
-                  setup.copyImage(i, from: images, to: &candidate)
-                }
-                for j in (k * width)..<((k + 1) * width) { dValues[j] *= Float(constants[i]) }
-                if attack.earlyStop && step > 0 && step % checkEvery == 0 {
-                  if total > previousLoss[i] * 0.9999 { stopped.insert(i) }
-                  previousLoss[i] = total
-                }
-              }
+            if attack.earlyStop && step > 0 && step % checkEvery == 0 {
+              if total > previousLoss[i] * 0.9999 { stopped.insert(i) }
+              previousLoss[i] = total
             }
           }
-          return stopped.count == active.count ? nil : dOutputs
+          if stopped.count < active.count {
+            dImages = backward { outputs in
+              var gradient = hinge.lossesAndGradient(outputs: outputs, samples: samples).gradient
+              let width = outputs.shape[1]
+              gradient.withUnsafeMutableBufferPointer { g in
+                for (k, i) in samples.enumerated() {
+                  for j in (k * width)..<((k + 1) * width) { g[j] *= Float(constants[i]) }
+                }
+              }
+              return gradient
+            }
+          }
         }
         if var dImages {
           dImages.withUnsafeMutableBufferPointer { gradients in
             for (k, i) in active.enumerated() where !stopped.contains(i) {
               let g = UnsafeMutableBufferPointer(rebasing: gradients[(k * p)..<((k + 1) * p)])
-              setup.withRows(of: &images, sample: i) { image, original, mask in
+              inputs.withRows(of: &images, sample: i) { image, original, mask in
                 w.withUnsafeMutableBufferPointer { all in
                   let wRow = UnsafeMutableBufferPointer(rebasing: all[(i * p)..<((i + 1) * p)])
                   // ∂/∂x of the distance term, then the chain rule through x(w).
@@ -267,12 +261,12 @@ private struct CarliniWagnerSearch<Model: AttackableModel> {
   private mutating func finishRound(candidate: Tensor, candidateL2: [Double], todo: [Int]) {
     let found = todo.filter { candidateL2[$0].isFinite }
     var succeeded = Set<Int>()
-    for (i, judged) in zip(found, setup.assessRounded(candidate, samples: found))
+    for (i, judged) in zip(found, setup.evaluator.assessRounded(candidate, samples: found))
     where judged.assessment.success {
       succeeded.insert(i)
       if candidateL2[i] < bestL2[i] {
         bestL2[i] = candidateL2[i]
-        setup.copyImage(i, from: candidate, to: &best)
+        setup.inputs.copyImage(i, from: candidate, to: &best)
       }
     }
     for i in todo {

@@ -27,27 +27,28 @@ struct IterativeAttackLoop {
     _ setup: AttackSetup<Model>, makeRule: () -> Rule, seed: UInt64, notes: [String],
     progress: ((AttackProgress) -> Void)?
   ) -> AttackResult {
-    let n = setup.imageCount
-    let p = setup.pixelsPerImage
+    let inputs = setup.inputs
+    let n = inputs.imageCount
+    let p = inputs.pixelsPerImage
     var generator = SplitMix64(seed: seed)
     // EOT draws come from their own stream, so they leave the random starts unchanged.
     var drawSeeds = SplitMix64(seed: seed ^ 0xE07_D2A5)
     var trace = [[TraceEntry]](repeating: [], count: n)
-    var best = setup.original
+    var best = inputs.original
     var bestRank = [RunRank?](repeating: nil, count: n)
     // Per image, the model's outputs for `best` rounded to 8 bits, once a re-check computed them.
     var bestRoundedOutputs = [[Float]?](repeating: nil, count: n)
-    let finished = setup.finishedBeforeStart()
+    let finished = setup.evaluator.finishedBeforeStart()
     // ε = 0 leaves every image as it is: nothing to optimise.
     var pending = constraint.epsilon > 0 ? (0..<n).filter { !finished.contains($0) } : []
-    var adversarial = setup.original
+    var adversarial = inputs.original
     var batch = Tensor(zeros: [0])
 
     for run in 0..<restarts where !pending.isEmpty {
       for i in pending {
-        setup.copyImage(i, from: setup.original, to: &adversarial)
+        inputs.copyImage(i, from: inputs.original, to: &adversarial)
         if randomStart {
-          setup.withRows(of: &adversarial, sample: i) { image, original, mask in
+          inputs.withRows(of: &adversarial, sample: i) { image, original, mask in
             constraint.randomStart(image, original: original, mask: mask, generator: &generator)
           }
         }
@@ -60,32 +61,31 @@ struct IterativeAttackLoop {
         var meanLoss = 0.0
         let objective = setup.goal.objective
         let samples = active
-        let dImages = setup.gradient(
-          of: adversarial, samples: active, buffer: &batch, drawSeed: drawSeeds.next(),
-          outputGradient: { objective.lossesAndGradient(outputs: $0, samples: samples).gradient }
-        ) { outputs in
-          var dOutputs = Tensor(zeros: outputs.shape)
-          let losses = setup.goal.objective.evaluate(
-            outputs: outputs, samples: active, gradient: &dOutputs)
-          let width = outputs.shape[1]
-          let candidates = outputs.withUnsafeBufferPointer { values in
-            active.enumerated().compactMap { k, i -> Int? in
-              let row = UnsafeBufferPointer(rebasing: values[(k * width)..<((k + 1) * width)])
-              let assessment = setup.goal.assess(sample: i, output: row)
-              trace[i].append(
-                TraceEntry(run: run, step: step, loss: losses[k], success: assessment.success))
-              meanLoss += Double(losses[k]) / Double(active.count)
-              return earlyStop && assessment.reachedMargin ? i : nil
-            }
+        var dImages: Tensor?
+        do {
+          let (outputs, backward) = setup.queries.outputsWithBackward(
+            of: adversarial, samples: active, buffer: &batch, drawSeed: drawSeeds.next())
+          let losses = objective.losses(outputs: outputs, samples: active)
+          let assessments = setup.goal.assess(outputs: outputs, samples: active)
+          var candidates: [Int] = []
+          for (k, i) in active.enumerated() {
+            trace[i].append(
+              TraceEntry(run: run, step: step, loss: losses[k], success: assessments[k].success))
+            meanLoss += Double(losses[k]) / Double(active.count)
+            if earlyStop && assessments[k].reachedMargin { candidates.append(i) }
           }
-          for (i, judged) in zip(candidates, setup.assessRounded(adversarial, samples: candidates))
-          where judged.assessment.reachedMargin {
+          let rechecks = setup.evaluator.assessRounded(adversarial, samples: candidates)
+          for (i, judged) in zip(candidates, rechecks) where judged.assessment.reachedMargin {
             stopped[i] = judged.output
           }
-          return stopped.count == active.count ? nil : dOutputs
+          if stopped.count < active.count {
+            dImages = backward {
+              objective.lossesAndGradient(outputs: $0, samples: samples).gradient
+            }
+          }
         }
         for (i, output) in stopped {
-          setup.copyImage(i, from: adversarial, to: &best)
+          inputs.copyImage(i, from: adversarial, to: &best)
           bestRank[i] = .finished
           bestRoundedOutputs[i] = output
         }
@@ -93,7 +93,7 @@ struct IterativeAttackLoop {
           dImages.withUnsafeMutableBufferPointer { gradients in
             for (k, i) in active.enumerated() where stopped[i] == nil {
               let g = UnsafeMutableBufferPointer(rebasing: gradients[(k * p)..<((k + 1) * p)])
-              setup.withRows(of: &adversarial, sample: i) { image, original, mask in
+              inputs.withRows(of: &adversarial, sample: i) { image, original, mask in
                 if let mask { for j in g.indices { g[j] *= mask[j] } }
                 rule.step(sample: i, image: image, gradient: g)
                 constraint.project(image, original: original, mask: mask)
@@ -111,19 +111,19 @@ struct IterativeAttackLoop {
         if active.isEmpty { break }
       }
       // The images that ran every step: judge the last iterate on its 8-bit rounding.
-      for (i, judged) in zip(active, setup.assessRounded(adversarial, samples: active)) {
+      for (i, judged) in zip(active, setup.evaluator.assessRounded(adversarial, samples: active)) {
         let rank = RunRank.attempt(
           success: judged.assessment.success, reachedMargin: judged.assessment.reachedMargin,
           loss: judged.loss)
         if bestRank[i].map({ rank > $0 }) ?? true {
-          setup.copyImage(i, from: adversarial, to: &best)
+          inputs.copyImage(i, from: adversarial, to: &best)
           bestRank[i] = rank
           bestRoundedOutputs[i] = judged.output
         }
         if judged.assessment.reachedMargin { pending.removeAll { $0 == i } }
       }
     }
-    return setup.result(
+    return setup.evaluator.result(
       adversarial: best, trace: trace, notes: notes, roundedOutputs: bestRoundedOutputs)
   }
 }
