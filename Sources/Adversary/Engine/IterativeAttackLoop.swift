@@ -24,15 +24,16 @@ struct IterativeAttackLoop {
 
   /// Runs the loop on `setup` with a fresh rule from `makeRule` for each run.
   ///
-  /// Random starts draw from `SplitMix64(seed: seed)`, the EOT draws of each step from a second
-  /// stream seeded with `seed ^ 0xE07_D2A5`, so that they leave the random starts unchanged.
+  /// Random starts draw from `SplitMix64(seed: seed)`, the EOT draws of each step from a stream
+  /// of their own (`SplitMix64.expectationDrawSeeds(forAttackSeed:)`).
   func run<Model: AttackableModel, Rule: StepRule>(
     _ setup: AttackSetup<Model>, makeRule: () -> Rule, seed: UInt64, notes: [String],
     progress: ((AttackProgress) -> Void)?
   ) -> AttackResult {
     var generator = SplitMix64(seed: seed)
     var state = IterativeAttackState(
-      loop: self, setup: setup, drawSeeds: SplitMix64(seed: seed ^ 0xE07_D2A5), progress: progress)
+      loop: self, setup: setup, drawSeeds: .expectationDrawSeeds(forAttackSeed: seed),
+      progress: progress)
     for run in 0..<restarts where !state.pending.isEmpty {
       state.startRun(generator: &generator)
       var rule = makeRule()

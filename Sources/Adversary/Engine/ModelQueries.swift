@@ -91,3 +91,12 @@ struct ModelQueries<Model: AttackableModel> {
       "[attack] the pullback returned \(dImages.shape) for images \(input.shape)")
   }
 }
+
+extension SplitMix64 {
+  /// The EOT draw seeds of an attack run with `seed`, one per step: a stream of its own,
+  /// `SplitMix64(seed: seed ^ 0xE07_D2A5)`, so that the draws leave the attack's other random
+  /// draws (random starts, C&W's start noise, from `SplitMix64(seed: seed)`) unchanged.
+  static func expectationDrawSeeds(forAttackSeed seed: UInt64) -> SplitMix64 {
+    SplitMix64(seed: seed ^ 0xE07_D2A5)
+  }
+}
