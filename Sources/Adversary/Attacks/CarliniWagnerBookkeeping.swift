@@ -27,9 +27,11 @@ struct ConstantSearch {
   }
 }
 
-/// C&W's results: per image, the round's candidate (the smallest-L2 image that reached the
-/// goal's margin as optimised) and the best image (the smallest-L2 candidate that still
-/// succeeded after 8-bit rounding). Distances are L2 in levels; `infinity` means none.
+/// C&W's results per image: the round's candidate and the best image so far.
+///
+/// The candidate is the smallest-L2 image of the round that reached the goal's margin as
+/// optimised; the best is the smallest-L2 candidate that still succeeded after 8-bit rounding.
+/// Distances are L2 in levels; `infinity` means none.
 struct SmallestPerturbations {
   private let inputs: AttackInputs
   /// The best images `[N, H, W, C]`: the original where none succeeded.

@@ -41,8 +41,9 @@ struct CarliniWagnerObjective {
     return Float(atanh(t))
   }
 
-  /// Writes `x(w)`, clamped to the bounds, into `image`; masked-out values (mask 0) are
-  /// `original`'s. Every buffer holds one image's `P` values.
+  /// Writes `x(w)`, clamped to the bounds, into `image`, and `original` where `mask` is 0.
+  ///
+  /// Every buffer holds one image's `P` values.
   func image(
     from w: UnsafeBufferPointer<Float>, into image: UnsafeMutableBufferPointer<Float>,
     original: UnsafeBufferPointer<Float>, mask: UnsafeBufferPointer<Float>?

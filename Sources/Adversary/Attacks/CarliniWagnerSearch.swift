@@ -108,9 +108,10 @@ struct CarliniWagnerSearch<Model: AttackableModel> {
     }
   }
 
-  /// Queries the model on `active`, judges the outputs, and returns `∂(c · hinge)/∂x`
-  /// `[active.count, H, W, C]` unless every image stopped. The backward pass is released on
-  /// return, so the step updates the images in place.
+  /// Queries the model on `active` and judges the outputs.
+  ///
+  /// Returns `∂(c · hinge)/∂x` `[active.count, H, W, C]` unless every image stopped. The
+  /// backward pass is released on return, so the step updates the images in place.
   private mutating func gradient(
     round: Int, step: Int, active: [Int], plateau: inout LossPlateau
   ) -> (dImages: Tensor?, judgement: RoundStepJudgement) {

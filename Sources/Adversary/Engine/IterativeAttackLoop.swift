@@ -97,8 +97,9 @@ private struct IterativeAttackState<Model: AttackableModel> {
     }
   }
 
-  /// One step for the images `active`: query → judge and trace → backward unless every image
-  /// stopped → step. Removes the images that stopped from `active` and `pending`.
+  /// One step of the images `active`; those that stop leave `active` and `pending`.
+  ///
+  /// Query → judge and trace → backward unless every image stopped → step.
   mutating func takeStep<Rule: StepRule>(
     run: Int, step: Int, active: inout [Int], rule: inout Rule
   ) {
@@ -118,9 +119,10 @@ private struct IterativeAttackState<Model: AttackableModel> {
         meanLoss: Float(judgement.meanLoss), adversarial: adversarial))
   }
 
-  /// Queries the model on `active`, judges the outputs, and returns `∂loss/∂images`
-  /// `[active.count, H, W, C]` unless every image stopped. The backward pass is released on
-  /// return, so the step updates the iterates in place.
+  /// Queries the model on `active` and judges the outputs.
+  ///
+  /// Returns `∂loss/∂images` `[active.count, H, W, C]` unless every image stopped. The backward
+  /// pass is released on return, so the step updates the iterates in place.
   private mutating func gradient(run: Int, step: Int, active: [Int]) -> (
     dImages: Tensor?, judgement: StepJudgement
   ) {
