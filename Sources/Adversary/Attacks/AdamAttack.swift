@@ -2,9 +2,10 @@ import FaceTensor
 
 /// A perturbation optimised by Adam and projected after every step.
 ///
-/// This is the attack the seed write-up tried, done correctly. Adam's step `x −= lr · m̂ / (√v̂ + 1e-8)` (moments of `∇loss`, per image,
-/// bias-corrected with each image's own step count) is followed by the projection onto the
-/// ε-ball, the bounds and the mask, so the budget holds at every step.
+/// This is the attack the seed write-up tried, done correctly. Adam's step
+/// `x −= lr · m̂ / (√v̂ + 1e-8)` (moments of `∇loss`, per image, bias-corrected with each image's
+/// own step count) is followed by the projection onto the ε-ball, the bounds and the mask, so the
+/// budget holds at every step.
 public struct AdamAttack: Attack {
   /// ε in pixel levels of 0...255; nil means 8 (`8/255`) for L∞ and is refused for L2.
   public let epsilon: Float?
@@ -59,9 +60,9 @@ public struct AdamAttack: Attack {
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)
     let (start, notes) = resolveRandomStart(randomStart, goal: goal)
     let loop = IterativeAttackLoop(
-      constraint: PerturbationConstraint(norm: norm, epsilon: epsilon, bounds: setup.bounds),
+      constraint: PerturbationConstraint(norm: norm, epsilon: epsilon, bounds: setup.inputs.bounds),
       steps: steps, restarts: 1, randomStart: start, earlyStop: earlyStop)
-    let (n, p, beta1, beta2) = (setup.imageCount, setup.pixelsPerImage, beta1, beta2)
+    let (n, p, beta1, beta2) = (setup.inputs.imageCount, setup.inputs.pixelsPerImage, beta1, beta2)
     return loop.run(
       setup,
       makeRule: {

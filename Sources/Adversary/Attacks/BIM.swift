@@ -54,7 +54,8 @@ public struct BIM: Attack {
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)
     let (start, notes) = resolveRandomStart(randomStart, goal: goal)
     let loop = IterativeAttackLoop(
-      constraint: PerturbationConstraint(norm: norm, epsilon: budget.epsilon, bounds: setup.bounds),
+      constraint: PerturbationConstraint(
+        norm: norm, epsilon: budget.epsilon, bounds: setup.inputs.bounds),
       steps: steps, restarts: 1, randomStart: start, earlyStop: earlyStop)
     return loop.run(
       setup, makeRule: { SteepestDescentStep(stepSize: budget.stepSize, norm: norm) }, seed: seed,

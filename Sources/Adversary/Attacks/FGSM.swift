@@ -42,7 +42,8 @@ public struct FGSM: Attack {
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)
     let (start, notes) = resolveRandomStart(randomStart, goal: goal)
     let loop = IterativeAttackLoop(
-      constraint: PerturbationConstraint(norm: norm, epsilon: budget.epsilon, bounds: setup.bounds),
+      constraint: PerturbationConstraint(
+        norm: norm, epsilon: budget.epsilon, bounds: setup.inputs.bounds),
       steps: 1, restarts: 1, randomStart: start, earlyStop: true)
     return loop.run(
       setup, makeRule: { SteepestDescentStep(stepSize: budget.epsilon, norm: norm) }, seed: seed,

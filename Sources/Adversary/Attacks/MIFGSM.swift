@@ -57,9 +57,10 @@ public struct MIFGSM: Attack {
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)
     let (start, notes) = resolveRandomStart(randomStart, goal: goal)
     let loop = IterativeAttackLoop(
-      constraint: PerturbationConstraint(norm: norm, epsilon: budget.epsilon, bounds: setup.bounds),
+      constraint: PerturbationConstraint(
+        norm: norm, epsilon: budget.epsilon, bounds: setup.inputs.bounds),
       steps: steps, restarts: 1, randomStart: start, earlyStop: earlyStop)
-    let (n, p) = (setup.imageCount, setup.pixelsPerImage)
+    let (n, p) = (setup.inputs.imageCount, setup.inputs.pixelsPerImage)
     return loop.run(
       setup,
       makeRule: {

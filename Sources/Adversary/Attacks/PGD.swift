@@ -67,7 +67,8 @@ public struct PGD: Attack {
     let setup = try AttackSetup(model: model, images: images, goal: goal, mask: mask)
     let (start, notes) = resolveRandomStart(randomStart, goal: goal, otherwise: restarts > 1)
     let loop = IterativeAttackLoop(
-      constraint: PerturbationConstraint(norm: norm, epsilon: budget.epsilon, bounds: setup.bounds),
+      constraint: PerturbationConstraint(
+        norm: norm, epsilon: budget.epsilon, bounds: setup.inputs.bounds),
       steps: steps, restarts: restarts, randomStart: start, earlyStop: earlyStop)
     return loop.run(
       setup, makeRule: { SteepestDescentStep(stepSize: budget.stepSize, norm: norm) }, seed: seed,

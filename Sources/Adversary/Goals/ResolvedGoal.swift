@@ -89,6 +89,21 @@ struct ResolvedGoal: Sendable {
     }
   }
 
+  /// Judges the images `samples` from their outputs `[k, D]`, row `k` for image `samples[k]`.
+  /// - Precondition: `outputs` has rank 2 and `samples.count == k`.
+  func assess(outputs: Tensor, samples: [Int]) -> [Assessment] {
+    precondition(
+      outputs.rank == 2 && outputs.shape[0] == samples.count,
+      "[attack] \(samples.count) images to judge from outputs \(outputs.shape)")
+    let width = outputs.shape[1]
+    return outputs.withUnsafeBufferPointer { values in
+      samples.enumerated().map { k, i in
+        assess(
+          sample: i, output: UnsafeBufferPointer(rebasing: values[(k * width)..<((k + 1) * width)]))
+      }
+    }
+  }
+
   /// Whether the goal compares descriptors by distance (rather than classes).
   var isEmbedding: Bool {
     if case .descriptors = reference { return true }
