@@ -92,6 +92,12 @@ for (label, timing, _) in rows {
       + (label.hasSuffix("batch 8") && peer.tensorflow == nil
         ? " (PyTorch's row: one PGD step)" : ""))
 }
+print(
+  String(
+    format:
+      "batch 8 per image against batch 1: forward %.2fx (target <= 0.95), forward + input "
+      + "gradient %.2fx (target <= 1.00)", rows[1].1.median / 8 / rows[0].1.median,
+    rows[3].1.median / 8 / rows[2].1.median))
 let haswellClass = ["Haswell", "Zen"].contains(BLAS.coreName)
 let targets = haswellClass ? (45.0, 95.0) : (25.0, 50.0)
 print(
@@ -102,24 +108,30 @@ print(
     rows[0].1.median <= targets.0 ? "met" : "NOT met",
     targets.1, rows[2].1.median <= targets.1 ? "met" : "NOT met"))
 
-// MARK: - Where the time goes (batch 1)
+// MARK: - Where the time goes (batch 1 and 8)
 
 let convolutionFLOPs = Double(convolutions.reduce(0) { $0 + $1.geometry.flops })
-func printBreakdown(_ parts: ModelBench.ConvolutionParts, threads: Int) {
+func printBreakdown(_ parts: ModelBench.ConvolutionParts, threads: Int, batch: Int = 1) {
+  let images = batch == 1 ? batch1 : batch8
   print(
-    "where the time goes, batch 1, \(threads) thread(s): forward and forward + input gradient "
-      + "timed in alternation with each convolution part alone at every convolution's shape "
-      + "(summed); the rest = total minus those (medians of 7 rounds):")
+    "where the time goes, batch \(batch), \(threads) thread(s): forward and forward + input "
+      + "gradient timed in alternation with each convolution part alone at every convolution's "
+      + "shape (summed); the rest = total minus those (medians of \(batch == 1 ? 7 : 3) rounds):")
   ModelBench.printBreakdown(
     ModelBench.breakdown(
-      parts, threads: threads, rounds: 7, forward: { _ = model.logits(for: batch1) },
-      step: { forwardAndGradient(batch1) }),
-    flops: convolutionFLOPs, pointwise: parts.pointwiseCount, convolutions: convolutions.count)
+      parts, threads: threads, rounds: batch == 1 ? 7 : 3,
+      forward: { _ = model.logits(for: images) },
+      step: { forwardAndGradient(images) }),
+    flops: convolutionFLOPs * Double(batch), pointwise: parts.pointwiseCount,
+    convolutions: convolutions.count)
 }
 // The part buffers are released before the memory measurement.
 do {
-  let parts = ModelBench.ConvolutionParts(convolutions)
   print("")
+  printBreakdown(
+    ModelBench.ConvolutionParts(ModelBench.convolutions(of: model.network, batch: 8)),
+    threads: ComputeThreads.count, batch: 8)
+  let parts = ModelBench.ConvolutionParts(convolutions)
   printBreakdown(parts, threads: ComputeThreads.count)
 
   // MARK: - One thread

@@ -5,7 +5,7 @@ import FaceTensor
 ///
 /// Forward: `y[n, oh, ow, oc] = bias[oc] + Σ_{kh, kw, c} x[n, oh·sy - top + kh·dy,
 /// ow·sx - left + kw·dx, c] · kernel[kh, kw, c, oc]`, zero outside the input; computed as
-/// im2col + `sgemm` by `Convolution.forward`.
+/// im2col + `sgemm` by `Convolution.forward`, along a `ConvolutionPlan` made once per input shape.
 /// Backward: `dx = col2im(dy · kernelᵀ)`; `dKernel = cols(x)ᵀ · dy`; `dBias = Σ_{n, oh, ow} dy`.
 /// With `GradientScope.input` the pullback neither keeps the input nor computes `dKernel`/`dBias`.
 ///
@@ -74,17 +74,18 @@ public struct Conv2D: Layer {
   public func valueWithPullback(at input: Tensor, scope: GradientScope)
     -> (value: Tensor, pullback: Pullback<Gradient>)
   {
-    let g = geometry(forInputShape: input.shape)
-    let output = Convolution.forward(input, kernel: kernel, bias: bias, geometry: g)
+    // One plan for the shape, shared by the forward pass and both adjoints.
+    let plan = ConvolutionPlan(geometry: geometry(forInputShape: input.shape))
+    let output = Convolution.forward(input, kernel: kernel, bias: bias, plan: plan)
     let kernel = self.kernel
     let hasBias = bias != nil
     let savedInput: Tensor? = scope == .inputAndParameters ? input : nil
     return (
       output,
       { dy in
-        let dx = Convolution.inputGradient(dy, kernel: kernel, geometry: g)  // [N, H, W, C]
+        let dx = Convolution.inputGradient(dy, kernel: kernel, plan: plan)  // [N, H, W, C]
         guard let savedInput else { return (dx, nil) }
-        let (dKernel, dBias) = Convolution.parameterGradients(dy, input: savedInput, geometry: g)
+        let (dKernel, dBias) = Convolution.parameterGradients(dy, input: savedInput, plan: plan)
         return (dx, Gradient(kernel: dKernel, bias: hasBias ? dBias : nil))
       }
     )

@@ -6,9 +6,8 @@
 /// `K = KH·KW·C`.
 /// Backward: `dCols = dY · Kᵀ`, `dx = col2im(dCols)`; `dK = cols(x)ᵀ · dY`; `db = Σ_rows dY`.
 ///
-/// The im2col matrix is never built whole when it can be avoided: rows are processed in
-/// cache-sized tiles (pack a tile, multiply it, move on), spread over `ComputeThreads.count`
-/// threads. A 1x1 stride-1 unpadded convolution is a plain GEMM on the input.
+/// Each pass runs one `ConvolutionPlan` loop over tiles of im2col rows (the plan decides the
+/// tiling and the threading once per shape); the math of a tile is all that is written here.
 public enum Convolution {
   /// The forward pass: `[N, OH, OW, OC]`.
   ///
@@ -19,9 +18,19 @@ public enum Convolution {
   ///   - geometry: built from the same shapes.
   /// - Precondition: shapes match `geometry`.
   public static func forward(
-    _ input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: Conv2DGeometry,
+    _ input: Tensor, kernel: Tensor, bias: Tensor?, geometry: Conv2DGeometry,
     threads: Int = ComputeThreads.count
   ) -> Tensor {
+    forward(
+      input, kernel: kernel, bias: bias, plan: ConvolutionPlan(geometry: geometry, threads: threads)
+    )
+  }
+
+  /// The forward pass run by `plan` (see `forward(_:kernel:bias:geometry:threads:)`).
+  public static func forward(_ input: Tensor, kernel: Tensor, bias: Tensor?, plan: ConvolutionPlan)
+    -> Tensor
+  {
+    let g = plan.geometry
     precondition(
       input.shape == g.inputShape, "[conv2D] input \(input.shape), geometry \(g.inputShape)")
     precondition(
@@ -31,50 +40,30 @@ public enum Convolution {
         bias.shape == [g.outputChannels],
         "[conv2D] bias \(bias.shape), expected [\(g.outputChannels)]")
     }
-    let m = g.patchCount
-    let k = g.patchLength
-    let oc = g.outputChannels
+    let (k, oc) = (g.patchLength, g.outputChannels)
     var output = Tensor(shape: g.outputShape) { _ in }
     input.withUnsafeBufferPointer { x in
       kernel.withUnsafeBufferPointer { w in
         output.withUnsafeMutableBufferPointer { y in
-          let x = UnsafeSendable(x.baseAddress!)
-          let w = UnsafeSendable(w.baseAddress!)
-          let y = UnsafeSendable(y.baseAddress!)
-          if g.isPointwise {
-            let beta = fillBias(bias, into: y.pointer, rows: 0..<m, channels: oc)
+          let (x, w, y) = (x.baseAddress!, w.baseAddress!, y.baseAddress!)
+          guard plan.strategy != .pointwise else {
+            // Y[M×OC] = X[M×C] · K[C×OC] (+ b)
+            let beta = fillBias(bias, into: y, rows: 0..<g.patchCount, channels: oc)
             gemm(
-              m: m, n: oc, k: k, a: x.pointer, lda: k, b: w.pointer, ldb: oc, beta: beta,
-              c: y.pointer, ldc: oc, threads: threads)
+              m: g.patchCount, n: oc, k: k, a: x, lda: k, b: w, ldb: oc, beta: beta, c: y,
+              ldc: oc, threads: plan.threads)
             return
           }
-          let tiling = ConvTiling(geometry: g, threads: threads, disjointWindows: false)
-          if tiling.isParallelOverTiles {
-            Parallel.forEachChunk(of: tiling.tileCount, chunks: threads) { tiles in
-              withScratch(count: tiling.rowsPerTile * k) { cols in
-                for t in tiles {
-                  let rows = tiling.rows(ofTile: t)
-                  Im2col.pack(x.pointer, geometry: g, rows: rows, into: cols)
-                  let beta = fillBias(bias, into: y.pointer, rows: rows, channels: oc)
-                  BLAS.sgemm(
-                    .none, .none, m: rows.count, n: oc, k: k, a: cols, lda: k, b: w.pointer,
-                    ldb: oc,
-                    beta: beta, c: y.pointer + rows.lowerBound * oc, ldc: oc)
-                }
-              }
-            }
-          } else {
-            withScratch(count: m * k) { cols in
-              let cols = UnsafeSendable(cols)
-              Parallel.forEachChunk(of: m, chunks: threads) { rows in
-                Im2col.pack(
-                  x.pointer, geometry: g, rows: rows, into: cols.pointer + rows.lowerBound * k)
-              }
-              let beta = fillBias(bias, into: y.pointer, rows: 0..<m, channels: oc)
-              gemm(
-                m: m, n: oc, k: k, a: cols.pointer, lda: k, b: w.pointer, ldb: oc, beta: beta,
-                c: y.pointer, ldc: oc, threads: threads)
-            }
+          let (input, kernel, output) = (UnsafeSendable(x), UnsafeSendable(w), UnsafeSendable(y))
+          plan.forEachTile(scratchPerRow: k, writes: .ownRows) { tile, threads, cols in
+            let rows = plan.rows(ofTile: tile)
+            pack(input.pointer, geometry: g, rows: rows, into: cols, threads: threads)
+            let y = output.pointer + rows.lowerBound * oc
+            let beta = fillBias(bias, into: output.pointer, rows: rows, channels: oc)
+            // Y[rows×OC] = cols[rows×K] · K[K×OC] (+ b)
+            gemm(
+              m: rows.count, n: oc, k: k, a: cols, lda: k, b: kernel.pointer, ldb: oc, beta: beta,
+              c: y, ldc: oc, threads: threads)
           }
         }
       }
@@ -88,60 +77,50 @@ public enum Convolution {
   ///   - outputGradient: `[N, OH, OW, OC]`.
   ///   - kernel: `[KH, KW, C, OC]`.
   public static func inputGradient(
-    _ outputGradient: Tensor, kernel: Tensor, geometry g: Conv2DGeometry,
+    _ outputGradient: Tensor, kernel: Tensor, geometry: Conv2DGeometry,
     threads: Int = ComputeThreads.count
   ) -> Tensor {
+    inputGradient(
+      outputGradient, kernel: kernel, plan: ConvolutionPlan(geometry: geometry, threads: threads))
+  }
+
+  /// The input gradient run by `plan` (see `inputGradient(_:kernel:geometry:threads:)`).
+  public static func inputGradient(_ outputGradient: Tensor, kernel: Tensor, plan: ConvolutionPlan)
+    -> Tensor
+  {
+    let g = plan.geometry
     precondition(
       outputGradient.shape == g.outputShape,
       "[conv2D backward] output gradient \(outputGradient.shape), geometry \(g.outputShape)")
     precondition(
       kernel.shape == g.kernelShape,
       "[conv2D backward] kernel \(kernel.shape), geometry \(g.kernelShape)")
-    let m = g.patchCount
-    let k = g.patchLength
-    let oc = g.outputChannels
+    let (k, oc) = (g.patchLength, g.outputChannels)
     // The pointwise GEMM writes every element (beta = 0); col2im adds onto zeros.
-    var dx =
-      g.isPointwise ? Tensor(shape: g.inputShape) { _ in } : Tensor(zeros: g.inputShape)
+    let pointwise = plan.strategy == .pointwise
+    var dx = pointwise ? Tensor(shape: g.inputShape) { _ in } : Tensor(zeros: g.inputShape)
     outputGradient.withUnsafeBufferPointer { dy in
       kernel.withUnsafeBufferPointer { w in
-        dx.withUnsafeMutableBufferPointer { dxBuffer in
-          let dy = UnsafeSendable(dy.baseAddress!)
-          let w = UnsafeSendable(w.baseAddress!)
-          let dx = UnsafeSendable(dxBuffer.baseAddress!)
-          if g.isPointwise {
+        dx.withUnsafeMutableBufferPointer { dx in
+          let (dy, w, dx) = (dy.baseAddress!, w.baseAddress!, dx.baseAddress!)
+          guard !pointwise else {
             // dX[M×C] = dY[M×OC] · K[C×OC]ᵀ
             gemm(
-              .none, .transposed, m: m, n: k, k: oc, a: dy.pointer, lda: oc, b: w.pointer, ldb: oc,
-              c: dx.pointer, ldc: k, threads: threads)
+              .none, .transposed, m: g.patchCount, n: k, k: oc, a: dy, lda: oc, b: w, ldb: oc,
+              c: dx, ldc: k, threads: plan.threads)
             return
           }
-          let tiling = ConvTiling(geometry: g, threads: threads, disjointWindows: true)
-          if tiling.isParallelOverTiles {
-            // Tiles two apart never share input pixels: even tiles, then odd tiles.
-            for wave in 0..<2 {
-              let waveTiles = Array(stride(from: wave, to: tiling.tileCount, by: 2))
-              Parallel.forEachChunk(of: waveTiles.count, chunks: threads) { chunk in
-                withScratch(count: tiling.rowsPerTile * k) { dCols in
-                  for t in chunk.map({ waveTiles[$0] }) {
-                    let rows = tiling.rows(ofTile: t)
-                    BLAS.sgemm(
-                      .none, .transposed, m: rows.count, n: k, k: oc,
-                      a: dy.pointer + rows.lowerBound * oc, lda: oc, b: w.pointer, ldb: oc,
-                      c: dCols, ldc: k)
-                    Im2col.accumulate(dCols, geometry: g, rows: rows, into: dx.pointer)
-                  }
-                }
-              }
-            }
-          } else {
-            withScratch(count: m * k) { dCols in
-              gemm(
-                .none, .transposed, m: m, n: k, k: oc, a: dy.pointer, lda: oc, b: w.pointer,
-                ldb: oc,
-                c: dCols, ldc: k, threads: threads)
-              Im2col.accumulate(dCols, geometry: g, rows: 0..<m, into: dx.pointer)
-            }
+          let (outputGradient, kernel, inputGradient) = (
+            UnsafeSendable(dy), UnsafeSendable(w), UnsafeSendable(dx)
+          )
+          plan.forEachTile(scratchPerRow: k, writes: .neighbouringInputs) { tile, threads, dCols in
+            let rows = plan.rows(ofTile: tile)
+            // dCols[rows×K] = dY[rows×OC] · K[K×OC]ᵀ
+            gemm(
+              .none, .transposed, m: rows.count, n: k, k: oc,
+              a: outputGradient.pointer + rows.lowerBound * oc, lda: oc, b: kernel.pointer,
+              ldb: oc, c: dCols, ldc: k, threads: threads)
+            Im2col.accumulate(dCols, geometry: g, rows: rows, into: inputGradient.pointer)
           }
         }
       }
@@ -156,42 +135,45 @@ public enum Convolution {
   ///   - outputGradient: `[N, OH, OW, OC]`.
   ///   - input: the forward input, `[N, H, W, C]`.
   public static func parameterGradients(
-    _ outputGradient: Tensor, input: Tensor, geometry g: Conv2DGeometry,
+    _ outputGradient: Tensor, input: Tensor, geometry: Conv2DGeometry,
     threads: Int = ComputeThreads.count
   ) -> (kernel: Tensor, bias: Tensor) {
+    parameterGradients(
+      outputGradient, input: input, plan: ConvolutionPlan(geometry: geometry, threads: threads))
+  }
+
+  /// The parameter gradients run by `plan` (see
+  /// `parameterGradients(_:input:geometry:threads:)`).
+  public static func parameterGradients(
+    _ outputGradient: Tensor, input: Tensor, plan: ConvolutionPlan
+  ) -> (kernel: Tensor, bias: Tensor) {
+    let g = plan.geometry
     precondition(
       outputGradient.shape == g.outputShape,
       "[conv2D backward] output gradient \(outputGradient.shape), geometry \(g.outputShape)")
     precondition(
       input.shape == g.inputShape,
       "[conv2D backward] input \(input.shape), geometry \(g.inputShape)")
-    let m = g.patchCount
-    let k = g.patchLength
-    let oc = g.outputChannels
+    let (k, oc) = (g.patchLength, g.outputChannels)
     var dKernel = Tensor(zeros: g.kernelShape)
     outputGradient.withUnsafeBufferPointer { dy in
       input.withUnsafeBufferPointer { x in
         dKernel.withUnsafeMutableBufferPointer { dk in
-          let dy = UnsafeSendable(dy.baseAddress!)
-          let x = UnsafeSendable(x.baseAddress!)
-          let dk = UnsafeSendable(dk.baseAddress!)
-          if g.isPointwise {
+          let (dy, x, dk) = (dy.baseAddress!, x.baseAddress!, dk.baseAddress!)
+          guard plan.strategy != .pointwise else {
             // dK[C×OC] = X[M×C]ᵀ · dY[M×OC]
             gemm(
-              .transposed, .none, m: k, n: oc, k: m, a: x.pointer, lda: k, b: dy.pointer, ldb: oc,
-              c: dk.pointer, ldc: oc, threads: threads)
+              .transposed, .none, m: k, n: oc, k: g.patchCount, a: x, lda: k, b: dy, ldb: oc,
+              c: dk, ldc: oc, threads: plan.threads)
             return
           }
-          withScratch(count: m * k) { cols in
-            let cols = UnsafeSendable(cols)
-            Parallel.forEachChunk(of: m, chunks: threads) { rows in
-              Im2col.pack(
-                x.pointer, geometry: g, rows: rows, into: cols.pointer + rows.lowerBound * k)
-            }
+          plan.forEachTile(scratchPerRow: k, writes: .sharedResult) { tile, threads, cols in
+            let rows = plan.rows(ofTile: tile)
+            pack(x, geometry: g, rows: rows, into: cols, threads: threads)
+            // dK[K×OC] += cols[rows×K]ᵀ · dY[rows×OC]
             gemm(
-              .transposed, .none, m: k, n: oc, k: m, a: cols.pointer, lda: k, b: dy.pointer,
-              ldb: oc,
-              c: dk.pointer, ldc: oc, threads: threads)
+              .transposed, .none, m: k, n: oc, k: rows.count, a: cols, lda: k,
+              b: dy + rows.lowerBound * oc, ldb: oc, beta: 1, c: dk, ldc: oc, threads: threads)
           }
         }
       }
@@ -199,13 +181,31 @@ public enum Convolution {
     var dBias = Tensor(zeros: [oc])
     outputGradient.withUnsafeBufferPointer { dy in
       dBias.withUnsafeMutableBufferPointer { db in
-        for r in 0..<m {
+        for r in 0..<g.patchCount {
           let row = dy.baseAddress! + r * oc
           for c in 0..<oc { db[c] += row[c] }
         }
       }
     }
     return (dKernel, dBias)
+  }
+
+  /// Packs rows `rows` of the im2col matrix of `x` into `cols`, split over `threads` threads.
+  private static func pack(
+    _ x: UnsafePointer<Float>, geometry g: Conv2DGeometry, rows: Range<Int>,
+    into cols: UnsafeMutablePointer<Float>, threads: Int
+  ) {
+    guard threads > 1 else {
+      Im2col.pack(x, geometry: g, rows: rows, into: cols)
+      return
+    }
+    let (input, target) = (UnsafeSendable(x), UnsafeSendable(cols))
+    Parallel.forEachChunk(of: rows.count, chunks: threads) { part in
+      Im2col.pack(
+        input.pointer, geometry: g,
+        rows: (rows.lowerBound + part.lowerBound)..<(rows.lowerBound + part.upperBound),
+        into: target.pointer + part.lowerBound * g.patchLength)
+    }
   }
 
   /// Writes `bias` into rows `rows` of `y`; returns the GEMM `beta` that adds onto them.
@@ -222,12 +222,4 @@ public enum Convolution {
     }
     return 1
   }
-}
-
-/// Calls `body` with an uninitialised scratch buffer of `count` floats, freed afterwards.
-@inline(__always)
-func withScratch<R>(count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
-  let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-  defer { buffer.deallocate() }
-  return body(buffer)
 }

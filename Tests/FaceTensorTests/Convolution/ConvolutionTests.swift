@@ -4,8 +4,9 @@ import Testing
 @testable import FaceTensor
 
 /// `Convolution.forward`, `inputGradient` and `parameterGradients` against naive Double loops, for
-/// every padding mode, N = 2, with 1 and 2 threads, on the pointwise path, the whole-matrix path
-/// and the tiled path (many tiles, including tiles stretched to keep backward windows disjoint).
+/// every padding mode, N = 2, with 1 and 2 threads, under every `ConvolutionPlan` strategy
+/// (pointwise, tiles split within the threads, many tiles across the threads, including tiles
+/// stretched to keep backward windows disjoint).
 @Suite struct ConvolutionTests {
   struct Case: CustomStringConvertible, Sendable {
     let name: String
@@ -115,20 +116,53 @@ import Testing
     #expect(biasReport.passes, "\(c), \(threads) threads: \(biasReport)")
   }
 
-  @Test(arguments: cases.filter { $0.name.hasPrefix("tiled") })
-  func tiledCasesRunManyTilesOnTwoThreads(_ c: Case) {
+  /// The plans the cases above run: the tiled cases many tiles across two threads, the small
+  /// ones tiles split within the threads, the pointwise ones one GEMM; with one thread, tiles
+  /// one after the other.
+  @Test(arguments: cases)
+  func casesCoverEveryStrategy(_ c: Case) {
     let g = Conv2DGeometry(
       inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations,
       padding: c.padding)
-    for disjoint in [false, true] {
-      let tiling = ConvTiling(geometry: g, threads: 2, disjointWindows: disjoint)
-      #expect(
-        tiling.isParallelOverTiles && tiling.tileCount >= 4, "\(c): \(tiling.tileCount) tiles")
+    let plan = ConvolutionPlan(geometry: g, threads: 2)
+    if g.isPointwise {
+      #expect(plan.strategy == .pointwise)
+    } else if c.name.hasPrefix("tiled") {
+      #expect(plan.strategy == .acrossTiles && plan.tileCount >= 4, "\(plan)")
+    } else {
+      #expect(plan.strategy == .withinTiles && plan.tileCount == 1, "\(plan)")
     }
-    let small = Self.cases[0]
-    let smallGeometry = Conv2DGeometry(inputShape: small.input, kernelShape: small.kernel)
-    #expect(
-      !ConvTiling(geometry: smallGeometry, threads: 2, disjointWindows: false).isParallelOverTiles)
+    if !g.isPointwise {
+      #expect(ConvolutionPlan(geometry: g, threads: 1).strategy == .acrossTiles)
+    }
+  }
+
+  /// Tiles cover the patch rows exactly, and tiles two apart read disjoint input rows (what the
+  /// input gradient's two waves rely on).
+  @Test(arguments: cases.filter { $0.name.hasPrefix("tiled") })
+  func tilesCoverTheRowsAndTilesTwoApartReadDisjointInputRows(_ c: Case) {
+    let g = Conv2DGeometry(
+      inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations,
+      padding: c.padding)
+    let plan = ConvolutionPlan(geometry: g, threads: 2)
+    let tiles = (0..<plan.tileCount).map(plan.rows(ofTile:))
+    #expect(tiles.first?.lowerBound == 0 && tiles.last?.upperBound == g.patchCount)
+    #expect(zip(tiles, tiles.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+    /// The input rows (image, row) the patch rows `rows` read.
+    func inputRows(_ rows: Range<Int>) -> Set<Int> {
+      var read = Set<Int>()
+      for r in rows {
+        let (n, p) = r.quotientAndRemainder(dividingBy: g.outputHeight * g.outputWidth)
+        let oh = p / g.outputWidth
+        for kh in 0..<g.kernelHeight {
+          read.insert(n * 1000 + oh * g.strideY - g.padTop + kh * g.dilationY)
+        }
+      }
+      return read
+    }
+    for t in 0..<(plan.tileCount - 2) {
+      #expect(inputRows(tiles[t]).isDisjoint(with: inputRows(tiles[t + 2])), "tiles \(t), \(t + 2)")
+    }
   }
 
   @Test func sameStrideTwoOutputIsCeilOfInputOverStride() {
