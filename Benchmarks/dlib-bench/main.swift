@@ -26,16 +26,14 @@ print(
   "times: \(singleThreaded ? "min of thread CPU and wall time (1 thread)" : "wall clock"); "
     + "load average at start: \(BenchmarkReport.loadAverage())")
 
-let environment = ProcessInfo.processInfo.environment
-let modelFolder =
-  environment["FACEADVERSARY_MODELS"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-  ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(
-    ".local/share/faceadversary/models")
+let resNetName = DlibModelFile.faceRecognitionResNetV1.name
+let resNetURL =
+  ModelSearchPath.firstExisting(resNetName)
+  ?? ModelSearchPath.folders()[0].appendingPathComponent(resNetName)
 let resNet: DlibResNet
 do {
   let loadStart = BenchmarkClock.wallSeconds()
-  resNet = try DlibResNet(
-    contentsOf: modelFolder.appendingPathComponent(DlibModelFile.faceRecognitionResNetV1.name))
+  resNet = try DlibResNet(contentsOf: resNetURL)
   print(
     String(
       format: "model loaded and checked in %.0f ms",
@@ -147,8 +145,7 @@ func convolutionsWithInputShapes(_ description: DlibResNetDescription) -> [(Conv
 }
 
 if let description = try? DlibResNetDescription(
-  contentsOf: modelFolder.appendingPathComponent(DlibModelFile.faceRecognitionResNetV1.name),
-  checksum: .skip)
+  contentsOf: resNetURL, checksum: .skip)
 {
   print("\nconvolutions at batch 1, summed over the network (median ms; gemm = the forward GEMM")
   print("alone on an im2col matrix packed beforehand; GFLOP/s from the summed medians)")

@@ -12,33 +12,22 @@ public struct ModelDirectory: Sendable, Equatable {
     environment: [String: String] = ProcessInfo.processInfo.environment,
     home: URL = FileManager.default.homeDirectoryForCurrentUser
   ) {
-    if let explicit {
-      searchPath = [explicit]
-    } else {
-      var folders: [URL] = []
-      if let fromEnvironment = environment["FACEADVERSARY_MODELS"], !fromEnvironment.isEmpty {
-        folders.append(URL(fileURLWithPath: fromEnvironment, isDirectory: true))
-      }
-      folders.append(ModelDirectory.defaultFolder(home: home))
-      searchPath = folders
-    }
+    searchPath =
+      explicit.map { [$0] } ?? ModelSearchPath.folders(environment: environment, home: home)
   }
 
-  /// `~/.local/share/faceadversary/models`.
+  /// `~/.local/share/faceadversary/models` (`ModelSearchPath.defaultFolder`).
   public static func defaultFolder(
     home: URL = FileManager.default.homeDirectoryForCurrentUser
   ) -> URL {
-    home.appendingPathComponent(".local/share/faceadversary/models", isDirectory: true)
+    ModelSearchPath.defaultFolder(home: home)
   }
 
   /// The first existing file called `name` along the search path.
   /// - Parameter howToGet: a sentence saying how to obtain the file, quoted in the error.
   /// - Throws: `PipelineError.modelFileNotFound` listing every place searched.
   public func locate(_ name: String, howToGet: String) throws(PipelineError) -> URL {
-    for folder in searchPath {
-      let candidate = folder.appendingPathComponent(name)
-      if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-    }
+    if let found = ModelSearchPath.firstExisting(name, in: searchPath) { return found }
     throw .modelFileNotFound(name: name, searched: searchPath.map { $0.path }, howToGet: howToGet)
   }
 

@@ -10,21 +10,16 @@ import Testing
 /// Photos and the chip fixtures come from `../shared` through `SharedData`
 /// (`FACEADVERSARY_SHARED`).
 enum DlibTestSupport {
-  /// `$FACEADVERSARY_MODELS`, else `~/.local/share/faceadversary/models` (where
-  /// `Scripts/install_models.sh` puts the dlib files).
-  static let models: URL = {
-    let environment = ProcessInfo.processInfo.environment["FACEADVERSARY_MODELS"] ?? ""
-    return environment.isEmpty
-      ? FileManager.default.homeDirectoryForCurrentUser
-        .appendingPathComponent(".local/share/faceadversary/models")
-      : URL(fileURLWithPath: environment, isDirectory: true)
-  }()
-
-  /// The installed ResNet file.
-  static let resNetURL = models.appendingPathComponent(DlibModelFile.faceRecognitionResNetV1.name)
+  /// The installed ResNet file, found along `ModelSearchPath` (where `make setup` puts it).
+  static let resNetURL = installed(DlibModelFile.faceRecognitionResNetV1.name)
   /// The installed 5-point shape predictor file.
-  static let shapePredictorURL = models.appendingPathComponent(
-    DlibModelFile.shapePredictor5Landmarks.name)
+  static let shapePredictorURL = installed(DlibModelFile.shapePredictor5Landmarks.name)
+
+  /// The first existing `name` along the search path, else where `make setup` would put it.
+  private static func installed(_ name: String) -> URL {
+    ModelSearchPath.firstExisting(name)
+      ?? ModelSearchPath.folders()[0].appendingPathComponent(name)
+  }
 
   /// Whether the ResNet file is installed (tests that need it are not run otherwise).
   static var hasResNet: Bool { FileManager.default.fileExists(atPath: resNetURL.path) }
