@@ -24,13 +24,14 @@ let package = Package(
       name: "CFreeType", pkgConfig: "freetype2",
       providers: [.apt(["libfreetype-dev", "pkg-config"])]),
     .target(
-      name: "CShims", dependencies: ["CHDF5", "CPNG"],
-      linkerSettings: [
-        .linkedLibrary("hdf5_serial"), .linkedLibrary("png16"), .linkedLibrary("jpeg"),
-      ]),
+      name: "CHDF5Shims", dependencies: ["CHDF5"], linkerSettings: [.linkedLibrary("hdf5_serial")]),
+    .target(
+      name: "CImageCodecs", dependencies: ["CPNG"],
+      linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
 
     // MARK: - Libraries
-    .target(name: "FaceTensor", dependencies: ["COpenBLAS", "CHDF5", "CPNG", "CShims"]),
+    .target(
+      name: "FaceTensor", dependencies: ["COpenBLAS", "CHDF5", "CHDF5Shims", "CImageCodecs"]),
     .target(
       name: "FaceNets",
       dependencies: ["FaceTensor", .product(name: "Crypto", package: "swift-crypto")],
@@ -52,10 +53,10 @@ let package = Package(
     // MARK: - Test support
     .target(
       name: "FaceTestSupport",
-      dependencies: ["FaceTensor", "CPeakProbe", "CHDF5", "CShims", "CHDF5Writing"]),
+      dependencies: ["FaceTensor", "CPeakProbe", "CHDF5", "CHDF5Shims", "CHDF5Writing"]),
     .target(name: "CPeakProbe"),
     .target(
-      name: "CHDF5Writing", dependencies: ["CHDF5", "CShims"],
+      name: "CHDF5Writing", dependencies: ["CHDF5", "CHDF5Shims"],
       linkerSettings: [.linkedLibrary("hdf5_serial")]),
 
     // MARK: - Tests

@@ -1,5 +1,5 @@
 #include <hdf5/serial/hdf5.h>
-#include "cshims.h"
+#include "hdf5_shims.h"
 
 unsigned fa_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 hid_t fa_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }

@@ -1,6 +1,6 @@
 #include <string.h>
 #include <hdf5/serial/hdf5.h>
-#include "cshims.h"
+#include "hdf5_shims.h"
 
 typedef struct {
   char *buffer;

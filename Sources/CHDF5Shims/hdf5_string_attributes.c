@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <hdf5/serial/hdf5.h>
-#include "cshims.h"
+#include "hdf5_shims.h"
 
 void fa_h5_free_strings(char **strings, size_t count) {
   if (strings == NULL) return;

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <hdf5/serial/hdf5.h>
-#include "cshims.h"
+#include "hdf5_shims.h"
 #include "hdf5_writing.h"
 
 unsigned fa_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }

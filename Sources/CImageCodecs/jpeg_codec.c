@@ -1,4 +1,4 @@
-/* JPEG decoding and encoding with libjpeg(-turbo) (see image_shims.h). libjpeg's default
+/* JPEG decoding and encoding with libjpeg(-turbo) (see image_codecs.h). libjpeg's default
  * error_exit calls exit(), so both directions install an error manager whose error_exit
  * longjmps back into the C function that called libjpeg. The state that outlives a longjmp is
  * kept on the heap, reached through a pointer that does not change after setjmp. */
@@ -10,7 +10,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
-#include "image_shims.h"
+#include "image_codecs.h"
 
 static void copy_message(char *message, size_t capacity, const char *text) {
   if (message != NULL && capacity > 0) snprintf(message, capacity, "%s", text);

@@ -1,4 +1,4 @@
-/* PNG decoding and encoding with libpng's classic API (see image_shims.h). libpng reports errors
+/* PNG decoding and encoding with libpng's classic API (see image_codecs.h). libpng reports errors
  * by longjmp, so every function that calls into libpng sets its own jump point here, in C. */
 #include <png.h>
 #include <setjmp.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image_shims.h"
+#include "image_codecs.h"
 
 /* The largest width and height the PNG format allows; the caller's own limits are applied by the
  * caller, so libpng's default user limits (1,000,000) must not refuse a file first. */

@@ -1,6 +1,6 @@
 import CHDF5
 import CHDF5Writing
-import CShims
+import CHDF5Shims
 import FaceTensor
 
 #if canImport(Glibc)
@@ -9,7 +9,7 @@ import FaceTensor
   import Darwin
 #endif
 
-// The only Swift file of FaceTestSupport that calls HDF5's C API (directly or through the CShims
+// The only Swift file of FaceTestSupport that calls HDF5's C API (directly or through the CHDF5Shims
 // and CHDF5Writing helpers): the calls only writing needs, in the style of FaceTensor's
 // `HDF5Library` (whose `package` members `HDF5Writer` uses for the rest). Functions take
 // identifiers and absolute object paths and throw `HDF5Failure` with HDF5's own message.

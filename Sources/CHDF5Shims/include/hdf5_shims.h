@@ -1,9 +1,8 @@
-#ifndef FACEADVERSARY_CSHIMS_H
-#define FACEADVERSARY_CSHIMS_H
+#ifndef FACEADVERSARY_HDF5_SHIMS_H
+#define FACEADVERSARY_HDF5_SHIMS_H
 
 #include <stddef.h>
 #include <hdf5/serial/hdf5.h>
-#include "image_shims.h"
 
 /* HDF5 values that are macros (H5open() side effects or casts) and do not import into Swift. */
 unsigned fa_h5f_acc_rdonly(void);

@@ -6,7 +6,7 @@
 #include <hdf5/serial/hdf5.h>
 
 /* The HDF5 helpers that only writing needs (FaceTestSupport's HDF5Writer); the ones reading
-   shares with it are in CShims. */
+   shares with it are in CHDF5Shims. */
 
 /* HDF5 values that are macros (H5open() side effects) and do not import into Swift. */
 unsigned fa_h5f_acc_trunc(void);
@@ -20,7 +20,7 @@ hid_t fa_h5p_create_intermediate_groups(void);
    `count` strings: a scalar when `is_scalar` (count must be 1), else a 1-D array. Variable-length
    strings are NULLTERM; fixed-length ones are NULLPAD with the longest string's byte length (at
    least 1), as numpy's 'S' dtype. Character set UTF-8 or ASCII. The attribute must not exist yet.
-   Returns FA_H5_OK, or FA_H5_FAILED (cshims.h) with the reason copied into `reason`. */
+   Returns FA_H5_OK, or FA_H5_FAILED (hdf5_shims.h) with the reason copied into `reason`. */
 int fa_h5_create_string_attribute(hid_t location, const char *object_path, const char *name,
                                   const char *const *values, size_t count, bool is_scalar,
                                   bool is_variable_length, bool is_utf8, char *reason,

@@ -1,5 +1,5 @@
-#ifndef FACEADVERSARY_IMAGE_SHIMS_H
-#define FACEADVERSARY_IMAGE_SHIMS_H
+#ifndef FACEADVERSARY_IMAGE_CODECS_H
+#define FACEADVERSARY_IMAGE_CODECS_H
 
 #include <stddef.h>
 #include <stdint.h>

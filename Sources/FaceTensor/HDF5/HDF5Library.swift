@@ -1,7 +1,7 @@
 import CHDF5
-import CShims
+import CHDF5Shims
 
-// The only Swift file of FaceTensor that calls HDF5's C API (directly or through the CShims
+// The only Swift file of FaceTensor that calls HDF5's C API (directly or through the CHDF5Shims
 // helpers). Functions here speak HDF5: they take identifiers and absolute object paths and throw
 // `HDF5Failure` with HDF5's own message; `HDF5File` turns that into an `HDF5Error` naming the file.
 // FaceTensor only reads; the few members FaceTestSupport's `HDF5Writer` shares are `package`.

@@ -1,4 +1,4 @@
-import CShims
+import CImageCodecs
 import Foundation
 
 /// PNG and JPEG coding through libpng and libjpeg (the C shims `png_codec.c`, `jpeg_codec.c`).
