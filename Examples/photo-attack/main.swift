@@ -28,7 +28,7 @@ do {
   let metrics = outcome.metrics  // the saved region against the same region of the photo
   print("Linf \(metrics.lInfinity) levels, PSNR \((metrics.psnr * 10).rounded() / 10) dB")
   try outcome.report.write(to: report)
-  print("wrote \(output.path) and \(report.path)")
+  print("wrote \(output.relativePath) and \(report.relativePath)")
   if !outcome.success { exit(1) }  // the attack ran, but the saved file is still recognised
 } catch {
   // `PipelineError` and `ReportError` name the file or the option at fault.

@@ -9,8 +9,8 @@
 
 import Adversary
 
-/// Logits `z = W · x / 255 + b` of a batch of images `[N, 4, 4, 3]` in pixel levels 0...255,
-/// with `x` each image flattened to 48 values and `W` `[K, 48]`: K classes.
+/// Logits `z = W · (x / 255 − 0.5) + b` of a batch of images `[N, 4, 4, 3]` in pixel levels
+/// 0...255, with `x` each image flattened to 48 values and `W` `[K, 48]`: K classes.
 struct LinearClassifier: AttackableModel {
   /// `W` `[K, 48]`, row-major.
   let weights: [Float]
@@ -30,7 +30,7 @@ struct LinearClassifier: AttackableModel {
     for i in 0..<n {
       for k in 0..<classes {
         var sum = bias[k]
-        for j in 0..<pixels { sum += weights[k * pixels + j] * x[i * pixels + j] / 255 }
+        for j in 0..<pixels { sum += weights[k * pixels + j] * (x[i * pixels + j] / 255 - 0.5) }
         z[i * classes + k] = sum
       }
     }
