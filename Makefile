@@ -26,12 +26,11 @@ build:
 	swift build -c release --product advcli $(addprefix --product ,$(EXAMPLES))
 	@echo "built .build/release/advcli and the examples: $(EXAMPLES)"
 
-# One release build of everything (CLI, examples, benchmarks, tests), the docs from it, then the
-# tests without building again.
+# The suite builds everything (CLI, examples, benchmarks, tests) in release; the docs then reuse
+# that build's modules (`swift build` would rebuild them: it does not enable testing).
 test:
-	swift build -c release --build-tests
+	swift test -c release
 	bash Scripts/build_docs.sh
-	swift test -c release --skip-build
 
 # DocC documentation of the four libraries in .build/docs/<Module>; a DocC warning fails it.
 docs:
