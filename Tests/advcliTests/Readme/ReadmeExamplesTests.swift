@@ -10,8 +10,8 @@ import Testing
   /// The README's shell examples exit 0 and print the output shown.
   ///
   /// Every shell-example block not marked `readme-test: skip` runs with this build's binaries in
-  /// a scratch folder; output is compared by `ShownOutput` (timings masked, `...` elides). Prints
-  /// how many blocks were skipped and why.
+  /// a scratch folder; output is compared by `ShownOutput` (timings masked, decimals to their
+  /// last digit, `...` elides). Prints how many blocks were skipped and why.
   @Test func shellExamplesPrintWhatTheReadmeShows() throws {
     try #require(AdvCLIProcess.isBuilt, "build the CLI first: \(AdvCLIProcess.binary.path)")
     try #require(
