@@ -1,16 +1,18 @@
 # FaceAdversary: two commands set up a fresh Debian 12 machine and run the tests.
 #   make setup   system packages (apt) and the dlib model files (PyPI); safe to re-run
-#   make test    the whole test suite (release mode: tests run real networks)
-# Also: make build (CLI at .build/release/advcli), make bench, make lint.
+#   make test    the examples, the API docs and the whole test suite (release: tests run real
+#                networks; the README test runs the README's shell examples)
+# Also: make build (CLI and examples in .build/release/), make docs, make bench, make lint.
 
 SHELL := /bin/bash
 APT_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg-dev libhdf5-dev \
-                libfreetype-dev fonts-dejavu-core pkg-config
+                libfreetype-dev fonts-dejavu-core pkg-config python3-pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCHMARKS := gemm-bench layer-bench model-bench mtcnn-bench jpeg-bench dlib-bench hog-bench \
               attack-bench attack-cli-bench
+EXAMPLES := toy-attack photo-attack detect-faces
 
-.PHONY: setup build test bench lint
+.PHONY: setup build test docs bench lint
 
 setup:
 	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -21,11 +23,18 @@ setup:
 	bash Scripts/install_models.sh
 
 build:
-	swift build -c release --product advcli
-	@echo "built .build/release/advcli"
+	swift build -c release --product advcli $(addprefix --product ,$(EXAMPLES))
+	@echo "built .build/release/advcli and the examples: $(EXAMPLES)"
 
+# The suite builds everything (CLI, examples, benchmarks, tests) in release; the docs then reuse
+# that build's modules (`swift build` would rebuild them: it does not enable testing).
 test:
 	swift test -c release
+	bash Scripts/build_docs.sh
+
+# DocC documentation of the four libraries in .build/docs/<Module>; a DocC warning fails it.
+docs:
+	bash Scripts/build_docs.sh
 
 # Every benchmark twice: with the environment as it is, then with OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE unset for that one command (what a machine without them gets).
@@ -38,4 +47,4 @@ bench:
 	done
 
 lint:
-	swift format lint --recursive --strict Sources Tests Benchmarks
+	swift format lint --recursive --strict Sources Tests Benchmarks Examples

@@ -50,6 +50,14 @@ let package = Package(
         "FacePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // MARK: - Examples
+    // Small programs for readers, one import each; built by `make test`, quoted by the README.
+    .executableTarget(name: "toy-attack", dependencies: ["Adversary"], path: "Examples/toy-attack"),
+    .executableTarget(
+      name: "photo-attack", dependencies: ["FacePipeline"], path: "Examples/photo-attack"),
+    .executableTarget(
+      name: "detect-faces", dependencies: ["FaceNets"], path: "Examples/detect-faces"),
+
     // MARK: - Test support
     .target(
       name: "FaceTestSupport",

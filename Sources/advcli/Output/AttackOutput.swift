@@ -6,10 +6,12 @@ import Foundation
 enum AttackOutput {
   /// Two tables, before (the input) and after (re-checked on the saved file), then the summary
   /// line.
+  ///
+  /// Both files are named as given: a relative output path stays relative.
   static func tables(image: String, outcome: PhotoAttackOutcome) -> String {
     var lines = ["\(image): before (\(outcome.model))"]
     lines += table(outcome.before, outcome: outcome)
-    lines.append("\(outcome.output.path): after (re-checked on the saved file)")
+    lines.append("\(outcome.output.relativePath): after (re-checked on the saved file)")
     lines += table(outcome.after, outcome: outcome)
     lines.append(summaryLine(outcome))
     return lines.joined(separator: "\n")
