@@ -101,9 +101,10 @@ public final class HDF5Writer {
     }
   }
 
-  /// Writes a float32 dataset at `path` that declares `shape` but holds no data (chunked, no
-  /// chunk written): a small file whose header asks for any number of elements, as a damaged or
-  /// crafted weights file does. Extents may exceed `Int.max`.
+  /// Writes a float32 dataset at `path` that declares `shape` but holds no data.
+  ///
+  /// The dataset is chunked and no chunk is written: a small file whose header asks for any
+  /// number of elements, as a damaged or crafted weights file does. Extents may exceed `Int.max`.
   /// - Throws: `HDF5Error.writeFailed` if an object already exists at `path` or HDF5 fails.
   /// - Precondition: `finish()` has not been called; `shape` has 1 to 32 extents.
   public func writeUnwrittenDataset(declaring shape: [UInt64], at path: String)

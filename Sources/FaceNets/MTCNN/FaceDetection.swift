@@ -100,10 +100,12 @@ public struct FaceDetection: Sendable, Equatable {
     self.landmarks = landmarks
   }
 
-  /// The box as the package reports it: `x = max(0, int(x1))`, `y = max(0, int(y1))`,
-  /// `width = int(x2 - x)`, `height = int(y2 - y)` (`int` truncates toward zero). The detector
-  /// never gives non-finite corners; for a detection built with some, the conversion saturates
-  /// (`Int(saturating:)`) instead of trapping.
+  /// The box as the package reports it.
+  ///
+  /// `x = max(0, int(x1))`, `y = max(0, int(y1))`, `width = int(x2 - x)`,
+  /// `height = int(y2 - y)` (`int` truncates toward zero). The detector never gives non-finite
+  /// corners; for a detection built with some, the conversion saturates (`Int(saturating:)`)
+  /// instead of trapping.
   public var reportedBox: PixelBox {
     let x = max(0, Int(saturating: x1.rounded(.towardZero)))
     let y = max(0, Int(saturating: y1.rounded(.towardZero)))

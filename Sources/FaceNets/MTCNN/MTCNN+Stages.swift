@@ -3,9 +3,11 @@ import FaceTensor
 /// The three stages of `MTCNN.detect(in:)`, each as `mtcnn/mtcnn.py` 0.1.1 computes it
 /// (`__stage1`, `__stage2`, `__stage3`).
 extension MTCNN {
-  /// The farthest a usable candidate's corner may lie from the origin for `image`: four image
-  /// sides plus 1024 pixels. Boxes of real faces stay near the image; a corner beyond this (or
-  /// NaN) comes from damaged weights, and the candidate is dropped (`CandidateBox.isUsable`).
+  /// The farthest a usable candidate's corner may lie from the origin for `image`.
+  ///
+  /// Four image sides plus 1024 pixels: boxes of real faces stay near the image; a corner beyond
+  /// this (or NaN) comes from damaged weights, and the candidate is dropped
+  /// (`CandidateBox.isUsable`).
   static func coordinateLimit(for image: RGBImage) -> Double {
     Double(4 * max(image.width, image.height) + 1024)
   }

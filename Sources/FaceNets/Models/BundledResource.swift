@@ -2,10 +2,11 @@ import Crypto
 import FaceTensor
 import Foundation
 
-/// A file shipped in FaceNets' resource bundle, with the SHA-256 it was shipped with (also
-/// recorded in its provenance note under `Sources/FaceNets/Resources/`). Loaders check the
-/// digest before parsing, so a damaged or replaced resource is refused instead of giving silently
-/// wrong detections or non-finite boxes.
+/// A file shipped in FaceNets' resource bundle, with the SHA-256 it was shipped with.
+///
+/// The digest is also recorded in the file's provenance note under `Sources/FaceNets/Resources/`.
+/// Loaders check it before parsing, so a damaged or replaced resource is refused instead of
+/// giving silently wrong detections or non-finite boxes.
 public struct BundledResource: Sendable, Equatable {
   /// The file name in the bundle, such as `mtcnn_weights.h5`.
   public let fileName: String

@@ -48,7 +48,8 @@ public enum InputFile {
     }
     let size = descriptor.size
     return Data(
-      bytesNoCopy: address, count: size, deallocator: .custom { pointer, _ in _ = munmap(pointer, size) })
+      bytesNoCopy: address, count: size,
+      deallocator: .custom { pointer, _ in _ = munmap(pointer, size) })
   }
 
   // MARK: - Helpers

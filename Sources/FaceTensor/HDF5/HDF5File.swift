@@ -197,10 +197,10 @@ public final class HDF5File: @unchecked Sendable {
     try floatDatasetInfo(at: path).shape
   }
 
-  /// The float dataset at `path` as a tensor with the dataset's shape (`[]` for a scalar) and its
-  /// values in row-major order. float32 data is read as is (any byte order); float64 data is
-  /// rounded to the nearest `Float`.
+  /// The float dataset at `path` as a tensor, read only after its declared shape is checked.
   ///
+  /// The tensor has the dataset's shape (`[]` for a scalar) and its values in row-major order.
+  /// float32 data is read as is (any byte order); float64 data is rounded to the nearest `Float`.
   /// The declared shape is checked before anything is allocated or read: against
   /// `expectedShape` when given, and its element count (computed with overflow checks) against
   /// `maxElementCount`.

@@ -2,11 +2,11 @@ import FaceTestSupport
 import Foundation
 import Testing
 
+@testable import FaceNets
+
 #if canImport(Glibc)
   import Glibc
 #endif
-
-@testable import FaceNets
 
 /// Label files: keras-vggface's NumPy arrays, JSON name → index files, display names, lookup.
 @Suite struct LabelsTests {

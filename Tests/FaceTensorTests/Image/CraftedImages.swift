@@ -68,7 +68,10 @@ enum CraftedImages {
   }
 
   private static func bigEndian(_ value: UInt32) -> [UInt8] {
-    [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+    [
+      UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF),
+      UInt8(value & 0xFF),
+    ]
   }
 
   // MARK: - JPEG
@@ -87,9 +90,10 @@ enum CraftedImages {
     static func dcRefinement(ah: UInt8) -> Scan { Scan(ah: ah, al: ah - 1) }
   }
 
-  /// A progressive (SOF2) 8x8 gray JPEG made only of DC scans, in the order given: one block
-  /// whose DC difference is 0 in every first scan (a 1-bit Huffman code) and whose refinement
-  /// bits are 0. Decoded, every pixel is 128.
+  /// A progressive (SOF2) 8x8 gray JPEG made only of DC scans, in the order given.
+  ///
+  /// One block, whose DC difference is 0 in every first scan (a 1-bit Huffman code) and whose
+  /// refinement bits are 0. Decoded, every pixel is 128.
   static func progressiveJPEG(scans: [Scan]) -> Data {
     var file: [UInt8] = [0xFF, 0xD8]
     file += segment(0xDB, [0x00] + [UInt8](repeating: 1, count: 64))  // DQT 0, all ones

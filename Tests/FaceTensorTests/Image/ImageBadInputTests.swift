@@ -65,7 +65,8 @@ import Testing
   /// A refinement scan of a bit that was never sent is an inconsistent progression: an error at
   /// that scan, not a warning counted after every later scan has been decoded.
   @Test func anInconsistentProgressionIsAnError() throws {
-    let scans = [CraftedImages.Scan.dcFirst, .dcRefinement(ah: 1)] + Array(repeating: .dcFirst, count: 3)
+    let scans =
+      [CraftedImages.Scan.dcFirst, .dcRefinement(ah: 1)] + Array(repeating: .dcFirst, count: 3)
     let data = CraftedImages.progressiveJPEG(scans: scans)
     let error = #expect(throws: ImageIOError.self) { try RGBImage(data: data, name: "bogus.jpg") }
     guard case .corrupt(_, _, let message)? = error else {

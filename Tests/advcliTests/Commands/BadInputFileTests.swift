@@ -44,7 +44,8 @@ import Testing
       (loop.path, "too many levels of symbolic links"),
     ]
     for (path, reason) in cases {
-      try Self.expectBadInput(["detect", path], message: "\(path): cannot read the file: \(reason)")
+      try Self.expectBadInput(
+        ["detect", path], message: "\(path): cannot read the file: \(reason)")
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 2)
   }
