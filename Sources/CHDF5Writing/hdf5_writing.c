@@ -18,6 +18,19 @@ hid_t fa_h5p_create_intermediate_groups(void) {
   return list;
 }
 
+hid_t fa_h5p_create_unit_chunks(int rank) {
+  if (rank < 1 || rank > H5S_MAX_RANK) return H5I_INVALID_HID;
+  hid_t list = H5Pcreate(H5P_DATASET_CREATE);
+  if (list < 0) return list;
+  hsize_t chunk[H5S_MAX_RANK];
+  for (int i = 0; i < rank; i++) chunk[i] = 1;
+  if (H5Pset_chunk(list, rank, chunk) < 0) {
+    H5Pclose(list);
+    return H5I_INVALID_HID;
+  }
+  return list;
+}
+
 /* Packs strings into `count` fixed-size slots of `size` bytes, NUL-padded (numpy 'S' layout). */
 static char *fa_pack_fixed_strings(const char *const *values, size_t count, size_t size) {
   char *packed = calloc(count > 0 ? count : 1, size);

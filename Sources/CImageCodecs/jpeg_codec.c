@@ -12,6 +12,10 @@
 
 #include "image_codecs.h"
 
+/* The most scans a JPEG may have, as libjpeg-turbo's own fuzzers allow: a progressive file
+ * needs about 10, and each scan of a crafted file can cost a pass over every coefficient. */
+#define FA_JPEG_MAX_SCANS 500
+
 static void copy_message(char *message, size_t capacity, const char *text) {
   if (message != NULL && capacity > 0) snprintf(message, capacity, "%s", text);
 }
@@ -35,10 +39,15 @@ static void on_error(j_common_ptr common) {
 }
 
 /* Counts warnings as libjpeg's default does (the caller checks `num_warnings`), remembers the
- * first one, and prints nothing. Levels >= 0 are trace messages. */
+ * first one, and prints nothing. Levels >= 0 are trace messages. Two warnings are special:
+ * "extraneous bytes before marker" is not counted (real photos have it, and libjpeg skips the
+ * bytes), and an inconsistent progression is a fatal error at once, so a crafted progressive
+ * file is refused before its other scans are decoded. */
 static void on_message(j_common_ptr common, int level) {
   if (level >= 0) return;
   struct fa_jpeg_errors *errors = (struct fa_jpeg_errors *)common->err;
+  if (common->err->msg_code == JWRN_EXTRANEOUS_DATA) return;
+  if (common->err->msg_code == JWRN_BOGUS_PROGRESSION) on_error(common);
   if (common->err->msg_code == JWRN_JPEG_EOF) errors->ran_out = 1;
   if (common->err->num_warnings == 0) common->err->format_message(common, errors->first_warning);
   common->err->num_warnings++;
@@ -112,8 +121,22 @@ static int exif_orientation(j_decompress_ptr info) {
 struct fa_jpeg_reader {
   struct jpeg_decompress_struct info;
   struct fa_jpeg_errors errors;
+  struct jpeg_progress_mgr progress;
   int created;
 };
+
+/* libjpeg calls the progress monitor before consuming each part of the input (and for a
+ * multi-scan file, in the loop of jpeg_start_decompress that reads every scan): fail once the
+ * file has more scans than any real photo. */
+static void on_progress(j_common_ptr common) {
+  j_decompress_ptr info = (j_decompress_ptr)common;
+  if (info->input_scan_number <= FA_JPEG_MAX_SCANS) return;
+  struct fa_jpeg_errors *errors = (struct fa_jpeg_errors *)common->err;
+  errors->error_code = 0;
+  snprintf(errors->error, sizeof errors->error, "more than %d scans (a real JPEG has at most a few "
+           "dozen)", FA_JPEG_MAX_SCANS);
+  longjmp(errors->jump, 1);
+}
 
 static fa_image_status read_failure(const fa_jpeg_reader *reader, char *message,
                                     size_t capacity) {
@@ -141,6 +164,8 @@ fa_image_status fa_jpeg_reader_open(const unsigned char *data, size_t size,
   if (setjmp(r->errors.jump)) return read_failure(r, message, message_capacity);
   jpeg_create_decompress(&r->info);
   r->created = 1;
+  r->progress.progress_monitor = on_progress;
+  r->info.progress = &r->progress;
   jpeg_mem_src(&r->info, data, (unsigned long)size);
   jpeg_save_markers(&r->info, JPEG_APP0 + 1, 0xFFFF);
   jpeg_read_header(&r->info, TRUE);

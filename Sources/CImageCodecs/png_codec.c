@@ -83,15 +83,12 @@ fa_image_status fa_png_reader_open(const unsigned char *data, size_t size, fa_pn
   return FA_IMAGE_OK;
 }
 
-/* Converts one decoded row (after libpng's expansions) to RGB, as Pillow's convert('RGB'). */
-static void row_to_rgb(const unsigned char *row, unsigned char *rgb, uint32_t width, int channels,
-                       int gray16) {
+/* Converts one decoded 8-bit row (after libpng's expansions) to RGB: alpha dropped, gray
+ * replicated. */
+static void row_to_rgb(const unsigned char *row, unsigned char *rgb, uint32_t width,
+                       int channels) {
   for (uint32_t x = 0; x < width; x++, rgb += 3) {
-    if (gray16) {
-      unsigned value = ((unsigned)row[2 * x] << 8) | row[2 * x + 1];
-      unsigned char clamped = value > 255 ? 255 : (unsigned char)value;
-      rgb[0] = rgb[1] = rgb[2] = clamped;
-    } else if (channels <= 2) {
+    if (channels <= 2) {
       rgb[0] = rgb[1] = rgb[2] = row[(size_t)x * channels];
     } else {
       const unsigned char *pixel = row + (size_t)x * channels;
@@ -115,12 +112,12 @@ fa_image_status fa_png_reader_read_rgb(fa_png_reader *reader, unsigned char *rgb
   }
   int color_type = png_get_color_type(png, info);
   int bit_depth = png_get_bit_depth(png, info);
-  /* Pillow opens 16-bit gray as "I;16" and its RGB conversion clamps; every other 16-bit mode
-   * keeps the high byte (libpng's strip_16). */
-  int gray16 = color_type == PNG_COLOR_TYPE_GRAY && bit_depth == 16;
   if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
   if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) png_set_expand_gray_1_2_4_to_8(png);
-  if (bit_depth == 16 && !gray16) png_set_strip_16(png);
+  /* Every 16-bit kind is scaled to 8 bits with rounding, round(v * 255 / 65535), rather than
+   * clipped (Pillow's 16-bit gray to RGB, which turns most photos white) or cut to the high
+   * byte. */
+  if (bit_depth == 16) png_set_scale_16(png);
   int passes = png_set_interlace_handling(png);
   png_read_update_info(png, info);
 
@@ -138,13 +135,13 @@ fa_image_status fa_png_reader_read_rgb(fa_png_reader *reader, unsigned char *rgb
     for (uint32_t y = 0; y < height; y++) rows[y] = pixels + row_bytes * y;
     png_read_image(png, rows);
     for (uint32_t y = 0; y < height; y++)
-      row_to_rgb(rows[y], rgb + rgb_row * y, width, channels, gray16);
+      row_to_rgb(rows[y], rgb + rgb_row * y, width, channels);
   } else {
     pixels = malloc(row_bytes == 0 ? 1 : row_bytes);
     if (pixels == NULL) png_error(png, "out of memory");
     for (uint32_t y = 0; y < height; y++) {
       png_read_row(png, pixels, NULL);
-      row_to_rgb(pixels, rgb + rgb_row * y, width, channels, gray16);
+      row_to_rgb(pixels, rgb + rgb_row * y, width, channels);
     }
   }
   /* Reads the chunks after the pixels: a file cut before IEND is truncated. */

@@ -101,6 +101,25 @@ public final class HDF5Writer {
     }
   }
 
+  /// Writes a float32 dataset at `path` that declares `shape` but holds no data.
+  ///
+  /// The dataset is chunked and no chunk is written: a small file whose header asks for any
+  /// number of elements, as a damaged or crafted weights file does. Extents may exceed `Int.max`.
+  /// - Throws: `HDF5Error.writeFailed` if an object already exists at `path` or HDF5 fails.
+  /// - Precondition: `finish()` has not been called; `shape` has 1 to 32 extents.
+  public func writeUnwrittenDataset(declaring shape: [UInt64], at path: String)
+    throws(HDF5Error)
+  {
+    let path = HDF5Path.joined(path)
+    let file = openFile()
+    try writing(path) { () throws(HDF5Failure) in
+      if let kind = try HDF5Library.objectKind(at: path, in: file) {
+        throw HDF5Failure(reason: "a \(kind) is already there")
+      }
+      try HDF5WritingLibrary.createUnwrittenDataset(at: path, shape: shape, in: file)
+    }
+  }
+
   /// Sets attribute `name` of the object at `path` to a 1-D array of `values` (replacing an
   /// attribute of that name), e.g. Keras's `layer_names` on `/` and `weight_names` on each layer
   /// group. Strings must not contain NUL characters.

@@ -59,6 +59,26 @@ enum HDF5WritingLibrary {
     guard status >= 0 else { throw .fromErrorStack(orElse: "H5Dwrite failed") }
   }
 
+  /// Creates the float32 dataset at `path` (and missing groups above it) declaring `shape` but
+  /// holding no data: chunked, its chunks never written, so any extent costs no space.
+  static func createUnwrittenDataset(at path: String, shape: [UInt64], in file: HDF5ID)
+    throws(HDF5Failure)
+  {
+    fa_h5_silence_errors()
+    let linkCreation = try intermediateGroupCreation()
+    defer { H5Pclose(linkCreation) }
+    let space = H5Screate_simple(Int32(shape.count), shape.map { hsize_t($0) }, nil)
+    guard space >= 0 else { throw .fromErrorStack(orElse: "cannot make a dataspace") }
+    defer { H5Sclose(space) }
+    let creation = fa_h5p_create_unit_chunks(Int32(shape.count))
+    guard creation >= 0 else { throw .fromErrorStack(orElse: "cannot make a chunked layout") }
+    defer { H5Pclose(creation) }
+    let dataset = H5Dcreate2(
+      file, path, fa_h5t_ieee_f32le(), space, linkCreation, creation, fa_h5p_default())
+    guard dataset >= 0 else { throw .fromErrorStack(orElse: "H5Dcreate2 failed") }
+    guard H5Dclose(dataset) >= 0 else { throw .fromErrorStack(orElse: "H5Dclose failed") }
+  }
+
   /// Deletes attribute `name` of the object at `path` if it exists.
   static func deleteAttributeIfPresent(named name: String, at path: String, in file: HDF5ID)
     throws(HDF5Failure)

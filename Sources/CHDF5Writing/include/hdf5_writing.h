@@ -15,6 +15,10 @@ hid_t fa_h5t_ieee_f64le(void);
 /* A new link-creation property list that creates missing intermediate groups; close it with
    H5Pclose. Negative on failure. */
 hid_t fa_h5p_create_intermediate_groups(void);
+/* A new dataset-creation property list for a chunked layout of `rank` axes with chunks of one
+   element, so a dataset of any declared extent takes no space until written; close it with
+   H5Pclose. Negative on failure (or for a rank outside 1...32). */
+hid_t fa_h5p_create_unit_chunks(int rank);
 
 /* Creates attribute `name` on the object at `object_path` (relative to `location`) holding
    `count` strings: a scalar when `is_scalar` (count must be 1), else a 1-D array. Variable-length

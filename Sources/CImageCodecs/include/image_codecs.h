@@ -19,9 +19,9 @@ typedef enum {
   FA_IMAGE_FAILED = 4       /* anything else (out of memory, encoder failure) */
 } fa_image_status;
 
-/* PNG. Pixels are converted as Pillow's `convert('RGB')`: alpha and tRNS are dropped, gray is
- * replicated, palettes are expanded, 16-bit samples keep their high byte except 16-bit gray
- * without alpha, which is clamped to 255 (Pillow's "I;16" -> "RGB" conversion). */
+/* PNG. Pixels are converted as Pillow's `convert('RGB')` does for 8-bit data: alpha and tRNS are
+ * dropped, gray is replicated, palettes are expanded; 16-bit samples of every kind are scaled to
+ * 8 bits with rounding, round(v * 255 / 65535) (libpng's png_set_scale_16). */
 typedef struct fa_png_reader fa_png_reader;
 fa_image_status fa_png_reader_open(const unsigned char *data, size_t size, fa_png_reader **reader,
                                    uint32_t *width, uint32_t *height, char *message,
@@ -32,8 +32,9 @@ void fa_png_reader_close(fa_png_reader *reader);
 
 /* JPEG. Gray is replicated; CMYK and YCCK are always read with Adobe (inverted) polarity and
  * converted as Pillow's `convert('RGB')`. Any libjpeg warning (premature end of data, corrupt
- * entropy data) makes `read_rgb` fail: FA_IMAGE_TRUNCATED if the data ended early, else
- * FA_IMAGE_CORRUPT with the first warning. `orientation` is the EXIF orientation (1-8) of the
+ * entropy data) but "extraneous bytes before marker" makes `read_rgb` fail: FA_IMAGE_TRUNCATED
+ * if the data ended early, else FA_IMAGE_CORRUPT with the first warning. An inconsistent
+ * progression, and a file of more than 500 scans, fail at once with FA_IMAGE_CORRUPT. `orientation` is the EXIF orientation (1-8) of the
  * first Exif APP1 segment, 1 if there is none; it is reported, not applied. */
 typedef struct fa_jpeg_reader fa_jpeg_reader;
 fa_image_status fa_jpeg_reader_open(const unsigned char *data, size_t size,

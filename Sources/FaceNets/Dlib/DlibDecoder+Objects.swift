@@ -20,9 +20,10 @@ extension DlibDecoder {
   /// `N*C*H*W` little-endian float32 in row-major NCHW order.
   ///
   /// The extents are compared with `expectedShape` before any data is read or allocated, so a
-  /// damaged size field never causes an allocation.
+  /// damaged size field never causes an allocation; every value must be finite.
   /// - Returns: the values in row-major NCHW order.
-  /// - Throws: `unknownVersion`, `impossibleShape` (at the first extent), `truncated`.
+  /// - Throws: `unknownVersion`, `impossibleShape` (at the first extent), `truncated`,
+  ///   `nonFinite` at the first NaN or infinite value.
   mutating func readTensor(_ what: String, expectedShape: [Int]) throws(DlibFormatError) -> [Float]
   {
     try expectVersion(of: "\(what) tensor", equals: 2)
@@ -33,7 +34,13 @@ extension DlibDecoder {
         file: fileName, offset: offset, expected: "\(what) data (\(count) float32)",
         needed: count > Int.max / 4 ? Int.max : 4 * count, remaining: remaining)
     }
-    return readRawFloats(count: count)
+    let start = offset
+    let values = readRawFloats(count: count)
+    if let bad = values.firstIndex(where: { !$0.isFinite }) {
+      throw DlibFormatError.nonFinite(
+        file: fileName, offset: start + 4 * bad, field: "\(what) value \(bad)")
+    }
+    return values
   }
 
   /// Reads a shape-only view (`alias_tensor`): version 1 and extents `N, C, H, W`, no data;

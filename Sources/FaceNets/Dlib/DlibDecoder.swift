@@ -169,6 +169,28 @@ struct DlibDecoder {
     }
   }
 
+  /// Reads a float (`readFloat`) that must be finite: a weight or a threshold.
+  /// - Throws: `nonFinite` at the float's first byte for NaN or an infinity.
+  mutating func readFiniteFloat(_ what: String) throws(DlibFormatError) -> Float {
+    let start = offset
+    let value = try readFloat(what)
+    guard value.isFinite else {
+      throw DlibFormatError.nonFinite(file: fileName, offset: start, field: what)
+    }
+    return value
+  }
+
+  /// Reads a double (`readDouble`) that must be finite.
+  /// - Throws: `nonFinite` at the double's first byte for NaN or an infinity.
+  mutating func readFiniteDouble(_ what: String) throws(DlibFormatError) -> Double {
+    let start = offset
+    let value = try readDouble(what)
+    guard value.isFinite else {
+      throw DlibFormatError.nonFinite(file: fileName, offset: start, field: what)
+    }
+    return value
+  }
+
   // MARK: - Booleans and strings (section 1.3)
 
   /// Reads a bool: the byte '1' (0x31) or '0' (0x30).

@@ -25,6 +25,10 @@ public enum DlibFormatError: Error, Equatable, CustomStringConvertible {
   case checksumMismatch(file: String, expected: String, found: String)
   /// The file could not be read at all.
   case unreadable(file: String, reason: String)
+  /// A value that must be a finite number is NaN or infinite (a weight, a threshold).
+  case nonFinite(file: String, offset: Int, field: String)
+  /// A file of FaceNets' resource bundle is missing, unreadable or damaged.
+  case damagedResource(BundledResourceError)
 
   /// The message: file, byte offset, what was expected and what was found.
   public var description: String {
@@ -51,6 +55,11 @@ public enum DlibFormatError: Error, Equatable, CustomStringConvertible {
         + "re-install it with Scripts/install_models.sh"
     case .unreadable(let file, let reason):
       return "\(file): cannot be read: \(reason)"
+    case .nonFinite(let file, let offset, let field):
+      return "\(file): byte \(offset): expected \(field) to be a finite number, found NaN or an "
+        + "infinity"
+    case .damagedResource(let error):
+      return error.description
     }
   }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import FaceTensor
 import Foundation
 
 /// Whether a loader compares a model file's SHA-256 with the published file's.
@@ -29,14 +30,18 @@ public struct DlibModelFile: Sendable, Equatable {
     name: "shape_predictor_5_face_landmarks.dat",
     sha256: "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888")
 
-  /// Reads a whole file.
-  /// - Throws: `DlibFormatError.unreadable` naming the file.
+  /// The largest dlib model file read: 256 MiB (the published ones have 9 and 22 MB).
+  public static let maxFileSize = 256 << 20
+
+  /// Reads a whole file (mapped first, then copied once into the array).
+  /// - Throws: `DlibFormatError.unreadable` naming the file: missing, not a regular file, no
+  ///   permission, a symbolic-link loop, or over `maxFileSize`.
   static func readBytes(of url: URL) throws(DlibFormatError) -> [UInt8] {
-    do {
-      return [UInt8](try Data(contentsOf: url))
+    do throws(InputFileError) {
+      return [UInt8](
+        try InputFile.mappedContents(of: url, maxSize: maxFileSize, what: "dlib model file"))
     } catch {
-      throw DlibFormatError.unreadable(
-        file: url.lastPathComponent, reason: (error as NSError).localizedDescription)
+      throw DlibFormatError.unreadable(file: url.lastPathComponent, reason: error.reason)
     }
   }
 

@@ -10,8 +10,8 @@ enum DlibResNetReader {
     // Loss block.
     try decoder.expectVersion(of: "loss layer wrapper", equals: 1)
     try decoder.expectVersionString("loss_metric_2")
-    let margin = try decoder.readFloat("loss margin")
-    let threshold = try decoder.readFloat("loss distance_threshold")
+    let margin = try decoder.readFiniteFloat("loss margin")
+    let threshold = try decoder.readFiniteFloat("loss distance_threshold")
 
     // Wrapper versions, output side first.
     let expectedVersions = DlibResNetTopology.wrapperVersions
@@ -26,8 +26,8 @@ enum DlibResNetReader {
     // Input block.
     try decoder.expectVersionString("input_rgb_image_sized")
     let means = [
-      try decoder.readFloat("input mean R"), try decoder.readFloat("input mean G"),
-      try decoder.readFloat("input mean B"),
+      try decoder.readFiniteFloat("input mean R"), try decoder.readFiniteFloat("input mean G"),
+      try decoder.readFiniteFloat("input mean B"),
     ]
     let size = Int64(DlibResNetTopology.inputSize)
     try decoder.expectInteger("input rows", equals: size)
@@ -40,7 +40,12 @@ enum DlibResNetReader {
       case .tag(let id): nodes.append(.tag(id))
       case .skip(let id): nodes.append(.skip(tag: id))
       case .layer(let layer):
-        nodes.append(try readLayer(layer, from: &decoder))
+        do throws(DlibFormatError) {
+          nodes.append(try readLayer(layer, from: &decoder))
+        } catch .nonFinite(let file, let offset, let field) {
+          throw .nonFinite(
+            file: file, offset: offset, field: "\(field) of node \(index) (\(name(of: node)))")
+        }
         let next = forward.indices.contains(index + 1) ? forward[index + 1] : nil
         try readTrailer(
           isInputWrapper: index == 0, feedsRelu: next == .layer(.relu), from: &decoder)

@@ -27,7 +27,7 @@ enum DlibHOGDetectorReader {
     let minWidth = try decoder.readInteger("min pyramid layer width", in: 1...Int64(Int32.max))
     let minHeight = try decoder.readInteger("min pyramid layer height", in: 1...Int64(Int32.max))
     let regularizationOffset = decoder.offset
-    let regularization = try decoder.readDouble("nuclear norm regularization strength")
+    let regularization = try decoder.readFiniteDouble("nuclear norm regularization strength")
     try require(
       regularization.isFinite && regularization >= 0, "nuclear norm regularization strength",
       "finite and >= 0", "\(regularization)", at: regularizationOffset, in: decoder)
@@ -38,12 +38,12 @@ enum DlibHOGDetectorReader {
     try decoder.expectInteger("feature dimensions", equals: Int64(dimensions))
 
     let iouOffset = decoder.offset
-    let iou = try decoder.readDouble("overlap IoU threshold")
+    let iou = try decoder.readFiniteDouble("overlap IoU threshold")
     try require(
       (0...1).contains(iou), "overlap IoU threshold", "in 0...1", "\(iou)", at: iouOffset,
       in: decoder)
     let coveredOffset = decoder.offset
-    let covered = try decoder.readDouble("overlap percent-covered threshold")
+    let covered = try decoder.readFiniteDouble("overlap percent-covered threshold")
     try require(
       (0...1).contains(covered), "overlap percent-covered threshold", "in 0...1", "\(covered)",
       at: coveredOffset, in: decoder)
@@ -90,11 +90,7 @@ enum DlibHOGDetectorReader {
     var values: [Double] = []
     values.reserveCapacity(count)
     for _ in 0..<count {
-      let offset = decoder.offset
-      let value = try decoder.readDouble("filter weight")
-      try require(
-        value.isFinite, "filter weight", "a finite value", "\(value)", at: offset, in: decoder)
-      values.append(value)
+      values.append(try decoder.readFiniteDouble("filter weight"))
     }
     return values
   }

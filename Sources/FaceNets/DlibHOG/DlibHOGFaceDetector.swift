@@ -53,15 +53,24 @@ public struct DlibHOGFaceDetector: Sendable {
 
   /// dlib 20.0.1's frontal face detector, shipped with FaceNets as
   /// `Resources/dlib_frontal_face_detector.svm` (see `DLIB_HOG_DETECTOR.md`).
-  /// - Throws: `DlibFormatError.unreadable` if the resource is missing, or a format error.
+  /// - Throws: `DlibFormatError.damagedResource` if the resource is missing, unreadable or not
+  ///   the shipped file (its SHA-256 is checked first), or a format error.
   public static func frontalFaceDetector() throws(DlibFormatError) -> DlibHOGFaceDetector {
-    let name = "dlib_frontal_face_detector"
-    guard let url = Bundle.module.url(forResource: name, withExtension: "svm") else {
-      throw DlibFormatError.unreadable(
-        file: "\(name).svm", reason: "not found in the FaceNets resource bundle")
+    let bytes: Data
+    do throws(BundledResourceError) {
+      bytes = try bundledFrontalFaceDetector.verifiedContents().bytes
+    } catch {
+      throw .damagedResource(error)
     }
-    return try DlibHOGFaceDetector(contentsOf: url)
+    return try DlibHOGFaceDetector(
+      bytes: [UInt8](bytes), fileName: bundledFrontalFaceDetector.fileName)
   }
+
+  /// dlib's frontal face detector as shipped in FaceNets' resources, with its SHA-256 (as
+  /// recorded in `DLIB_HOG_DETECTOR.md`).
+  static let bundledFrontalFaceDetector = BundledResource(
+    fileName: "dlib_frontal_face_detector.svm",
+    sha256: "f3f7aa833fb4a14a46fc48689f45b98d85ef72d6dfaf8bdc012b7d3c522a5426")
 
   /// The number of filters (5 for the frontal face detector).
   public var filterCount: Int { model.filters.count }

@@ -49,6 +49,9 @@ public enum WeightProblem: Equatable, Sendable, CustomStringConvertible {
   case unexpected(weight: String, shape: [Int])
   /// The file's weight has another shape than the model's parameter.
   case misshaped(weight: String, shape: [Int], expected: [Int])
+  /// The file's weight holds `count` NaN or infinite values, the first at row-major index
+  /// `firstIndex`.
+  case nonFinite(weight: String, count: Int, firstIndex: Int)
 
   /// The problem as a clause starting with the quoted weight name.
   public var description: String {
@@ -59,6 +62,9 @@ public enum WeightProblem: Equatable, Sendable, CustomStringConvertible {
       return "'\(weight)' (shape \(shape)) is not part of the model"
     case .misshaped(let weight, let shape, let expected):
       return "'\(weight)' has shape \(shape), expected \(expected)"
+    case .nonFinite(let weight, let count, let firstIndex):
+      return "'\(weight)' holds \(count) NaN or infinite "
+        + (count == 1 ? "value" : "values") + " (the first at index \(firstIndex))"
     }
   }
 }

@@ -1,3 +1,4 @@
+import FaceTensor
 import Foundation
 
 /// The names of a classifier's classes, by class index, as keras-vggface ships them
@@ -8,6 +9,9 @@ import Foundation
 /// `" Sharon_Stone"`); `displayName(at:)` gives them as people write them (`Sharon Stone`), and
 /// `index(matching:)` finds a name ignoring case, accents and separators.
 public struct ClassLabels: Sendable, Equatable {
+  /// The largest labels file read: 64 MiB (keras-vggface's, for 8,631 classes, are near 1 MB).
+  public static let maxFileSize = 64 << 20
+
   /// The names as stored, index `i` naming class `i`.
   public let names: [String]
   /// Where the names came from (a file path), quoted in errors.
@@ -27,10 +31,11 @@ public struct ClassLabels: Sendable, Equatable {
   /// - Throws: `LabelsError` naming the file and the problem.
   public init(contentsOf url: URL) throws(LabelsError) {
     let data: Data
-    do {
-      data = try Data(contentsOf: url)
+    do throws(InputFileError) {
+      data = try InputFile.mappedContents(
+        of: url, maxSize: ClassLabels.maxFileSize, what: "labels file")
     } catch {
-      throw .unreadable(file: url.path, reason: ClassLabels.reason(for: error, at: url))
+      throw .unreadable(file: url.path, reason: error.reason)
     }
     let names: [String]
     if NumPyStringArray.isNumPy(data) {
@@ -129,15 +134,6 @@ public struct ClassLabels: Sendable, Equatable {
     return names.compactMap { $0 }
   }
 
-  /// A short reason for a failed read.
-  private static func reason(for error: Error, at url: URL) -> String {
-    var isDirectory: ObjCBool = false
-    if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-      return "no such file"
-    }
-    if isDirectory.boolValue { return "it is a directory" }
-    return (error as NSError).localizedDescription
-  }
 }
 
 /// Edit distance for name suggestions.

@@ -7,8 +7,13 @@ import Foundation
 /// read as UTF-8). Trailing NUL padding is removed. Object arrays (`|O`, which need pickle) are
 /// refused.
 enum NumPyStringArray {
+  /// The longest string accepted, in characters (keras-vggface's longest label has 36).
+  static let maxStringLength = 4096
+
   /// The strings of the `.npy` file `data` (named `file` in errors).
-  /// - Throws: `LabelsError.unsupportedNumPy` for anything but a complete 1-D string array.
+  /// - Throws: `LabelsError.unsupportedNumPy` for anything but a complete 1-D string array whose
+  ///   header describes the data exactly (a negative or overflowing count, or data longer or
+  ///   shorter than declared, is refused before anything is allocated).
   static func strings(in data: Data, file: String) throws(LabelsError) -> [String] {
     let bytes = [UInt8](data)
     func fail(_ reason: String) -> LabelsError { .unsupportedNumPy(file: file, reason: reason) }
@@ -41,19 +46,27 @@ enum NumPyStringArray {
     }
     let shape = shapeText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
       .filter { !$0.isEmpty }
-    guard shape.count == 1, let count = Int(shape[0]) else {
-      throw fail("the array has shape (\(shapeText)), expected one dimension")
+    guard shape.count == 1, let count = Int(shape[0]), count >= 0 else {
+      throw fail("the array has shape (\(shapeText)), expected one dimension of 0 or more strings")
     }
     guard let kind = descr.dropFirst().first, kind == "U" || kind == "S",
-      let width = Int(descr.dropFirst(2)), width > 0
-    else { throw fail("dtype '\(descr)' is not a string type ('U' or 'S')") }
+      let width = Int(descr.dropFirst(2)), width > 0, width <= maxStringLength
+    else {
+      throw fail(
+        "dtype '\(descr)' is not a string type ('U' or 'S') of 1 to \(maxStringLength) characters")
+    }
     let bigEndian = descr.first == ">"
     let itemSize = kind == "U" ? 4 * width : width
     let available = bytes.count - dataStart
-    guard available >= count * itemSize else {
+    // The header must describe the data exactly: a count whose size overflows, or that needs
+    // more or fewer bytes than follow the header, is a damaged file.
+    let (needed, overflow) = count.multipliedReportingOverflow(by: itemSize)
+    guard !overflow, needed == available else {
+      let expected = overflow ? "more than \(Int.max)" : "\(needed)"
+      let strings = count == 1 ? "1 string" : "\(count) strings"
       throw fail(
-        "the data is truncated: \(available) bytes, expected \(count * itemSize) for \(count) strings"
-      )
+        "the header declares \(strings) of \(itemSize) bytes (\(expected) bytes), but "
+          + "\(available) bytes follow it")
     }
     var strings: [String] = []
     strings.reserveCapacity(count)

@@ -55,6 +55,14 @@ struct CandidateBox: Equatable {
       y2: y2.rounded(.towardZero), score: score, regression: regression)
   }
 
+  /// Whether every corner is finite and at most `limit` pixels from the origin.
+  ///
+  /// A candidate computed from NaN or runaway network outputs (damaged weights) fails this and
+  /// is dropped, so it is never cropped (a huge crop) or converted to integers (a trap).
+  func isUsable(within limit: Double) -> Bool {
+    [x1, y1, x2, y2].allSatisfy { $0.isFinite && abs($0) <= limit }
+  }
+
   /// The corners as edges counted with the package's `+ 1` (width `x2 - x1 + 1`).
   var edges: BoxEdges { BoxEdges(left: x1, top: y1, right: x2, bottom: y2, counting: .inclusive) }
 }

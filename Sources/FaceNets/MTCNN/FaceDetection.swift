@@ -14,9 +14,11 @@ public struct FacePoint: Sendable, Equatable {
   }
 
   /// The point as the `mtcnn` package reports it: each coordinate truncated toward zero
-  /// (Python's `int()`), so `-0.7` becomes `0`.
+  /// (Python's `int()`), so `-0.7` becomes `0`; NaN reports 0 and values beyond are
+  /// clamped to ±2^60 (`Int(saturating:)`), never a trap.
   public var reported: PixelPoint {
-    PixelPoint(x: Int(x.rounded(.towardZero)), y: Int(y.rounded(.towardZero)))
+    PixelPoint(
+      x: Int(saturating: x.rounded(.towardZero)), y: Int(saturating: y.rounded(.towardZero)))
   }
 }
 
@@ -98,14 +100,18 @@ public struct FaceDetection: Sendable, Equatable {
     self.landmarks = landmarks
   }
 
-  /// The box as the package reports it: `x = max(0, int(x1))`, `y = max(0, int(y1))`,
-  /// `width = int(x2 - x)`, `height = int(y2 - y)` (`int` truncates toward zero).
+  /// The box as the package reports it.
+  ///
+  /// `x = max(0, int(x1))`, `y = max(0, int(y1))`, `width = int(x2 - x)`,
+  /// `height = int(y2 - y)` (`int` truncates toward zero). The detector never gives non-finite
+  /// corners; for a detection built with some, the conversion saturates (`Int(saturating:)`)
+  /// instead of trapping.
   public var reportedBox: PixelBox {
-    let x = max(0, Int(x1.rounded(.towardZero)))
-    let y = max(0, Int(y1.rounded(.towardZero)))
+    let x = max(0, Int(saturating: x1.rounded(.towardZero)))
+    let y = max(0, Int(saturating: y1.rounded(.towardZero)))
     return PixelBox(
-      x: x, y: y, width: Int((x2 - Double(x)).rounded(.towardZero)),
-      height: Int((y2 - Double(y)).rounded(.towardZero)))
+      x: x, y: y, width: Int(saturating: (x2 - Double(x)).rounded(.towardZero)),
+      height: Int(saturating: (y2 - Double(y)).rounded(.towardZero)))
   }
 
   /// The landmarks as the package reports them (truncated toward zero), in the order of

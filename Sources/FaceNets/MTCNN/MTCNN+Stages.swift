@@ -3,6 +3,15 @@ import FaceTensor
 /// The three stages of `MTCNN.detect(in:)`, each as `mtcnn/mtcnn.py` 0.1.1 computes it
 /// (`__stage1`, `__stage2`, `__stage3`).
 extension MTCNN {
+  /// The farthest a usable candidate's corner may lie from the origin for `image`.
+  ///
+  /// Four image sides plus 1024 pixels: boxes of real faces stay near the image; a corner beyond
+  /// this (or NaN) comes from damaged weights, and the candidate is dropped
+  /// (`CandidateBox.isUsable`).
+  static func coordinateLimit(for image: RGBImage) -> Double {
+    Double(4 * max(image.width, image.height) + 1024)
+  }
+
   /// Stage 1: P-Net over the pyramid; the candidates after NMS, regression, squaring and
   /// truncation, highest score first.
   func proposals(in image: RGBImage) -> [CandidateBox] {
@@ -16,7 +25,9 @@ extension MTCNN {
       candidates += kept.map { windows[$0] }
     }
     let kept = nonMaximumSuppression(candidates, threshold: 0.7, measure: .union)
+    let limit = MTCNN.coordinateLimit(for: image)
     return kept.map { candidates[$0].regressedWithoutBorder().squared().truncated() }
+      .filter { $0.isUsable(within: limit) }
   }
 
   /// The P-Net cells of one pyramid level (`[1, W, H, 3]`, transposed) that score at least
@@ -67,7 +78,8 @@ extension MTCNN {
           )))
     }
     let kept = nonMaximumSuppression(passed, threshold: 0.7, measure: .union)
-    return kept.map { passed[$0].regressed().squared() }
+    let limit = MTCNN.coordinateLimit(for: image)
+    return kept.map { passed[$0].regressed().squared() }.filter { $0.isUsable(within: limit) }
   }
 
   /// Stage 3: O-Net on the truncated boxes; the faces scoring above `thresholds.onet` with their
@@ -99,13 +111,19 @@ extension MTCNN {
           leftEye: point(0), rightEye: point(1), nose: point(2), mouthLeft: point(3),
           mouthRight: point(4)))
     }
-    let regressed = passed.map { $0.regressed() }
+    // Candidates with a non-finite (or runaway) corner or landmark are dropped before NMS.
+    let limit = MTCNN.coordinateLimit(for: image)
+    let usable = passed.indices.filter { k in
+      passed[k].regressed().isUsable(within: limit)
+        && landmarks[k].points.allSatisfy { $0.x.isFinite && $0.y.isFinite }
+    }
+    let regressed = usable.map { passed[$0].regressed() }
     let kept = nonMaximumSuppression(regressed, threshold: 0.7, measure: .minimum)
     return kept.map { i in
       let box = regressed[i]
       return FaceDetection(
         x1: box.x1, y1: box.y1, x2: box.x2, y2: box.y2, confidence: Float(box.score),
-        landmarks: landmarks[i])
+        landmarks: landmarks[usable[i]])
     }
   }
 

@@ -39,15 +39,18 @@ public struct MTCNN: Sendable {
   public static let batchSize = 128
 
   /// A detector with the weights bundled with FaceNets (`mtcnn_weights.h5`, converted from
-  /// `mtcnn==0.1.1`).
-  /// - Throws: `MTCNNError.invalidOption` for options out of range; `.bundledWeightsMissing` or
-  ///   a weights error if the bundled file is absent or damaged.
+  /// `mtcnn==0.1.1`), after checking the file's SHA-256.
+  /// - Throws: `MTCNNError.invalidOption` for options out of range; `.bundledWeightsMissing`,
+  ///   `.damagedBundledWeights` (another SHA-256) or a weights error if the bundled file is
+  ///   absent or damaged.
   public init(options: MTCNNOptions = MTCNNOptions()) throws(MTCNNError) {
     try self.init(weightsAt: MTCNNWeights.bundledFileURL(), options: options)
   }
 
-  /// A detector with the weights in the HDF5 file at `url` (the layout of `mtcnn_weights.h5`).
-  /// - Throws: `MTCNNError.invalidOption`, or a weights error naming the file and the place in it.
+  /// A detector with the weights in the HDF5 file at `url` (the layout of `mtcnn_weights.h5`);
+  /// each dataset's shape is checked before it is read, and NaN or infinite weights are refused.
+  /// - Throws: `MTCNNError.invalidOption`, or a weights error naming the file and the place in it
+  ///   (`.shapeMismatch`, `.nonFiniteWeight`, ...).
   public init(weightsAt url: URL, options: MTCNNOptions = MTCNNOptions()) throws(MTCNNError) {
     try options.validate()
     let networks = try MTCNNWeights.load(from: url)

@@ -4,6 +4,10 @@ import FaceTensor
 public enum MTCNNError: Error, Equatable, CustomStringConvertible {
   /// The weights file bundled with FaceNets (`mtcnn_weights.h5`) is not in the resource bundle.
   case bundledWeightsMissing
+  /// The bundled weights file is unreadable or its SHA-256 is not the shipped file's.
+  case damagedBundledWeights(BundledResourceError)
+  /// A weight holds `count` NaN or infinite values (the first at row-major index `firstIndex`).
+  case nonFiniteWeight(file: String, path: String, count: Int, firstIndex: Int)
   /// The weights file could not be read as HDF5 (missing, not HDF5, corrupt, a missing group or
   /// attribute, a non-float dataset).
   case unreadableWeights(HDF5Error)
@@ -25,6 +29,11 @@ public enum MTCNNError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .bundledWeightsMissing:
       return "FaceNets' resource bundle has no mtcnn_weights.h5 (the package was built without it)"
+    case .damagedBundledWeights(let error):
+      return error.description
+    case .nonFiniteWeight(let file, let path, let count, let firstIndex):
+      return "\(file): '\(path)' holds \(count) NaN or infinite "
+        + (count == 1 ? "value" : "values") + " (the first at index \(firstIndex))"
     case .unreadableWeights(let error):
       return error.description
     case .unexpectedLayer(let file, let network, let layer):

@@ -10,13 +10,29 @@ import Foundation
 ///
 /// Loading is strict both ways: a layer or weight the networks do not have, and one they have but
 /// the file lacks, are errors, as is any shape difference.
+///
+/// Every dataset's declared shape is compared with the layer's before its values are read, and
+/// values that are NaN or infinite are refused with the dataset named.
 enum MTCNNWeights {
-  /// The weights file shipped as a resource of FaceNets.
+  /// The weights file shipped as a resource of FaceNets, with its SHA-256 (as recorded in
+  /// `MTCNN_WEIGHTS.md`).
+  static let bundled = BundledResource(
+    fileName: "mtcnn_weights.h5",
+    sha256: "e61bfdaad51f2ecfb3614bfc822cabc737d8c2b9ed7705e65f9dd0b40664bc9e")
+
+  /// The largest weights file read (the bundled one has 2 MB).
+  static let maxFileSize = 64 << 20
+
+  /// The weights file shipped as a resource of FaceNets, after checking its SHA-256.
+  /// - Throws: `MTCNNError.bundledWeightsMissing`, `.damagedBundledWeights`.
   static func bundledFileURL() throws(MTCNNError) -> URL {
-    guard let url = Bundle.module.url(forResource: "mtcnn_weights", withExtension: "h5") else {
+    do throws(BundledResourceError) {
+      return try bundled.verifiedContents().url
+    } catch .missing {
       throw .bundledWeightsMissing
+    } catch {
+      throw .damagedBundledWeights(error)
     }
-    return url
   }
 
   /// The three networks with the weights of the file at `url`.
@@ -26,7 +42,7 @@ enum MTCNNWeights {
   ) {
     let file: HDF5File
     do {
-      file = try HDF5File(contentsOf: url)
+      file = try HDF5File(contentsOf: url, maxFileSize: maxFileSize)
     } catch {
       throw .unreadableWeights(error)
     }
@@ -45,9 +61,11 @@ enum MTCNNWeights {
     // The parameters still to be filled, per layer, in layer order.
     var layerOrder: [String] = []
     var unfilled: [String: Set<String>] = [:]
+    var expectedShapes: [String: [String: [Int]]] = [:]
     for parameter in network.parameterList {
       if unfilled[parameter.layer] == nil { layerOrder.append(parameter.layer) }
       unfilled[parameter.layer, default: []].insert(parameter.name)
+      expectedShapes[parameter.layer, default: [:]][parameter.name] = parameter.shape
     }
     for layer in try reading({ () throws(HDF5Error) in
       try file.stringArrayAttribute(named: "layer_names", at: group)
@@ -62,10 +80,20 @@ enum MTCNNWeights {
       }) {
         let path = HDF5Path.joined(layerPath, weightName)
         let parameter = parameterName(ofWeight: weightName)
-        guard missing.remove(parameter) != nil else {
+        guard missing.remove(parameter) != nil, let expected = expectedShapes[layer]?[parameter]
+        else {
           throw .unexpectedWeight(file: fileName, path: path)
         }
-        let value = try reading({ () throws(HDF5Error) in try file.tensor(at: path) })
+        let value: Tensor
+        do throws(HDF5Error) {
+          value = try file.tensor(at: path, expectedShape: expected, requiringFiniteValues: true)
+        } catch .unexpectedShape(_, _, let expected, let actual) {
+          throw .shapeMismatch(file: fileName, path: path, expected: expected, actual: actual)
+        } catch .nonFiniteValues(_, _, let count, let firstIndex) {
+          throw .nonFiniteWeight(file: fileName, path: path, count: count, firstIndex: firstIndex)
+        } catch {
+          throw .unreadableWeights(error)
+        }
         do {
           try network.setParameter(layer: layer, name: parameter, to: value)
         } catch LayerParameterError.shapeMismatch(_, let expected, let actual) {

@@ -49,7 +49,7 @@ public struct VGGFaceModel: Sendable {
       foldingBatchNorm: foldingBatchNorm)
   }
 
-  /// The model with the weights of `weights` (consumed: the model keeps the only copy).
+  /// The model with the weights of `weights`, each read from the file once its shape is checked.
   /// - Throws: `WeightLoadingError.mismatch` listing every missing, extra or mis-shaped weight.
   public init(
     architecture: VGGFaceArchitecture, weights: consuming KerasWeightsFile,

@@ -35,18 +35,37 @@ public struct DlibFaceEmbedder: Sendable {
       chipSize: resNet.chipSize)
   }
 
-  /// Loads `dlib_face_recognition_resnet_model_v1.dat` (required) and
-  /// `shape_predictor_5_face_landmarks.dat` (optional: absent means MTCNN's points are used)
-  /// from `models`, checking both files' SHA-256, and dlib's HOG face detector shipped with
-  /// FaceNets.
-  /// - Throws: `PipelineError.modelFileNotFound` when the ResNet is missing,
-  ///   `.unusableDlibModel` when a file is damaged or differs from the published one.
-  public init(models: ModelDirectory) throws(PipelineError) {
+  /// Loads `dlib_face_recognition_resnet_model_v1.dat` and
+  /// `shape_predictor_5_face_landmarks.dat` from `models`, checking both files' SHA-256, and
+  /// dlib's HOG face detector shipped with FaceNets.
+  ///
+  /// Without the shape predictor, faces can only be aligned from MTCNN's five points, whose
+  /// descriptors lie about 0.1 from dlib's: that is an error unless
+  /// `allowingApproximateAlignment` asks for it.
+  /// - Parameters:
+  ///   - models: the folders searched for the model files.
+  ///   - allowingApproximateAlignment: when the shape predictor is not installed, align from
+  ///     MTCNN's points instead of failing.
+  /// - Throws: `PipelineError.modelFileNotFound` when the ResNet is missing, or the shape
+  ///   predictor is missing and the approximate alignment is not allowed; `.unusableDlibModel`
+  ///   when a file is damaged or differs from the published one.
+  public init(models: ModelDirectory, allowingApproximateAlignment: Bool = false)
+    throws(PipelineError)
+  {
     let howToGet = "Install the dlib model files with `make setup` (Scripts/install_models.sh)."
     let resNetURL = try models.locate(
       DlibModelFile.faceRecognitionResNetV1.name, howToGet: howToGet)
-    let predictorURL = try? models.locate(
-      DlibModelFile.shapePredictor5Landmarks.name, howToGet: howToGet)
+    let predictorURL: URL?
+    do throws(PipelineError) {
+      predictorURL = try models.locate(
+        DlibModelFile.shapePredictor5Landmarks.name,
+        howToGet: howToGet
+          + " Or allow the approximate alignment from MTCNN's landmarks "
+          + "(allowingApproximateAlignment), whose descriptors differ from dlib's by about 0.1.")
+    } catch {
+      guard allowingApproximateAlignment, case .modelFileNotFound = error else { throw error }
+      predictorURL = nil
+    }
     do {
       self.init(
         resNet: try DlibResNet(contentsOf: resNetURL),

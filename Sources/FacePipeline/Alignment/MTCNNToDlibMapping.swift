@@ -60,12 +60,13 @@ public enum MTCNNToDlibMapping {
       side: sideScale * (w * h).squareRoot())
   }
 
-  /// The square of `side` (rounded, at least 1) pixels around the centre.
+  /// The square of `side` (rounded, at least 1) pixels around the centre; coordinates saturate
+  /// (`Int(saturating:)`) rather than trap for a region that is not finite.
   private static func square(centreX: Double, centreY: Double, side: Double) -> DlibRectangle {
-    let side = max(side.rounded(), 1)
-    let left = Int((centreX - (side - 1) / 2).rounded())
-    let top = Int((centreY - (side - 1) / 2).rounded())
-    return DlibRectangle(
-      left: left, top: top, right: left + Int(side) - 1, bottom: top + Int(side) - 1)
+    let side = Int(saturating: side.rounded()) >= 1 ? side.rounded() : 1
+    let left = Int(saturating: (centreX - (side - 1) / 2).rounded())
+    let top = Int(saturating: (centreY - (side - 1) / 2).rounded())
+    let extent = Int(saturating: side) - 1
+    return DlibRectangle(left: left, top: top, right: left + extent, bottom: top + extent)
   }
 }

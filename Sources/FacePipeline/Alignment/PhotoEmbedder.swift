@@ -8,11 +8,16 @@ public struct PhotoEmbedder: Sendable {
   /// The face detector, or nil to take each image as an aligned chip.
   public let detector: MTCNNFaceDetector?
 
-  /// Loads dlib's models from `directory` (see `DlibFaceEmbedder.init(models:)`), with MTCNN's
-  /// bundled weights when `detectFaces`.
-  /// - Throws: `PipelineError.modelFileNotFound`, `.unusableDlibModel`, `.unusableDetector`.
-  public init(directory: ModelDirectory, detectFaces: Bool = true) throws(PipelineError) {
-    embedder = try DlibFaceEmbedder(models: directory)
+  /// Loads dlib's models from `directory` (see
+  /// `DlibFaceEmbedder.init(models:allowingApproximateAlignment:)`), with MTCNN's bundled weights
+  /// when `detectFaces`.
+  /// - Throws: `PipelineError.modelFileNotFound` (also for a missing shape predictor unless
+  ///   `allowingApproximateAlignment`), `.unusableDlibModel`, `.unusableDetector`.
+  public init(
+    directory: ModelDirectory, detectFaces: Bool = true, allowingApproximateAlignment: Bool = false
+  ) throws(PipelineError) {
+    embedder = try DlibFaceEmbedder(
+      models: directory, allowingApproximateAlignment: allowingApproximateAlignment)
     detector = detectFaces ? try MTCNNFaceDetector() : nil
   }
 

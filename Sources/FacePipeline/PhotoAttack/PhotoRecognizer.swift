@@ -40,22 +40,31 @@ public enum PhotoRecognizer: Sendable {
   }
 
   /// Loads dlib's face-recognition ResNet and 5-point shape predictor from `directory` (see
-  /// `DlibFaceEmbedder.init(models:)`).
+  /// `DlibFaceEmbedder.init(models:allowingApproximateAlignment:)`).
   /// - Throws: `PipelineError.modelFileNotFound` (with how to get the file) or
   ///   `.unusableDlibModel`.
-  public static func loadDlib(directory: ModelDirectory) throws(PipelineError) -> PhotoRecognizer {
-    .dlib(try DlibFaceEmbedder(models: directory))
+  public static func loadDlib(
+    directory: ModelDirectory, allowingApproximateAlignment: Bool = false
+  ) throws(PipelineError) -> PhotoRecognizer {
+    .dlib(
+      try DlibFaceEmbedder(
+        models: directory, allowingApproximateAlignment: allowingApproximateAlignment))
   }
 
   /// Loads the recognizer `name`: a keras-vggface classifier from `weights` and `labels` when
-  /// given, else from `directory`; dlib's ResNet from `directory`.
+  /// given, else from `directory`; dlib's ResNet from `directory` (with
+  /// `allowingApproximateAlignment` as `loadDlib` takes it; the classifiers ignore it).
   /// - Throws: as `loadVGGFace` and `loadDlib`; `.optionDoesNotApply` for weights or labels
   ///   files with dlib.
   public static func load(
-    _ name: RecognizerName, weights: URL? = nil, labels: URL? = nil, directory: ModelDirectory
+    _ name: RecognizerName, weights: URL? = nil, labels: URL? = nil, directory: ModelDirectory,
+    allowingApproximateAlignment: Bool = false
   ) throws(PipelineError) -> PhotoRecognizer {
     try check(name, weights: weights, labels: labels)
-    guard let vggFace = name.vggFace else { return try loadDlib(directory: directory) }
+    guard let vggFace = name.vggFace else {
+      return try loadDlib(
+        directory: directory, allowingApproximateAlignment: allowingApproximateAlignment)
+    }
     return try loadVGGFace(vggFace, weights: weights, labels: labels, directory: directory)
   }
 

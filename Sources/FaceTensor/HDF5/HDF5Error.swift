@@ -24,6 +24,18 @@ public enum HDF5Error: Error, Equatable, CustomStringConvertible {
   case notScalar(file: String, path: String, attribute: String, shape: [Int])
   /// HDF5 failed while reading the object at `path`; `reason` is its most specific message.
   case readFailed(file: String, path: String, reason: String)
+  /// The dataset (`attribute == nil`) or attribute declares `shape`, whose element count
+  /// overflows `Int` or exceeds `limit`; nothing was allocated or read.
+  case tooManyElements(file: String, path: String, attribute: String?, shape: [Int], limit: Int)
+  /// The dataset at `path` declares another shape than the one its reader needs; nothing was
+  /// read.
+  case unexpectedShape(file: String, path: String, expected: [Int], actual: [Int])
+  /// The float dataset at `path` holds `count` NaN or infinite values (the first at row-major
+  /// index `firstIndex`).
+  case nonFiniteValues(file: String, path: String, count: Int, firstIndex: Int)
+  /// The file could not be opened as a file at all (missing, not a regular file, no permission,
+  /// too large); the `InputFileError` names the file.
+  case unusableFile(InputFileError)
   /// HDF5 (or the final rename) failed while writing the object at `path`.
   case writeFailed(file: String, path: String, reason: String)
 
@@ -50,6 +62,20 @@ public enum HDF5Error: Error, Equatable, CustomStringConvertible {
       return "\(file): attribute '\(attribute)' of '\(path)' has shape \(shape), expected one value"
     case .readFailed(let file, let path, let reason):
       return "\(file): cannot read '\(path)': \(reason)"
+    case .tooManyElements(let file, let path, let attribute, let shape, let limit):
+      let object = attribute.map { "attribute '\($0)' of '\(path)'" } ?? "dataset '\(path)'"
+      let count =
+        Tensor.checkedElementCount(of: shape).map { "\($0) elements" }
+        ?? "more elements than an Int can count"
+      return "\(file): \(object) declares shape \(shape) (\(count)), over the limit of \(limit) "
+        + "elements; nothing was read"
+    case .unexpectedShape(let file, let path, let expected, let actual):
+      return "\(file): '\(path)' has shape \(actual), expected \(expected); nothing was read"
+    case .nonFiniteValues(let file, let path, let count, let firstIndex):
+      return "\(file): '\(path)' holds \(count) NaN or infinite "
+        + (count == 1 ? "value" : "values") + " (the first at index \(firstIndex))"
+    case .unusableFile(let error):
+      return error.description
     case .writeFailed(let file, let path, let reason):
       return "\(file): cannot write '\(path)': \(reason)"
     }

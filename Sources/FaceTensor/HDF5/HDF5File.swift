@@ -18,17 +18,36 @@ public final class HDF5File: @unchecked Sendable {
   /// The open file's HDF5 identifier.
   private let file: HDF5ID
 
+  /// The largest file `init(contentsOf:)` opens by default: 2 GiB (the largest published
+  /// keras-vggface file, VGG-16's, is 580 MB).
+  public static let defaultMaxFileSize = 2 << 30
+
+  /// The most elements `tensor(at:)` reads from one dataset by default: 2^28 (1 GiB of float32;
+  /// VGG-16's largest weight has 102,760,448).
+  public static let defaultMaxElementCount = 1 << 28
+
+  /// The most strings a string attribute may hold (Keras's `layer_names` has a few hundred).
+  public static let maxAttributeStrings = 1 << 20
+
   /// Opens the HDF5 file at `url` for reading.
-  /// - Throws: `HDF5Error.fileNotFound`; `.notHDF5` when the file lacks the HDF5 signature (a text
-  ///   file); `.openFailed` with HDF5's reason when the signature is there but the file is
-  ///   truncated or corrupt, or when `url` is a directory.
-  public init(contentsOf url: URL) throws(HDF5Error) {
+  /// - Parameters:
+  ///   - url: a file URL.
+  ///   - maxFileSize: the largest file accepted, in bytes, checked before HDF5 opens it.
+  /// - Throws: `HDF5Error.fileNotFound`; `.unusableFile` for anything but a readable regular
+  ///   file of at most `maxFileSize` bytes (a directory, a FIFO, no permission, a symbolic-link
+  ///   loop); `.notHDF5` when the file lacks the HDF5 signature (a text file); `.openFailed`
+  ///   with HDF5's reason when the signature is there but the file is truncated or corrupt.
+  public init(contentsOf url: URL, maxFileSize: Int = HDF5File.defaultMaxFileSize)
+    throws(HDF5Error)
+  {
     let name = url.path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: name, isDirectory: &isDirectory) else {
-      throw .fileNotFound(file: name)
+    do throws(InputFileError) {
+      try InputFile.check(url, maxSize: maxFileSize, what: "HDF5 weights file")
+    } catch .notFound(let file) {
+      throw .fileNotFound(file: file)
+    } catch {
+      throw .unusableFile(error)
     }
-    guard !isDirectory.boolValue else { throw .openFailed(file: name, reason: "it is a directory") }
     let hasSignature: Bool
     do throws(HDF5Failure) {
       hasSignature = try HDF5Library.isHDF5File(atPath: name)
@@ -125,8 +144,13 @@ public final class HDF5File: @unchecked Sendable {
     -> [String]
   {
     let (path, info) = try requireAttribute(named: name, at: path)
+    guard let count = info.elementCount, count <= HDF5File.maxAttributeStrings else {
+      throw .tooManyElements(
+        file: url.path, path: path, attribute: name, shape: info.shape ?? [],
+        limit: HDF5File.maxAttributeStrings)
+    }
     if info.elementType != .string {
-      guard info.elementCount == 0 else {
+      guard count == 0 else {
         throw .wrongDatatype(
           file: url.path, path: path, attribute: name, expected: "string",
           actual: info.elementType.name)
@@ -164,13 +188,66 @@ public final class HDF5File: @unchecked Sendable {
 
   // MARK: - Datasets
 
-  /// The float dataset at `path` as a tensor with the dataset's shape (`[]` for a scalar) and its
-  /// values in row-major order. float32 data is read as is (any byte order); float64 data is
-  /// rounded to the nearest `Float`.
+  /// The shape of the float dataset at `path` (`[]` for a scalar), read from its header without
+  /// reading any data.
   /// - Throws: `HDF5Error.objectNotFound`, `.wrongObjectKind` if `path` is a group,
   ///   `.wrongDatatype` naming the dtype (`int32`, `float16`, ...) for any other element type,
-  ///   `.readFailed`.
-  public func tensor(at path: String) throws(HDF5Error) -> Tensor {
+  ///   `.readFailed` (also for a null dataspace).
+  public func floatDatasetShape(at path: String) throws(HDF5Error) -> [Int] {
+    try floatDatasetInfo(at: path).shape
+  }
+
+  /// The float dataset at `path` as a tensor, read only after its declared shape is checked.
+  ///
+  /// The tensor has the dataset's shape (`[]` for a scalar) and its values in row-major order.
+  /// float32 data is read as is (any byte order); float64 data is rounded to the nearest `Float`.
+  /// The declared shape is checked before anything is allocated or read: against
+  /// `expectedShape` when given, and its element count (computed with overflow checks) against
+  /// `maxElementCount`.
+  /// - Parameters:
+  ///   - path: the dataset's object path.
+  ///   - expectedShape: the shape the reader needs, or nil to take the file's.
+  ///   - maxElementCount: the most elements read.
+  ///   - requiringFiniteValues: refuse a dataset holding NaN or an infinity.
+  /// - Throws: `HDF5Error.objectNotFound`, `.wrongObjectKind` if `path` is a group,
+  ///   `.wrongDatatype` naming the dtype (`int32`, `float16`, ...) for any other element type,
+  ///   `.unexpectedShape`, `.tooManyElements`, `.nonFiniteValues`, `.readFailed`.
+  public func tensor(
+    at path: String, expectedShape: [Int]? = nil,
+    maxElementCount: Int = HDF5File.defaultMaxElementCount, requiringFiniteValues: Bool = false
+  ) throws(HDF5Error) -> Tensor {
+    let (path, shape, elementType) = try floatDatasetInfo(at: path)
+    if let expectedShape, shape != expectedShape {
+      throw .unexpectedShape(file: url.path, path: path, expected: expectedShape, actual: shape)
+    }
+    guard let count = Tensor.checkedElementCount(of: shape), count <= maxElementCount else {
+      throw .tooManyElements(
+        file: url.path, path: path, attribute: nil, shape: shape, limit: maxElementCount)
+    }
+    let scalars: [Float]
+    if elementType == .float32 {
+      scalars = try reading(path) { () throws(HDF5Failure) in
+        try HDF5Library.readFloats(ofDataset: path, count: count, in: file)
+      }
+    } else {
+      let doubles = try reading(path) { () throws(HDF5Failure) in
+        try HDF5Library.readDoubles(ofDataset: path, count: count, in: file)
+      }
+      scalars = doubles.map { Float($0) }
+    }
+    if requiringFiniteValues, let first = scalars.firstIndex(where: { !$0.isFinite }) {
+      let bad = scalars[first...].reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+      throw .nonFiniteValues(file: url.path, path: path, count: bad, firstIndex: first)
+    }
+    return Tensor(shape: shape, scalars: scalars)
+  }
+
+  // MARK: - Helpers
+
+  /// The absolute path, shape and element type (float32 or float64) of the dataset at `path`.
+  private func floatDatasetInfo(at path: String) throws(HDF5Error) -> (
+    path: String, shape: [Int], elementType: HDF5ElementType
+  ) {
     let path = try requireObject(at: path, kind: .dataset)
     let info = try reading(path) { () throws(HDF5Failure) in
       try HDF5Library.datasetInfo(at: path, in: file)
@@ -179,26 +256,15 @@ public final class HDF5File: @unchecked Sendable {
       throw .readFailed(
         file: url.path, path: path, reason: "the dataset has no shape (null dataspace)")
     }
-    let count = info.elementCount
     switch info.elementType {
-    case .float32:
-      let scalars = try reading(path) { () throws(HDF5Failure) in
-        try HDF5Library.readFloats(ofDataset: path, count: count, in: file)
-      }
-      return Tensor(shape: shape, scalars: scalars)
-    case .float64:
-      let doubles = try reading(path) { () throws(HDF5Failure) in
-        try HDF5Library.readDoubles(ofDataset: path, count: count, in: file)
-      }
-      return Tensor(shape: shape, scalars: doubles.map { Float($0) })
+    case .float32, .float64:
+      return (path, shape, info.elementType)
     case .string, .other:
       throw .wrongDatatype(
         file: url.path, path: path, attribute: nil, expected: "float32 or float64",
         actual: info.elementType.name)
     }
   }
-
-  // MARK: - Helpers
 
   /// The absolute form of `path`, after checking an object (of `kind`, if given) is there.
   private func requireObject(at path: String, kind expected: HDF5ObjectKind? = nil)

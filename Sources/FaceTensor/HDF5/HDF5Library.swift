@@ -55,8 +55,12 @@ struct HDF5ArrayInfo {
   let shape: [Int]?
   let elementType: HDF5ElementType
 
-  /// The number of elements (1 for a scalar, 0 for a null dataspace).
-  var elementCount: Int { shape.map { $0.reduce(1, *) } ?? 0 }
+  /// The number of elements (1 for a scalar, 0 for a null dataspace), or nil when the product of
+  /// the extents does not fit an `Int` (a damaged or crafted file).
+  var elementCount: Int? {
+    guard let shape else { return 0 }
+    return Tensor.checkedElementCount(of: shape)
+  }
 }
 
 /// Thin wrappers over the HDF5 1.10 C calls FaceTensor uses. Each one turns off HDF5's automatic

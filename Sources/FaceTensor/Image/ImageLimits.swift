@@ -24,4 +24,14 @@ public struct ImageLimits: Sendable, Equatable {
     let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
     return width <= maxSide && height <= maxSide && !overflow && pixels <= maxPixels
   }
+
+  /// The largest file accepted, in bytes.
+  ///
+  /// 8 bytes per pixel of `maxPixels` (a 16-bit RGBA PNG stored without compression) plus 64 MiB
+  /// for metadata: 867,108,864 bytes (826 MiB) for the default limits. A larger file cannot hold
+  /// an image within the limits and is refused before it is read.
+  public var maxFileSize: Int {
+    let (pixelBytes, overflow) = maxPixels.multipliedReportingOverflow(by: 8)
+    return overflow ? Int.max : pixelBytes.addingReportingOverflow(64 << 20).partialValue
+  }
 }

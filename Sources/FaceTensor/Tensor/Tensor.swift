@@ -80,6 +80,19 @@ public struct Tensor: Sendable, Equatable {
     return count
   }
 
+  /// The product of the extents of `shape`, or nil when an extent is negative or the product
+  /// overflows `Int`: for shapes read from a file, checked before anything is allocated.
+  public static func checkedElementCount(of shape: [Int]) -> Int? {
+    var count = 1
+    for extent in shape {
+      guard extent >= 0 else { return nil }
+      let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+      guard !overflow else { return nil }
+      count = product
+    }
+    return count
+  }
+
   /// The same values viewed with another shape of equal element count.
   public func reshaped(to newShape: [Int]) -> Tensor {
     var result = self

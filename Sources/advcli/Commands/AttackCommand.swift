@@ -33,6 +33,8 @@ extension AdvCLI {
 
     @OptionGroup var files: ModelFileOptions
 
+    @OptionGroup var alignment: AlignmentOption
+
     @Option(
       help:
         "VGGFace: the name the classifier should give (default: untargeted, away from the clean top-1)."
@@ -197,7 +199,8 @@ extension AdvCLI {
         }
         let recognizer = try PhotoRecognizer.load(
           model, weights: files.weights.map { URL(fileURLWithPath: $0) },
-          labels: files.labels.map { URL(fileURLWithPath: $0) }, directory: files.modelDirectory)
+          labels: files.labels.map { URL(fileURLWithPath: $0) }, directory: files.modelDirectory,
+          allowingApproximateAlignment: alignment.approximateAlignment)
         return (plan, try PhotoAttacker(recognizer: recognizer))
       }
       var standardError = StandardError()

@@ -40,10 +40,12 @@ extension AdvCLI {
   }
 }
 
-/// The options `embed` and `verify` share: detection and the model folder.
+/// The options `embed` and `verify` share: detection, alignment and the model folder.
 struct EmbeddingOptions: ParsableArguments {
   @Flag(help: "Take each image as an aligned 150x150 face chip instead of detecting faces.")
   var noDetect = false
+
+  @OptionGroup var alignment: AlignmentOption
 
   @OptionGroup var folder: ModelFolderOption
 
@@ -52,7 +54,9 @@ struct EmbeddingOptions: ParsableArguments {
 
   /// dlib's models from the model folder, with MTCNN unless `--no-detect`.
   func embedder() throws(PipelineError) -> PhotoEmbedder {
-    try PhotoEmbedder(directory: modelDirectory, detectFaces: !noDetect)
+    try PhotoEmbedder(
+      directory: modelDirectory, detectFaces: !noDetect,
+      allowingApproximateAlignment: alignment.approximateAlignment)
   }
 }
 

@@ -55,6 +55,11 @@ struct LibraryErrors {
         + "pass --jpeg-quality Q to make the attack survive JPEG at quality Q"
     case .unsupportedOutput(let path):
       return "\(path): the output must end in .png (or .jpg/.jpeg with --jpeg-quality)"
+    case .modelFileNotFound(let name, let searched, _)
+    where name == DlibModelFile.shapePredictor5Landmarks.name:
+      return "model file \(name) not found; searched: \(searched.joined(separator: ", ")). "
+        + "Install the dlib model files with `make setup`, or pass --approximate-alignment to "
+        + "align faces from MTCNN's landmarks (descriptors about 0.1 off dlib's)"
     case .modelFileNotFound(let name, let searched, _):
       guard let entry = ModelCatalog.entries.first(where: { $0.fileName == name }),
         let folder = searched.first

@@ -51,6 +51,19 @@ struct DlibResNetDamageTests {
     }
   }
 
+  /// A NaN or an infinity in a layer's parameters is refused at its byte, the layer named.
+  @Test func nonFiniteParametersAreRefusedNamingTheLayer() throws {
+    let layer = reference.layers[0]
+    let at = try #require(layer.params_data_offset) + 4 * 5
+    for bits: [UInt8] in [[0x00, 0x00, 0xC0, 0x7F], [0x00, 0x00, 0x80, 0xFF]] {
+      #expect { try parse(patched(at: at, with: bits)) } throws: {
+        "\($0)"
+          == "\(name): byte \(at): expected conv parameters value 5 of node 0 (con_4 layer) to be "
+          + "a finite number, found NaN or an infinity"
+      }
+    }
+  }
+
   @Test func aWrongWrapperVersionNamesTheWrapper() {
     // Wrapper 1 (the fc layer) claims version 1 (a tag/skip) instead of 2.
     let offset = reference.wrapper_versions_offset

@@ -94,6 +94,42 @@ struct DlibHOGReaderTests {
     }
   }
 
+  /// NaN and infinities are refused where they are read, the field named: a threshold (NaN) and
+  /// the first weight of filter 0 (+infinity).
+  @Test func nonFiniteValuesAreRefused() throws {
+    let nan: [UInt8] = [0x01, 0x00, 0x02, 0x02, 0x7D]  // mantissa 0, exponent 32002
+    let infinity: [UInt8] = [0x01, 0x00, 0x02, 0x00, 0x7D]  // mantissa 0, exponent 32000
+    let iou = try offset("overlap IoU threshold")
+    let end = try offset("overlap percent-covered threshold")
+    var bytes = original
+    bytes.replaceSubrange(iou..<end, with: nan)
+    #expect { try parse(bytes) } throws: {
+      "\($0)" == "\(name): byte \(iou): expected overlap IoU threshold to be a finite number, "
+        + "found NaN or an infinity"
+    }
+    // Filter 0: rows (-3100, 3 bytes) and columns (-1, 2 bytes), then the first weight: a
+    // mantissa and an exponent, each a control byte and its value bytes.
+    let first = try offset("filter 0 rows") + 5
+    let mantissaEnd = first + 1 + Int(original[first] & 0x0F)
+    let weightEnd = mantissaEnd + 1 + Int(original[mantissaEnd] & 0x0F)
+    bytes = original
+    bytes.replaceSubrange(first..<weightEnd, with: infinity)
+    #expect { try parse(bytes) } throws: {
+      "\($0)" == "\(name): byte \(first): expected filter weight to be a finite number, "
+        + "found NaN or an infinity"
+    }
+  }
+
+  /// The bundled detector's SHA-256 is recorded next to its loader and checked.
+  @Test func theBundledDetectorIsCheckedBySHA256() throws {
+    let resource = DlibHOGFaceDetector.bundledFrontalFaceDetector
+    let (url, bytes) = try resource.verifiedContents()
+    #expect(bytes.count == layout.size)
+    var damaged = bytes
+    damaged[damaged.count - 1] ^= 0x10
+    #expect(throws: BundledResourceError.self) { try resource.verify(damaged, at: url) }
+  }
+
   @Test func trailingBytesAreRefused() {
     #expect { try parse(original + [0x01, 0x00]) } throws: {
       "\($0)" == "\(name): byte \(original.count): expected the end of the file, found 2 more bytes"

@@ -11,12 +11,16 @@ import Testing
   /// A Keras file's content to rewrite: layer names in order with their weights.
   struct Layout {
     var layers: [(name: String, weights: [(name: String, value: Tensor)])]
+    /// Weights written as datasets that declare this shape but hold no data (by weight name).
+    var unwritten: [String: [UInt64]] = [:]
 
-    init(_ file: KerasWeightsFile) {
-      layers = file.layerNames.map { layer in
+    init(_ file: KerasWeightsFile) throws {
+      layers = try file.layerNames.map { layer in
         (
           name: layer,
-          weights: (file.weightsByLayer[layer] ?? []).map { (name: $0.name, value: $0.value) }
+          weights: try (file.weightsByLayer[layer] ?? []).map {
+            (name: $0.name, value: try file.value(of: $0, inLayer: layer))
+          }
         )
       }
     }
@@ -41,7 +45,12 @@ import Testing
             layer.weights.map(\.name), named: "weight_names", at: group, as: stringType)
         }
         for weight in layer.weights {
-          try writer.writeDataset(weight.value, at: HDF5Path.joined(group, weight.name))
+          let path = HDF5Path.joined(group, weight.name)
+          if let shape = unwritten[weight.name] {
+            try writer.writeUnwrittenDataset(declaring: shape, at: path)
+          } else {
+            try writer.writeDataset(weight.value, at: path)
+          }
         }
       }
       try writer.finish()
@@ -74,7 +83,7 @@ import Testing
       bn.map(\.name)
         == ["gamma", "beta", "moving_mean", "moving_variance"].map { "conv1/7x7_s2/bn/\($0):0" })
     #expect(bn.map(\.parameter) == ["gamma", "beta", "movingMean", "movingVariance"])
-    #expect(file.weightsByLayer["conv1/7x7_s2"]?.map(\.value.shape) == [[7, 7, 3, 4]])
+    #expect(file.weightsByLayer["conv1/7x7_s2"]?.map(\.shape) == [[7, 7, 3, 4]])
     #expect(file.weightsByLayer["activation"] == nil)
   }
 
@@ -176,6 +185,41 @@ import Testing
           "2 weights do not fit the model: 'fc7/kernel:0' has shape [128, 127], expected [256, 256]; "
           + "'fc8/extra:0' (shape [3]) is not part of the model"),
       ErrorCase(
+        label: "NaN and infinity in a kernel", architecture: .resnet50, source: "slim_resnet50.h5",
+        change: { layout in
+          layout.changeLayer("conv1/7x7_s2") { weights in
+            var values = weights[0].value.scalars
+            values[5] = .nan
+            values[9] = -.infinity
+            weights[0].value = Tensor(shape: weights[0].value.shape, scalars: values)
+          }
+        },
+        message: "'conv1/7x7_s2/kernel:0' holds 2 NaN or infinite values (the first at index 5)"),
+      // The declared shapes below belong to datasets holding no data: a small file whose header
+      // asks for terabytes. They are refused from the header, before anything is allocated.
+      ErrorCase(
+        label: "a declared shape of terabytes", architecture: .resnet50,
+        source: "slim_resnet50.h5",
+        change: { layout in layout.unwritten["conv1/7x7_s2/kernel:0"] = [7, 7, 3, 1 << 40] },
+        message: "dataset '/conv1/7x7_s2/conv1/7x7_s2/kernel:0' declares shape "
+          + "[7, 7, 3, 1099511627776] (161628209283072 elements), over the limit of 268435456 "
+          + "elements; nothing was read"),
+      ErrorCase(
+        label: "a declared shape whose size overflows", architecture: .resnet50,
+        source: "slim_resnet50.h5",
+        change: { layout in layout.unwritten["conv1/7x7_s2/kernel:0"] = [7, 7, 1 << 62, 1 << 62] },
+        message: "dataset '/conv1/7x7_s2/conv1/7x7_s2/kernel:0' declares shape "
+          + "[7, 7, 4611686018427387904, 4611686018427387904] (more elements than an Int can "
+          + "count), over the limit of 268435456 elements; nothing was read"),
+      ErrorCase(
+        // 154 million elements, under the file-level limit: refused by the shape the
+        // architecture needs, so never read (reading these unwritten chunks one by one would take
+        // minutes).
+        label: "a large declared shape the model does not have", architecture: .resnet50,
+        source: "slim_resnet50.h5",
+        change: { layout in layout.unwritten["conv1/7x7_s2/kernel:0"] = [7, 7, 3, 1 << 20] },
+        message: "'conv1/7x7_s2/kernel:0' has shape [7, 7, 3, 1048576], expected [7, 7, 3, 4]"),
+      ErrorCase(
         label: "another architecture's file", architecture: .resnet50, source: "slim_senet50.h5",
         change: { _ in },
         message: "64 weights do not fit the model: "
@@ -196,13 +240,30 @@ import Testing
     let folder = try VGGFaceFixtures.temporaryFolder()
     defer { folder.remove() }
     let url = folder.url.appendingPathComponent("x.h5")
-    var layout = Layout(try KerasWeightsFile(contentsOf: VGGFaceFixtures.url(c.source)))
+    var layout = try Layout(try KerasWeightsFile(contentsOf: VGGFaceFixtures.url(c.source)))
     c.change(&layout)
     try layout.write(to: url)
     let error = #expect(throws: WeightLoadingError.self) {
       try VGGFaceModel(architecture: c.architecture, contentsOf: url)
     }
     #expect(error?.description == "\(url.path): \(c.message)")
+  }
+
+  /// A batch norm whose declared width is far beyond keras-vggface's does not set the model's
+  /// width: the expected shapes stay the full-size ones and the weight is reported, unread.
+  @Test func anAbsurdWidthIsReportedNotAllocated() throws {
+    let folder = try VGGFaceFixtures.temporaryFolder()
+    defer { folder.remove() }
+    let url = folder.url.appendingPathComponent("wide.h5")
+    var layout = try Layout(try Self.slimResNet())
+    layout.unwritten["conv1/7x7_s2/bn/gamma:0"] = [1 << 27]
+    try layout.write(to: url)
+    let error = #expect(throws: WeightLoadingError.self) {
+      try VGGFaceModel(architecture: .resnet50, contentsOf: url)
+    }
+    let message = error?.description ?? ""
+    #expect(message.hasPrefix("\(url.path): "))
+    #expect(message.contains("'conv1/7x7_s2/bn/gamma:0' has shape [134217728], expected [64]"))
   }
 
   @Test func fileErrorsNameTheFile() throws {
@@ -222,6 +283,7 @@ import Testing
         "\(plain.path): not a Keras weights file (no 'layer_names' attribute on '/' or '/model_weights')"
       ),
       (missing, "\(missing.path): no such file"),
+      (folder.url, "\(folder.url.path): not a regular file (it is a directory)"),
     ]
     for (url, message) in cases {
       let error = #expect(throws: WeightLoadingError.self) { try KerasWeightsFile(contentsOf: url) }

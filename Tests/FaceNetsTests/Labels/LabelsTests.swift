@@ -4,6 +4,10 @@ import Testing
 
 @testable import FaceNets
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Label files: keras-vggface's NumPy arrays, JSON name → index files, display names, lookup.
 @Suite struct LabelsTests {
   @Test(arguments: [("slim_labels_v1.npy", 1), ("slim_labels_v2.npy", 2)])
@@ -142,19 +146,47 @@ import Testing
       "floats.npy",
       LabelsTests.npy(
         header: "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", data: [0, 0, 0, 0]),
-      "dtype '<f4' is not a string type ('U' or 'S')"
+      "dtype '<f4' is not a string type ('U' or 'S') of 1 to 4096 characters"
     ),
     (
       "matrix.npy",
       LabelsTests.npy(
         header: "{'descr': '<U1', 'fortran_order': False, 'shape': (1, 1), }", data: [65, 0, 0, 0]),
-      "the array has shape (1, 1), expected one dimension"
+      "the array has shape (1, 1), expected one dimension of 0 or more strings"
+    ),
+    (
+      "negative.npy",
+      LabelsTests.npy(
+        header: "{'descr': '<U4', 'fortran_order': False, 'shape': (-5,), }", data: []),
+      "the array has shape (-5,), expected one dimension of 0 or more strings"
+    ),
+    (
+      "overflowing.npy",
+      LabelsTests.npy(
+        header: "{'descr': '<U4', 'fortran_order': False, 'shape': (4611686018427387904,), }",
+        data: [65, 0, 0, 0]),
+      "the header declares 4611686018427387904 strings of 16 bytes (more than "
+        + "9223372036854775807 bytes), but 4 bytes follow it"
+    ),
+    (
+      "wide.npy",
+      LabelsTests.npy(
+        header: "{'descr': '<U2305843009213693952', 'fortran_order': False, 'shape': (1,), }",
+        data: [65, 0, 0, 0]),
+      "dtype '<U2305843009213693952' is not a string type ('U' or 'S') of 1 to 4096 characters"
+    ),
+    (
+      "long.npy",
+      LabelsTests.npy(
+        header: "{'descr': '<U1', 'fortran_order': False, 'shape': (1,), }",
+        data: [65, 0, 0, 0, 66, 0, 0, 0]),
+      "the header declares 1 string of 4 bytes (4 bytes), but 8 bytes follow it"
     ),
     (
       "short.npy",
       LabelsTests.npy(
         header: "{'descr': '<U4', 'fortran_order': False, 'shape': (3,), }", data: [65, 0, 0, 0]),
-      "the data is truncated: 4 bytes, expected 48 for 3 strings"
+      "the header declares 3 strings of 16 bytes (48 bytes), but 4 bytes follow it"
     ),
     (
       "gap.json", Data(#"{"a": 0, "b": 2}"#.utf8),
@@ -179,6 +211,20 @@ import Testing
     try content.write(to: url)
     let error = #expect(throws: LabelsError.self) { try ClassLabels(contentsOf: url) }
     #expect(error?.description == "\(url.path): \(message)")
+  }
+
+  @Test func aLabelsFileThatIsNotARegularFileIsNamed() throws {
+    let folder = try VGGFaceFixtures.temporaryFolder()
+    defer { folder.remove() }
+    let fifo = folder.url.appendingPathComponent("labels.npy")
+    try #require(mkfifo(fifo.path, 0o600) == 0)
+    #expect(
+      throws: LabelsError.unreadable(file: fifo.path, reason: "not a regular file (it is a FIFO)")
+    ) { try ClassLabels(contentsOf: fifo) }
+    #expect(
+      throws: LabelsError.unreadable(
+        file: folder.url.path, reason: "not a regular file (it is a directory)")
+    ) { try ClassLabels(contentsOf: folder.url) }
   }
 
   @Test func aMissingLabelsFileIsNamed() {

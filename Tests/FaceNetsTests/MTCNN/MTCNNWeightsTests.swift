@@ -18,6 +18,10 @@ import Testing
       }
     }
     var networks: [(name: String, layers: [Layer])]
+    /// Values written instead of zeros, by dataset path (`/onet/conv6-2/conv6-2/bias:0`).
+    var values: [String: [Float]] = [:]
+    /// Datasets written declaring this shape but holding no data, by dataset path.
+    var unwritten: [String: [UInt64]] = [:]
 
     /// The layout the three networks need, as `Scripts/convert_mtcnn_weights.py` writes it.
     static let complete = Layout(
@@ -46,8 +50,14 @@ import Testing
           try writer.writeStringArrayAttribute(
             layer.weights.map(\.name), named: "weight_names", at: path, as: .fixedLengthASCII)
           for weight in layer.weights {
-            try writer.writeDataset(
-              Tensor(zeros: weight.shape), at: HDF5Path.joined(path, weight.name))
+            let dataset = HDF5Path.joined(path, weight.name)
+            if let shape = unwritten[dataset] {
+              try writer.writeUnwrittenDataset(declaring: shape, at: dataset)
+            } else if let values = values[dataset] {
+              try writer.writeDataset(Tensor(shape: weight.shape, scalars: values), at: dataset)
+            } else {
+              try writer.writeDataset(Tensor(zeros: weight.shape), at: dataset)
+            }
           }
         }
       }
@@ -115,6 +125,27 @@ import Testing
         },
         message: "FILE: '/rnet/conv4/conv4/kernel:0' has shape [512, 128], expected [576, 128]"),
       DamageCase(
+        description: "a NaN weight",
+        layout: {
+          var layout = Layout.complete
+          layout.values["/rnet/conv4/conv4/bias:0"] = [Float](repeating: 0, count: 127) + [.nan]
+          return layout
+        }(),
+        message: "FILE: '/rnet/conv4/conv4/bias:0' holds 1 NaN or infinite value (the first at "
+          + "index 127)"),
+      DamageCase(
+        // A dataset holding no data whose header declares terabytes: refused by its shape,
+        // never allocated or read.
+        description: "a declared shape of terabytes",
+        layout: {
+          var layout = Layout.complete
+          layout.unwritten["/pnet/conv1/conv1/kernel:0"] = [3, 3, 3, 1 << 40]
+          return layout
+        }(),
+        message:
+          "FILE: '/pnet/conv1/conv1/kernel:0' has shape [3, 3, 3, 1099511627776], expected "
+          + "[3, 3, 3, 10]"),
+      DamageCase(
         description: "a network missing",
         layout: {
           var layout = Layout.complete
@@ -153,6 +184,53 @@ import Testing
     } catch {
       #expect(error.description == c.message.replacingOccurrences(of: "FILE", with: url.path))
     }
+  }
+
+  /// O-Net regression outputs of 1e30 (finite weights, runaway boxes): every candidate is
+  /// dropped, so the detector returns no face instead of boxes no integer can hold.
+  @Test func runawayBoxesAreDroppedNotConverted() throws {
+    let url = temporaryURL()
+    defer { try? FileManager.default.removeItem(at: url) }
+    var layout = Layout.complete
+    // Every P-Net cell, R-Net and O-Net crop scores as a face.
+    layout.values["/pnet/conv4-1/conv4-1/bias:0"] = [0, 10]
+    layout.values["/rnet/conv5-1/conv5-1/bias:0"] = [0, 10]
+    layout.values["/onet/conv6-1/conv6-1/bias:0"] = [0, 10]
+    layout.values["/onet/conv6-2/conv6-2/bias:0"] = [1e30, 1e30, 1e30, 1e30]
+    try layout.write(to: url)
+    let detector = try MTCNN(weightsAt: url)
+    let image = RGBImage(width: 40, height: 40, pixels: [UInt8](repeating: 90, count: 40 * 40 * 3))
+    #expect(detector.proposals(in: image).isEmpty == false)
+    #expect(detector.detect(in: image).isEmpty)
+  }
+
+  /// A detection built with non-finite corners reports a box without trapping.
+  @Test func nonFiniteCornersSaturateWhenReported() {
+    let point = FacePoint(x: .nan, y: 1e300)
+    let detection = FaceDetection(
+      x1: .nan, y1: -.infinity, x2: .infinity, y2: 1e300, confidence: 0.9,
+      landmarks: FaceLandmarks(
+        leftEye: point, rightEye: point, nose: point, mouthLeft: point, mouthRight: point))
+    #expect(detection.reportedBox == PixelBox(x: 0, y: 0, width: 1 << 60, height: 1 << 60))
+    #expect(detection.reportedLandmarks.first == PixelPoint(x: 0, y: 1 << 60))
+  }
+
+  /// The bundled file's SHA-256 is checked: the shipped bytes pass, any other bytes are refused
+  /// naming the file and both digests.
+  @Test func bundledWeightsAreCheckedBySHA256() throws {
+    let (url, bytes) = try MTCNNWeights.bundled.verifiedContents()
+    var damaged = bytes
+    damaged[damaged.count / 2] ^= 0x01
+    let error = #expect(throws: BundledResourceError.self) {
+      try MTCNNWeights.bundled.verify(damaged, at: url)
+    }
+    guard case .damaged(let file, let expected, let found)? = error else {
+      Issue.record("expected .damaged, got \(String(describing: error))")
+      return
+    }
+    #expect(file == url.path && file.hasSuffix("mtcnn_weights.h5"))
+    #expect(expected == MTCNNWeights.bundled.sha256)
+    #expect(found != expected && found.count == 64)
   }
 
   @Test func missingFileIsNamed() {

@@ -54,6 +54,28 @@ import Testing
     MessageCase(
       error: .writeFailed(file: "/m/out.h5", path: "/w", reason: "a dataset is already there"),
       message: "/m/out.h5: cannot write '/w': a dataset is already there"),
+    MessageCase(
+      error: .tooManyElements(
+        file: "/m/vgg.h5", path: "/fc/fc/kernel:0", attribute: nil, shape: [1 << 20, 1 << 10],
+        limit: 1 << 28),
+      message: "/m/vgg.h5: dataset '/fc/fc/kernel:0' declares shape [1048576, 1024] "
+        + "(1073741824 elements), over the limit of 268435456 elements; nothing was read"),
+    MessageCase(
+      error: .tooManyElements(
+        file: "/m/vgg.h5", path: "/", attribute: "layer_names", shape: [1 << 40, 1 << 40],
+        limit: 1 << 20),
+      message: "/m/vgg.h5: attribute 'layer_names' of '/' declares shape "
+        + "[1099511627776, 1099511627776] (more elements than an Int can count), over the limit "
+        + "of 1048576 elements; nothing was read"),
+    MessageCase(
+      error: .unexpectedShape(file: "/m/w.h5", path: "/a/b", expected: [3, 4], actual: [4, 3]),
+      message: "/m/w.h5: '/a/b' has shape [4, 3], expected [3, 4]; nothing was read"),
+    MessageCase(
+      error: .nonFiniteValues(file: "/m/w.h5", path: "/a/b", count: 1, firstIndex: 7),
+      message: "/m/w.h5: '/a/b' holds 1 NaN or infinite value (the first at index 7)"),
+    MessageCase(
+      error: .unusableFile(.notRegularFile(file: "/dev/zero", kind: "a character device")),
+      message: "/dev/zero: not a regular file (it is a character device)"),
   ]
 
   @Test(arguments: messageCases)
@@ -81,9 +103,43 @@ import Testing
 
   @Test func directoryIsNotOpened() throws {
     try HDF5Fixtures.withTemporaryFolder { folder in
-      #expect(throws: HDF5Error.openFailed(file: folder.path, reason: "it is a directory")) {
-        try HDF5File(contentsOf: folder)
-      }
+      let error = #expect(throws: HDF5Error.self) { try HDF5File(contentsOf: folder) }
+      #expect(error == .unusableFile(.notRegularFile(file: folder.path, kind: "a directory")))
+    }
+  }
+
+  /// Datasets whose headers declare terabytes (chunked, no chunk written: the file stays small)
+  /// are refused from the header: nothing is allocated or read.
+  @Test func declaredShapesAreCheckedBeforeReading() throws {
+    try HDF5Fixtures.withTemporaryFolder { folder in
+      let url = folder.appendingPathComponent("declared.h5")
+      let writer = try HDF5Writer(creatingFileAt: url)
+      try writer.writeUnwrittenDataset(declaring: [1 << 20, 1 << 20], at: "/huge")
+      try writer.writeUnwrittenDataset(declaring: [1 << 62, 1 << 62, 4], at: "/overflowing")
+      try writer.writeDataset(
+        Tensor(shape: [2, 3], scalars: [1, 2, .nan, 4, .infinity, 6]), at: "/nonfinite")
+      try writer.finish()
+      let file = try HDF5File(contentsOf: url)
+      #expect(try file.floatDatasetShape(at: "huge") == [1 << 20, 1 << 20])
+      #expect(
+        throws: HDF5Error.tooManyElements(
+          file: url.path, path: "/huge", attribute: nil, shape: [1 << 20, 1 << 20],
+          limit: HDF5File.defaultMaxElementCount)
+      ) { try file.tensor(at: "huge") }
+      #expect(
+        throws: HDF5Error.tooManyElements(
+          file: url.path, path: "/overflowing", attribute: nil, shape: [1 << 62, 1 << 62, 4],
+          limit: HDF5File.defaultMaxElementCount)
+      ) { try file.tensor(at: "overflowing") }
+      #expect(
+        throws: HDF5Error.unexpectedShape(
+          file: url.path, path: "/huge", expected: [3, 3], actual: [1 << 20, 1 << 20])
+      ) { try file.tensor(at: "huge", expectedShape: [3, 3]) }
+      #expect(
+        throws: HDF5Error.nonFiniteValues(
+          file: url.path, path: "/nonfinite", count: 2, firstIndex: 2)
+      ) { try file.tensor(at: "nonfinite", requiringFiniteValues: true) }
+      #expect(try file.tensor(at: "nonfinite").shape == [2, 3])
     }
   }
 

@@ -123,8 +123,9 @@ import Testing
     #expect(throws: ImageIOError.fileNotFound(file: missing.path)) {
       try RGBImage(contentsOf: missing)
     }
-    #expect(throws: ImageIOError.unreadable(file: folder.path, reason: "it is a directory")) {
-      try RGBImage(contentsOf: folder)
-    }
+    #expect(
+      throws: ImageIOError.unreadable(
+        file: folder.path, reason: "not a regular file (it is a directory)")
+    ) { try RGBImage(contentsOf: folder) }
   }
 }
