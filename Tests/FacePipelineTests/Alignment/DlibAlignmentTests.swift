@@ -185,7 +185,7 @@ struct DlibAlignmentMapping: Decodable {
 @Suite struct DlibAlignmentPipelineTests {
   /// Every face dlib finds in the test photos (25), started from mtcnn 0.1.1's detection of it:
   /// dlib's HOG detector, searched near the box, gives dlib's own rectangle for every face, so
-  /// landmarks and descriptors are dlib's.
+  /// landmarks are dlib's and descriptors dlib's to within 2e-6 (Float rounding).
   @Test(.enabled(if: SharedData.isAvailable(for: "mtcnnBoxesGetDlibsRectangles")))
   func mtcnnBoxesGetDlibsRectangles() throws {
     let embedder = try DlibPipelineSupport.embedders.get().dlib
@@ -201,17 +201,17 @@ struct DlibAlignmentMapping: Decodable {
         embedded.alignment?.landmarks == face.landmarks5_xy.map { DlibPoint(x: $0[0], y: $0[1]) },
         "\(label)")
       let distance = DlibFaceEmbedder.distance(embedded.descriptor, face.descriptor.map(Float.init))
-      #expect(distance <= 1e-4, "\(label): distance \(distance) to dlib's descriptor")
+      #expect(distance <= 2e-6, "\(label): distance \(distance) to dlib's descriptor")
     }
   }
 
   /// The same faces with the mapped rectangle only (what faces dlib's detector misses get): the
-  /// descriptors stay within 0.05 of dlib's (median), and every same-person / different-person
-  /// verdict between two faces whose dlib distance is not within 0.05 of the threshold is
-  /// dlib's.
+  /// descriptors stay near dlib's (measured median 0.041, largest 0.175; asserted 0.045 and
+  /// 0.19), and every same-person / different-person verdict between two faces whose dlib
+  /// distance is not within 0.05 of the threshold is dlib's.
   ///
-  /// NOTE: the largest distance (0.17, a face 37 pixels wide) is far above the median: moving
-  /// the rectangle of so small a face by one pixel moves its landmarks; the test prints it.
+  /// NOTE: the largest distance (a face 37 pixels wide) is far above the median: moving the
+  /// rectangle of so small a face by one pixel moves its landmarks.
   @Test(.enabled(if: SharedData.isAvailable(for: "mappedRectanglesGiveNearlyDlibsDescriptors")))
   func mappedRectanglesGiveNearlyDlibsDescriptors() throws {
     let embedder = try DlibPipelineSupport.embedders.get().mapped
@@ -236,7 +236,8 @@ struct DlibAlignmentMapping: Decodable {
     print(
       "mapped rectangles -> descriptor vs dlib's pipeline, \(faces.count) faces: median "
         + "\(median), max \(sorted.last ?? .nan), all \(sorted)")
-    #expect(median <= 0.05)
+    #expect(median <= 0.045)
+    #expect((sorted.last ?? .infinity) <= 0.19)
     var clear: [String] = []
     var nearThreshold: [String] = []
     for i in faces.indices {
@@ -254,7 +255,9 @@ struct DlibAlignmentMapping: Decodable {
     #expect(clear.isEmpty, "clear verdicts differing from dlib's: \(clear)")
   }
 
-  /// Without dlib's shape predictor: how far MTCNN's own points move the descriptors.
+  /// Without dlib's shape predictor, MTCNN's own points move the descriptors from dlib's by a
+  /// median of 0.140 and at most 0.252 on these 25 faces (asserted with headroom: 0.15 and
+  /// 0.27), well inside the same-person threshold 0.6.
   @Test(.enabled(if: SharedData.isAvailable(for: "mtcnnPointsFallbackStaysOnTheSamePerson")))
   func mtcnnPointsFallbackStaysOnTheSamePerson() throws {
     let embedder = try DlibPipelineSupport.embedders.get().fallback
@@ -265,11 +268,13 @@ struct DlibAlignmentMapping: Decodable {
       #expect(embedded.alignment?.landmarks == nil)
       let distance = DlibFaceEmbedder.distance(embedded.descriptor, face.descriptor.map(Float.init))
       distances.append(distance)
-      #expect(distance < 0.6, "\(face.image) face \(face.dlib_face): distance \(distance)")
     }
     let sorted = distances.sorted()
-    print(
-      "MTCNN points fallback vs dlib's pipeline: median \(sorted[sorted.count / 2]), all \(sorted)")
+    let median = sorted[sorted.count / 2]
+    print("MTCNN points fallback vs dlib's pipeline: median \(median), all \(sorted)")
+    #expect(sorted.count == 25)
+    #expect(median <= 0.15)
+    #expect((sorted.last ?? .infinity) <= 0.27)
   }
 
   @Test(.enabled(if: SharedData.isAvailable(for: "theMaskBoxHoldsEverythingTheChipReads")))
@@ -350,9 +355,9 @@ struct DlibPipelineReference: Decodable {
 
   /// Our pipeline's descriptors are dlib's pipeline's, face for face.
   ///
-  /// Every dlib face is matched, the median distance is at most 0.05 and the largest at most
-  /// 0.10 (the bounds), and every same-person / different-person verdict between two
-  /// faces is dlib's.
+  /// Every dlib face is matched, every descriptor is dlib's to within 2e-6 (what the README
+  /// states; measured median 7.7e-7, largest 9.7e-7: Float rounding), and every same-person /
+  /// different-person verdict between two faces is dlib's.
   @Test(.enabled(if: SharedData.isAvailable(for: "ourPipelineGivesDlibsDescriptors")))
   func ourPipelineGivesDlibsDescriptors() throws {
     let embedder = try DlibPipelineSupport.embedders.get().dlib
@@ -393,8 +398,7 @@ struct DlibPipelineReference: Decodable {
     print(
       "MTCNN + dlib alignment vs dlib's pipeline, \(distances.count) faces: median \(median), "
         + "max \(largest); on the mapped rectangle (dlib's detector not near): \(mapped)")
-    #expect(median <= 0.05)
-    #expect(largest <= 0.10)
+    #expect(largest <= 2e-6, "median \(median), largest \(largest)")
     var differing: [String] = []
     for i in ours.indices {
       for j in ours.indices where j > i {

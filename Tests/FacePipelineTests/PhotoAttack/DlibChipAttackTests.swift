@@ -107,11 +107,19 @@ import Testing
     Self.checkConstraints(result, epsilon: 4)
   }
 
-  @Test(.enabled(if: SharedData.isAvailable(for: "fgsmDodgingRateIsReported")))
-  func fgsmDodgingRateIsReported() throws {
+  /// One FGSM step of 8 levels (from its random start, seed 0) moves every chip's descriptor
+  /// most of the way to dlib's 0.6 but across it on none: measured distances 0.499 to 0.571 on
+  /// the five chips, success 0 (the iterative methods dodge on all of them).
+  @Test(.enabled(if: SharedData.isAvailable(for: "fgsmFallsShortOfDodgingOnEveryChip")))
+  func fgsmFallsShortOfDodgingOnEveryChip() throws {
     let result = try Self.dodge(.fgsm, settings: AttackSettings(), label: "fgsm defaults")
-    #expect((0...1).contains(result.rounded.successRate))
     #expect(result.rounded.samples.count == result.original.shape[0])
+    #expect(result.rounded.successRate == 0)
+    for (i, sample) in result.rounded.samples.enumerated() {
+      let distance = sample.distance ?? .nan
+      #expect(distance >= 0.45 && distance < 0.6, "chip \(i): distance \(distance)")
+    }
+    #expect(result.steps.allSatisfy { $0 == 1 }, "\(result.steps)")
     Self.checkConstraints(result, epsilon: AttackDefaults.lInfinityEpsilon)
   }
 
