@@ -28,7 +28,6 @@ import os
 import sys
 import zipfile
 
-import h5py
 import numpy as np
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -96,6 +95,8 @@ def fixed_bytes(strings):
 
 
 def main():
+    import h5py  # here, so that Scripts/fixtures/mtcnn_weight_samples.py can import LAYOUT without it
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--wheel", help="mtcnn-0.1.1-py3-none-any.whl")

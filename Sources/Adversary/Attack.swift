@@ -7,6 +7,9 @@ import FaceTensor
 /// perturbation inside its norm ball, the pixels inside the bounds, and masked-out pixels equal to
 /// the original bit for bit; each image stops on its own as soon as it reaches the goal's margin
 /// (judged after 8-bit rounding). The same seed gives the same bytes.
+///
+/// `attack.run(on: model, images: images, goal: goal)` runs any attack, an `any Attack` included,
+/// with no mask, seed 0 and no progress reports (`run(on:images:goal:mask:seed:)`).
 public protocol Attack: Sendable {
   /// The method, by name.
   var method: AttackMethod { get }

@@ -107,7 +107,7 @@ public struct AttackSettings: Sendable, Equatable {
 
 /// An attack chosen by name, with its budget resolved and notes on the settings it ignored.
 public struct ConfiguredAttack: Sendable {
-  /// The configured attack; call its `run(on:images:goal:mask:seed:progress:)`.
+  /// The configured attack; call its `run(on:images:goal:)` (or with a mask, seed and progress).
   public let attack: any Attack
   /// The budget ε in pixel levels of 0...255 after defaults (8 for L∞); nil for C&W, which
   /// minimises the perturbation instead of bounding it.

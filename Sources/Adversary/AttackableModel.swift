@@ -1,12 +1,16 @@
 import FaceTensor
 
-/// A differentiable model an attack can query: a function from a batch of RGB images to one
-/// output vector per image (class logits or a face embedding), with a vector-Jacobian product back
-/// to the pixels.
+/// A differentiable model an attack can query: a function from a batch of images to one output
+/// vector per image (class logits or a face embedding), with a vector-Jacobian product back to the
+/// pixels.
 ///
-/// Pixels are RGB, NHWC `[N, H, W, 3]`, in `inputBounds` (0...255 for every FaceAdversary model);
-/// any preprocessing (channel order, mean subtraction, resampling from a photo) is inside the
-/// model, so gradients are with respect to these pixels.
+/// Images are NHWC `[N, H, W, C]` with every value in `inputBounds`. Every FaceAdversary model
+/// takes RGB (C = 3) in pixel levels 0...255; the attacks accept any C and bounds. Any
+/// preprocessing (channel order, mean subtraction, resampling from a photo) is inside the model,
+/// so gradients are with respect to these pixels.
+///
+/// To bring a model without writing a type, wrap closures in `ClosureAttackModel`; FacePipeline's
+/// `NetworkAttackModel` wraps a FaceNets `Network`.
 ///
 /// Attacks call the model on any subset of their batch, in the batch's order (images that reached
 /// their goal leave it), so row `i` of the outputs must depend on image `i` alone and any batch
@@ -16,19 +20,21 @@ public protocol AttackableModel {
   /// The range every input pixel must lie in.
   var inputBounds: ClosedRange<Float> { get }
 
-  /// Outputs `[N, D]` for images `[N, H, W, 3]`.
+  /// Outputs `[N, D]` for images `[N, H, W, C]`.
   func outputs(for images: Tensor) -> Tensor
 
   /// Outputs `[N, D]` and the pullback mapping `∂L/∂outputs` (`[N, D]`) to `∂L/∂images`
-  /// (`[N, H, W, 3]`).
+  /// (`[N, H, W, C]`).
   func outputsWithPullback(for images: Tensor) -> (outputs: Tensor, pullback: (Tensor) -> Tensor)
 }
 
-/// A model with random transformations in front of it (a jittered crop, a small rotation): an
-/// attack on it estimates every gradient as an expectation over transformations (EOT, Athalye et
-/// al. 2018), the mean of the gradients of `expectationSamples` random draws, so that the result
-/// survives the whole family of transformations rather than one. Success and early stop are judged
-/// on the deterministic `outputs(for:)` (the unjittered transformation).
+/// A model with random transformations in front of it (a jittered crop, a small rotation).
+///
+/// An attack on it estimates every gradient as an expectation over transformations (EOT,
+/// Athalye, Engstrom, Ilyas and Kwok 2018), the mean of the gradients of `expectationSamples`
+/// random draws, so that the result survives the whole family of transformations rather than
+/// one. Success and early stop are judged on the deterministic `outputs(for:)` (the unjittered
+/// transformation).
 public protocol RandomizedAttackableModel: AttackableModel {
   /// The number of random draws averaged per gradient (at least 1).
   var expectationSamples: Int { get }

@@ -79,6 +79,7 @@ public struct CarliniWagnerL2: Attack {
         "each round starts from uniform noise of ±1 level: the dodging hinge has a zero gradient"
           + " at the clean image"
       ] : []
-    return setup.evaluator.result(adversarial: best, trace: search.trace, notes: notes)
+    return setup.evaluator.result(
+      adversarial: best, trace: search.trace, steps: search.steps, notes: notes)
   }
 }

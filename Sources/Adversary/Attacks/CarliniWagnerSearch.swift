@@ -16,8 +16,10 @@ struct CarliniWagnerSearch<Model: AttackableModel> {
   private let progress: ((AttackProgress) -> Void)?
   /// Seeds for the draws of a `RandomizedAttackableModel` (EOT), one per step.
   private var drawSeeds: SplitMix64
-  /// Per image, every step it took, in order.
+  /// Per image, every evaluation of it, in order (`AttackResult.trace`).
   private(set) var trace: [[TraceEntry]]
+  /// Per image, the Adam steps taken, over all rounds.
+  private(set) var steps: [Int]
   private var constants: ConstantSearch
   private var results: SmallestPerturbations
   /// The variables w `[N · H · W · C]`.
@@ -39,6 +41,7 @@ struct CarliniWagnerSearch<Model: AttackableModel> {
     self.progress = progress
     self.drawSeeds = drawSeeds
     trace = [[TraceEntry]](repeating: [], count: inputs.imageCount)
+    steps = [Int](repeating: 0, count: inputs.imageCount)
     constants = ConstantSearch(initial: Double(attack.initialConstant), images: inputs.imageCount)
     results = SmallestPerturbations(inputs: inputs)
     w = [Float](repeating: 0, count: inputs.imageCount * inputs.pixelsPerImage)
@@ -169,6 +172,7 @@ struct CarliniWagnerSearch<Model: AttackableModel> {
               from: UnsafeBufferPointer(wRow), into: image, original: original, mask: mask)
           }
         }
+        steps[i] += 1
       }
     }
   }

@@ -44,20 +44,24 @@ struct AttackEvaluator<Model: AttackableModel> {
   }
 
   /// The attack's result for `adversarial` `[N, H, W, C]`: evaluated as optimised and after
-  /// 8-bit rounding.
+  /// 8-bit rounding, with each image's `trace` and update-step count `steps`.
   ///
   /// `roundedOutputs` (empty, or one entry per image) holds the output rows `[D]` that
   /// `assessRounded` already computed for exactly an image's 8-bit rounding; the model runs on
   /// the rounded images only for the others.
   func result(
-    adversarial: Tensor, trace: [[TraceEntry]], notes: [String], roundedOutputs: [[Float]?] = []
+    adversarial: Tensor, trace: [[TraceEntry]], steps: [Int], notes: [String],
+    roundedOutputs: [[Float]?] = []
   ) -> AttackResult {
-    AttackResult(
+    precondition(
+      steps.count == inputs.imageCount,
+      "[attack] \(steps.count) step counts for \(inputs.imageCount) images")
+    return AttackResult(
       original: inputs.original, adversarial: adversarial,
       optimized: evaluate(adversarial),
       rounded: evaluate(
         PixelRounding.rounded(adversarial, bounds: inputs.bounds), knownOutputs: roundedOutputs),
-      trace: trace, notes: notes)
+      trace: trace, steps: steps, notes: notes)
   }
 
   /// Judges every image of `images` `[N, H, W, C]`: success, margin, loss, top-5 softmax

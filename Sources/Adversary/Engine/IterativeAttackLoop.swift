@@ -45,7 +45,7 @@ struct IterativeAttackLoop {
       state.keepLastIterates(active)
     }
     return setup.evaluator.result(
-      adversarial: state.best.images, trace: state.trace, notes: notes,
+      adversarial: state.best.images, trace: state.trace, steps: state.steps, notes: notes,
       roundedOutputs: state.best.roundedOutputs)
   }
 }
@@ -63,6 +63,8 @@ private struct IterativeAttackState<Model: AttackableModel> {
   /// The gather buffer for strict subsets of the batch.
   var batch = Tensor(zeros: [0])
   var trace: [[TraceEntry]]
+  /// Per image, the update steps taken, over all runs.
+  var steps: [Int]
   var best: BestRuns
   /// The images that have not reached the goal's margin (after 8-bit rounding); ε = 0 leaves
   /// every image as it is.
@@ -79,6 +81,7 @@ private struct IterativeAttackState<Model: AttackableModel> {
     self.drawSeeds = drawSeeds
     adversarial = setup.inputs.original
     trace = [[TraceEntry]](repeating: [], count: n)
+    steps = [Int](repeating: 0, count: n)
     best = BestRuns(inputs: setup.inputs)
     let finished = setup.evaluator.finishedBeforeStart()
     pending = loop.constraint.epsilon > 0 ? (0..<n).filter { !finished.contains($0) } : []
@@ -173,6 +176,7 @@ private struct IterativeAttackState<Model: AttackableModel> {
           rule.step(sample: i, image: image, gradient: g)
           constraint.project(image, original: original, mask: mask)
         }
+        steps[i] += 1
       }
     }
   }

@@ -18,8 +18,23 @@ public struct AttackResult: Sendable {
   /// `adversarial` rounded to 8 bits (`PixelRounding.rounded`, what a saved PNG holds), judged
   /// again: the success that survives saving.
   public let rounded: AttackEvaluation
-  /// Per image, every step it took, in order (several runs for PGD restarts and C&W rounds).
+  /// Per image, every evaluation of it during the attack, in order.
+  ///
+  /// Several runs for PGD restarts and C&W rounds. One entry before each update step, plus one in
+  /// each run where the image stopped early (the evaluation that stopped it, followed by no
+  /// update): see `steps`.
   public let trace: [[TraceEntry]]
+  /// Per image, the update steps the attack took on it, summed over its runs (PGD restarts, C&W
+  /// rounds).
+  ///
+  /// An update step is one move of the image along a gradient of the model (C&W: one Adam step on
+  /// its tanh-space variables); queries that only judge it (the 8-bit re-checks, an evaluation
+  /// that finds it done) are not counted. 0 for an image that reached the goal's margin before
+  /// the attack, and for every image when ε = 0. Otherwise FGSM: 1 (0 if its random start already
+  /// reaches the margin); BIM, PGD, MI-FGSM, Adam: at most `steps` per run, exactly `steps` per
+  /// run without early stop; C&W: at most `steps` per round, fewer when it aborts early.
+  /// `trace[i].count − steps[i]` is the number of runs in which image `i` stopped early.
+  public let steps: [Int]
   /// Choices the attack made that the caller did not spell out, such as a random start.
   public let notes: [String]
 

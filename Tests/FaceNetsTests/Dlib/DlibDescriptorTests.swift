@@ -7,9 +7,7 @@ import Testing
 
 extension InstalledResNet {
   /// The network built once from the installed file.
-  static let network: Result<DlibResNet, Error>? = description.map { result in
-    result.map { DlibResNet(description: $0) }
-  }
+  static let network: Result<DlibResNet, Error> = description.map { DlibResNet(description: $0) }
 }
 
 /// `Fixtures/dlib/resnet_intermediates.json`, written by
@@ -68,14 +66,11 @@ struct DlibChipDescriptors: Decodable {
 
 /// dlib's face descriptor network against dlib 20.0.1 (`expected.json`) and an independent
 /// float64 port (intermediate values, directional derivatives), plus its own finite differences.
-@Suite(
-  .enabled(
-    if: DlibTestSupport.hasResNet, "dlib_face_recognition_resnet_model_v1.dat is not installed"))
-struct DlibDescriptorTests {
+@Suite struct DlibDescriptorTests {
   let resNet: DlibResNet
 
   init() throws {
-    resNet = try #require(InstalledResNet.network).get()
+    resNet = try InstalledResNet.network.get()
   }
 
   @Test(.enabled(if: DlibTestSupport.hasSharedData(for: "descriptorsOfTheChipsMatchDlib")))
@@ -99,12 +94,13 @@ struct DlibDescriptorTests {
   }
 
   @Test func aFileThatIsNotTheResNetIsRefusedWithATypedError() throws {
+    let shapePredictor = try MissingModelFile.check(DlibTestSupport.shapePredictorURL)
     let folder = FileManager.default.temporaryDirectory
     let missing = folder.appendingPathComponent("no-such-\(UUID().uuidString).dat")
     #expect(throws: DlibFormatError.self) { try DlibResNet(contentsOf: missing) }
     // The shape predictor is a valid dlib file, but not this network.
     #expect(throws: DlibFormatError.self) {
-      try DlibResNet(contentsOf: DlibTestSupport.shapePredictorURL, checksum: .skip)
+      try DlibResNet(contentsOf: shapePredictor, checksum: .skip)
     }
   }
 
@@ -128,7 +124,7 @@ struct DlibDescriptorTests {
   @Test(.enabled(if: DlibTestSupport.hasSharedData(for: "intermediateValuesMatchTheFloat64Port")))
   func intermediateValuesMatchTheFloat64Port() throws {
     let reference = try DlibResNetIntermediates.load()
-    let description = try #require(InstalledResNet.description).get()
+    let description = try InstalledResNet.description.get()
     let taps = reference.intermediates.map(\.after_layer)
     let network = DlibResNet.network(for: description, outputsAfterLayers: taps)
     let outputs = network(try DlibChipDescriptors.tensor(reference.intermediates_chip))

@@ -7,16 +7,13 @@ import Testing
 ///
 /// Each error names the damaged field's byte offset; offsets come from
 /// `Fixtures/dlib/resnet_reference.json`.
-@Suite(
-  .enabled(
-    if: DlibTestSupport.hasResNet, "dlib_face_recognition_resnet_model_v1.dat is not installed"))
-struct DlibResNetDamageTests {
+@Suite struct DlibResNetDamageTests {
   let name = DlibModelFile.faceRecognitionResNetV1.name
   let original: [UInt8]
   let reference: DlibResNetReference
 
   init() throws {
-    original = try #require(InstalledResNet.bytes)
+    original = try InstalledResNet.bytes.get()
     reference = try #require(DlibResNetReference.shared)
   }
 
@@ -192,10 +189,9 @@ struct DlibResNetDamageTests {
     }
   }
 
-  @Test(.enabled(if: DlibTestSupport.hasShapePredictor, "needs the shape predictor file"))
-  func theShapePredictorFileIsNotThisNetwork() throws {
+  @Test func theShapePredictorFileIsNotThisNetwork() throws {
     // Version 1 fits, then the shape predictor's matrix rows (-10) are no string length.
-    let other = try #require(InstalledShapePredictor.bytes)
+    let other = try InstalledShapePredictor.bytes.get()
     #expect(
       throws: DlibFormatError.unexpectedVersionString(
         file: name, offset: 2, expected: "loss_metric_2", found: "<a string of length -10>")

@@ -43,30 +43,30 @@ struct DlibResNetReference: Decodable {
     DlibResNetReference.self, from: DlibTestSupport.fixture("resnet_reference.json"))
 }
 
-/// Parses the installed `dlib_face_recognition_resnet_model_v1.dat` once for all tests.
+/// Parses the installed `dlib_face_recognition_resnet_model_v1.dat` once for all tests; without
+/// the file both results hold `MissingModelFile`.
 enum InstalledResNet {
-  static let bytes: [UInt8]? = try? DlibModelFile.readBytes(of: DlibTestSupport.resNetURL)
-  static let description: Result<DlibResNetDescription, Error>? = bytes.map { bytes in
+  static let bytes = Result { () throws -> [UInt8] in
+    try DlibModelFile.readBytes(of: MissingModelFile.check(DlibTestSupport.resNetURL))
+  }
+  static let description: Result<DlibResNetDescription, Error> = bytes.flatMap { bytes in
     Result {
       try DlibResNetDescription(bytes: bytes, fileName: DlibModelFile.faceRecognitionResNetV1.name)
     }
   }
 }
 
-@Suite(
-  .enabled(
-    if: DlibTestSupport.hasResNet, "dlib_face_recognition_resnet_model_v1.dat is not installed"))
-struct DlibResNetDescriptionTests {
+@Suite struct DlibResNetDescriptionTests {
   let reference: DlibResNetReference
   let network: DlibResNetDescription
 
   init() throws {
     reference = try #require(DlibResNetReference.shared)
-    network = try #require(InstalledResNet.description).get()
+    network = try InstalledResNet.description.get()
   }
 
   @Test func theFileMatchesTheReferenceSizeAndChecksum() throws {
-    let bytes = try #require(InstalledResNet.bytes)
+    let bytes = try InstalledResNet.bytes.get()
     #expect(bytes.count == reference.size)
     #expect(DlibModelFile.faceRecognitionResNetV1.sha256 == reference.sha256)
     // The default policy verifies the checksum, so this parse also checks it.
@@ -157,7 +157,7 @@ struct DlibResNetDescriptionTests {
 
   @Test func hwioKernelsHoldTheFilesValuesTransposed() throws {
     // Layer 4's filters (32, 32, 3, 3) are stored row-major after its 4-int tensor header.
-    let bytes = try #require(InstalledResNet.bytes)
+    let bytes = try InstalledResNet.bytes.get()
     let layer = reference.layers[4]
     let dataOffset = try #require(layer.params_data_offset)
     guard case .convolution(let conv) = network.nodes[5] else {

@@ -1,14 +1,18 @@
 import FaceTensor
+import FaceTestSupport
 import Foundation
 import Synchronization
 import Testing
 
 @testable import FaceNets
 
-/// Parses the installed `shape_predictor_5_face_landmarks.dat` once for all tests.
+/// Parses the installed `shape_predictor_5_face_landmarks.dat` once for all tests; without the
+/// file both results hold `MissingModelFile`.
 enum InstalledShapePredictor {
-  static let bytes: [UInt8]? = try? DlibModelFile.readBytes(of: DlibTestSupport.shapePredictorURL)
-  static let predictor: Result<DlibShapePredictor, Error>? = bytes.map { bytes in
+  static let bytes = Result { () throws -> [UInt8] in
+    try DlibModelFile.readBytes(of: MissingModelFile.check(DlibTestSupport.shapePredictorURL))
+  }
+  static let predictor: Result<DlibShapePredictor, Error> = bytes.flatMap { bytes in
     Result {
       try DlibShapePredictor(bytes: bytes, fileName: DlibModelFile.shapePredictor5Landmarks.name)
     }
@@ -27,14 +31,11 @@ enum SharedPhotos {
   }
 }
 
-@Suite(
-  .enabled(
-    if: DlibTestSupport.hasShapePredictor, "shape_predictor_5_face_landmarks.dat is not installed"))
-struct DlibShapePredictorTests {
+@Suite struct DlibShapePredictorTests {
   let predictor: DlibShapePredictor
 
   init() throws {
-    predictor = try #require(InstalledShapePredictor.predictor).get()
+    predictor = try InstalledShapePredictor.predictor.get()
   }
 
   @Test func theFileParsesWithItsChecksum() throws {
@@ -66,15 +67,12 @@ struct DlibShapePredictorTests {
 }
 
 /// Damaged copies of the shape predictor file give typed errors at the right offsets.
-@Suite(
-  .enabled(
-    if: DlibTestSupport.hasShapePredictor, "shape_predictor_5_face_landmarks.dat is not installed"))
-struct DlibShapePredictorDamageTests {
+@Suite struct DlibShapePredictorDamageTests {
   let name = DlibModelFile.shapePredictor5Landmarks.name
   let original: [UInt8]
 
   init() throws {
-    original = try #require(InstalledShapePredictor.bytes)
+    original = try InstalledShapePredictor.bytes.get()
   }
 
   private func parse(_ bytes: [UInt8], checksum: DlibChecksumPolicy = .skip) throws {
@@ -170,9 +168,8 @@ struct DlibShapePredictorDamageTests {
     }
   }
 
-  @Test(.enabled(if: DlibTestSupport.hasResNet, "needs the ResNet file"))
-  func theResNetFileIsNotAShapePredictor() throws {
-    let other = try #require(InstalledResNet.bytes)
+  @Test func theResNetFileIsNotAShapePredictor() throws {
+    let other = try InstalledResNet.bytes.get()
     // Version 1 fits; the string length 13 passes as a row count, then 'l' (0x6C) is no
     // control byte.
     #expect(

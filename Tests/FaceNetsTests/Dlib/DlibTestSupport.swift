@@ -8,7 +8,8 @@ import Testing
 /// Where the dlib tests find their inputs, and the fixtures they share.
 ///
 /// Photos and the chip fixtures come from `../shared` through `SharedData`
-/// (`FACEADVERSARY_SHARED`).
+/// (`FACEADVERSARY_SHARED`). The model files are required: a test that needs one fails with
+/// `MissingModelFile` (naming the path and `make setup`) when it is not installed.
 enum DlibTestSupport {
   /// The installed ResNet file, found along `ModelSearchPath` (where `make setup` puts it).
   static let resNetURL = installed(DlibModelFile.faceRecognitionResNetV1.name)
@@ -21,12 +22,6 @@ enum DlibTestSupport {
       ?? ModelSearchPath.folders()[0].appendingPathComponent(name)
   }
 
-  /// Whether the ResNet file is installed (tests that need it are not run otherwise).
-  static var hasResNet: Bool { FileManager.default.fileExists(atPath: resNetURL.path) }
-  /// Whether the shape predictor file is installed.
-  static var hasShapePredictor: Bool {
-    FileManager.default.fileExists(atPath: shapePredictorURL.path)
-  }
   /// Whether `../shared` is there (recorded as not run otherwise, see `SharedData`).
   static func hasSharedData(for test: String) -> Bool {
     SharedData.isAvailable(for: test)

@@ -166,6 +166,54 @@ import Testing
     #expect(alpha.scalars.contains { $0 != 0 })
   }
 
+  /// `Fixtures/mtcnn/weight_samples.json`, read from mtcnn 0.1.1's own `.npy` by
+  /// `Scripts/fixtures/mtcnn_weight_samples.py`.
+  struct WeightSamples: Decodable {
+    struct Sample: Decodable {
+      let index: Int
+      let value: Double
+    }
+    struct WeightArray: Decodable {
+      let network: String
+      let layer: String
+      let parameter: String
+      let shape: [Int]
+      let sum: Double
+      let samples: [Sample]
+    }
+    let npy_sha256: String
+    let arrays: [WeightArray]
+  }
+
+  /// Every weight of the bundled file is the source's: each array's shape, its sum (in Double,
+  /// to 1e-9 relative: only the summation order differs) and five of its values bit for bit,
+  /// against what the `.npy` in the mtcnn 0.1.1 wheel holds.
+  @Test func bundledWeightsAreTheSourcesValues() throws {
+    let samples = try JSONDecoder().decode(
+      WeightSamples.self, from: Data(contentsOf: MTCNNFixtures.url("weight_samples.json")))
+    // The .npy that MTCNN_WEIGHTS.md names as the source of the bundled file.
+    #expect(
+      samples.npy_sha256 == "9e04e975abf93c7173e956df4b496d6da269e08b9e87f2daec963ee1176576b0")
+    let detector = try MTCNN()
+    let networks = ["pnet": detector.pnet, "rnet": detector.rnet, "onet": detector.onet]
+    let parameterCount = networks.values.reduce(0) { $0 + $1.parameterList.count }
+    #expect(samples.arrays.count == parameterCount && parameterCount == 50)
+    for array in samples.arrays {
+      let label = "\(array.network)/\(array.layer)/\(array.parameter)"
+      let network = try #require(networks[array.network], "\(label)")
+      let tensor = try #require(
+        network.parameters(ofLayer: array.layer)?[array.parameter], "\(label)")
+      #expect(tensor.shape == array.shape, "\(label)")
+      let sum = tensor.scalars.reduce(0.0) { $0 + Double($1) }
+      #expect(abs(sum - array.sum) <= 1e-9 * max(1, abs(array.sum)), "\(label): sum \(sum)")
+      for sample in array.samples {
+        #expect(
+          tensor.scalars[sample.index] == Float(sample.value),
+          "\(label)[\(sample.index)]: \(tensor.scalars[sample.index]), source \(sample.value)")
+      }
+    }
+  }
+
   @Test func completeLayoutLoads() throws {
     let url = temporaryURL()
     defer { try? FileManager.default.removeItem(at: url) }

@@ -7,15 +7,25 @@ import Testing
 @testable import FacePipeline
 
 /// The installed dlib models and the mapping fixture, loaded once for the dlib pipeline tests.
+///
+/// The models are required: without them every test that needs one fails with
+/// `MissingModelFile`, naming the path and `make setup`.
 enum DlibPipelineSupport {
   static let models = ModelDirectory()
 
-  static func locate(_ file: DlibModelFile) -> URL? {
-    try? models.locate(file.name, howToGet: "")
+  /// The installed `file` along the search path.
+  /// - Throws: `MissingModelFile` naming where `make setup` puts it.
+  static func locate(_ file: DlibModelFile) throws -> URL {
+    guard let url = try? models.locate(file.name, howToGet: "") else {
+      throw MissingModelFile(path: models.writableFolder.appendingPathComponent(file.name).path)
+    }
+    return url
   }
 
-  static var hasModels: Bool {
-    locate(.faceRecognitionResNetV1) != nil && locate(.shapePredictor5Landmarks) != nil
+  /// Throws `MissingModelFile` unless both dlib model files are installed.
+  static func requireModels() throws {
+    _ = try locate(.faceRecognitionResNetV1)
+    _ = try locate(.shapePredictor5Landmarks)
   }
 
   /// The embedders of the three alignments.
@@ -29,22 +39,17 @@ enum DlibPipelineSupport {
     let fallback: DlibFaceEmbedder
   }
 
-  /// The embedders, when the model files are installed.
-  static let embedders: Result<Embedders, Error>? = {
-    guard let resNetURL = locate(.faceRecognitionResNetV1),
-      let predictorURL = locate(.shapePredictor5Landmarks)
-    else { return nil }
-    return Result {
-      let resNet = try DlibResNet(contentsOf: resNetURL)
-      let predictor = try DlibShapePredictor(contentsOf: predictorURL)
-      return Embedders(
-        dlib: DlibFaceEmbedder(
-          resNet: resNet, shapePredictor: predictor,
-          rectangleDetector: try DlibHOGFaceDetector.frontalFaceDetector()),
-        mapped: DlibFaceEmbedder(resNet: resNet, shapePredictor: predictor, rectangleDetector: nil),
-        fallback: DlibFaceEmbedder(resNet: resNet, shapePredictor: nil, rectangleDetector: nil))
-    }
-  }()
+  /// The embedders, or `MissingModelFile` when a model file is not installed.
+  static let embedders = Result { () throws -> Embedders in
+    let resNet = try DlibResNet(contentsOf: locate(.faceRecognitionResNetV1))
+    let predictor = try DlibShapePredictor(contentsOf: locate(.shapePredictor5Landmarks))
+    return Embedders(
+      dlib: DlibFaceEmbedder(
+        resNet: resNet, shapePredictor: predictor,
+        rectangleDetector: try DlibHOGFaceDetector.frontalFaceDetector()),
+      mapped: DlibFaceEmbedder(resNet: resNet, shapePredictor: predictor, rectangleDetector: nil),
+      fallback: DlibFaceEmbedder(resNet: resNet, shapePredictor: nil, rectangleDetector: nil))
+  }
 
   /// The committed fixture `Fixtures/<name>`.
   static func fixture(_ name: String) throws -> Data {
@@ -177,14 +182,13 @@ struct DlibAlignmentMapping: Decodable {
 
 /// From MTCNN's reference boxes to descriptors, against dlib 20.0.1's own pipeline (HOG box,
 /// landmarks, chip, network) on the faces of the mapping fixture.
-@Suite(.enabled(if: DlibPipelineSupport.hasModels, "the dlib model files are not installed"))
-struct DlibAlignmentPipelineTests {
+@Suite struct DlibAlignmentPipelineTests {
   /// Every face dlib finds in the test photos (25), started from mtcnn 0.1.1's detection of it:
   /// dlib's HOG detector, searched near the box, gives dlib's own rectangle for every face, so
-  /// landmarks and descriptors are dlib's.
+  /// landmarks are dlib's and descriptors dlib's to within 2e-6 (Float rounding).
   @Test(.enabled(if: SharedData.isAvailable(for: "mtcnnBoxesGetDlibsRectangles")))
   func mtcnnBoxesGetDlibsRectangles() throws {
-    let embedder = try #require(DlibPipelineSupport.embedders).get().dlib
+    let embedder = try DlibPipelineSupport.embedders.get().dlib
     for face in try DlibAlignmentMapping.load().faces {
       let embedded = try embedder.embed([face.region], in: try face.photo())[0]
       let hog = face.hog_rect_ltrb
@@ -197,20 +201,20 @@ struct DlibAlignmentPipelineTests {
         embedded.alignment?.landmarks == face.landmarks5_xy.map { DlibPoint(x: $0[0], y: $0[1]) },
         "\(label)")
       let distance = DlibFaceEmbedder.distance(embedded.descriptor, face.descriptor.map(Float.init))
-      #expect(distance <= 1e-4, "\(label): distance \(distance) to dlib's descriptor")
+      #expect(distance <= 2e-6, "\(label): distance \(distance) to dlib's descriptor")
     }
   }
 
   /// The same faces with the mapped rectangle only (what faces dlib's detector misses get): the
-  /// descriptors stay within 0.05 of dlib's (median), and every same-person / different-person
-  /// verdict between two faces whose dlib distance is not within 0.05 of the threshold is
-  /// dlib's.
+  /// descriptors stay near dlib's (measured median 0.041, largest 0.175; asserted 0.045 and
+  /// 0.19), and every same-person / different-person verdict between two faces whose dlib
+  /// distance is not within 0.05 of the threshold is dlib's.
   ///
-  /// NOTE: the largest distance (0.17, a face 37 pixels wide) is far above the median: moving
-  /// the rectangle of so small a face by one pixel moves its landmarks; the test prints it.
+  /// NOTE: the largest distance (a face 37 pixels wide) is far above the median: moving the
+  /// rectangle of so small a face by one pixel moves its landmarks.
   @Test(.enabled(if: SharedData.isAvailable(for: "mappedRectanglesGiveNearlyDlibsDescriptors")))
   func mappedRectanglesGiveNearlyDlibsDescriptors() throws {
-    let embedder = try #require(DlibPipelineSupport.embedders).get().mapped
+    let embedder = try DlibPipelineSupport.embedders.get().mapped
     let faces = try DlibAlignmentMapping.load().faces
     var ours: [[Float]] = []
     for face in faces {
@@ -232,7 +236,8 @@ struct DlibAlignmentPipelineTests {
     print(
       "mapped rectangles -> descriptor vs dlib's pipeline, \(faces.count) faces: median "
         + "\(median), max \(sorted.last ?? .nan), all \(sorted)")
-    #expect(median <= 0.05)
+    #expect(median <= 0.045)
+    #expect((sorted.last ?? .infinity) <= 0.19)
     var clear: [String] = []
     var nearThreshold: [String] = []
     for i in faces.indices {
@@ -250,10 +255,12 @@ struct DlibAlignmentPipelineTests {
     #expect(clear.isEmpty, "clear verdicts differing from dlib's: \(clear)")
   }
 
-  /// Without dlib's shape predictor: how far MTCNN's own points move the descriptors.
+  /// Without dlib's shape predictor, MTCNN's own points move the descriptors from dlib's by a
+  /// median of 0.140 and at most 0.252 on these 25 faces (asserted with headroom: 0.15 and
+  /// 0.27), well inside the same-person threshold 0.6.
   @Test(.enabled(if: SharedData.isAvailable(for: "mtcnnPointsFallbackStaysOnTheSamePerson")))
   func mtcnnPointsFallbackStaysOnTheSamePerson() throws {
-    let embedder = try #require(DlibPipelineSupport.embedders).get().fallback
+    let embedder = try DlibPipelineSupport.embedders.get().fallback
     var distances: [Double] = []
     for face in try DlibAlignmentMapping.load().faces {
       let embedded = try embedder.embed([face.region], in: try face.photo())[0]
@@ -261,16 +268,18 @@ struct DlibAlignmentPipelineTests {
       #expect(embedded.alignment?.landmarks == nil)
       let distance = DlibFaceEmbedder.distance(embedded.descriptor, face.descriptor.map(Float.init))
       distances.append(distance)
-      #expect(distance < 0.6, "\(face.image) face \(face.dlib_face): distance \(distance)")
     }
     let sorted = distances.sorted()
-    print(
-      "MTCNN points fallback vs dlib's pipeline: median \(sorted[sorted.count / 2]), all \(sorted)")
+    let median = sorted[sorted.count / 2]
+    print("MTCNN points fallback vs dlib's pipeline: median \(median), all \(sorted)")
+    #expect(sorted.count == 25)
+    #expect(median <= 0.15)
+    #expect((sorted.last ?? .infinity) <= 0.27)
   }
 
   @Test(.enabled(if: SharedData.isAvailable(for: "theMaskBoxHoldsEverythingTheChipReads")))
   func theMaskBoxHoldsEverythingTheChipReads() throws {
-    let embedder = try #require(DlibPipelineSupport.embedders).get().dlib
+    let embedder = try DlibPipelineSupport.embedders.get().dlib
     let face = try #require(try DlibAlignmentMapping.load().faces.first)
     let photo = try face.photo()
     let aligned = try embedder.aligner.align(face.region, in: photo)
@@ -301,7 +310,7 @@ struct DlibAlignmentPipelineTests {
 
   @Test(.enabled(if: SharedData.isAvailable(for: "aChipOfAnotherSizeIsResizedFirst")))
   func aChipOfAnotherSizeIsResizedFirst() throws {
-    let embedder = try #require(DlibPipelineSupport.embedders).get().dlib
+    let embedder = try DlibPipelineSupport.embedders.get().dlib
     let chip = try RGBImage(contentsOf: SharedData.url("fixtures/dlib-chips/obama_face0.png"))
     // Every pixel doubled: INTER_AREA halves it back exactly.
     var doubled = RGBImage(width: 300, height: 300)
@@ -335,8 +344,7 @@ struct DlibPipelineReference: Decodable {
 /// The whole pipeline, FaceAdversary's (MTCNN, shape predictor, chip, network) against dlib's
 /// (HOG detector, shape predictor, chip, network), on every face dlib finds in the shared
 /// photos, matched to an MTCNN face by box IoU >= 0.5.
-@Suite(.enabled(if: DlibPipelineSupport.hasModels, "the dlib model files are not installed"))
-struct DlibWholePipelineTests {
+@Suite struct DlibWholePipelineTests {
   /// A box given by inclusive pixel corners `(left, top, right, bottom)`, as the mapping script
   /// measures overlaps.
   static func inclusive(_ corners: [Double]) -> BoxEdges {
@@ -347,12 +355,12 @@ struct DlibWholePipelineTests {
 
   /// Our pipeline's descriptors are dlib's pipeline's, face for face.
   ///
-  /// Every dlib face is matched, the median distance is at most 0.05 and the largest at most
-  /// 0.10 (the bounds), and every same-person / different-person verdict between two
-  /// faces is dlib's.
+  /// Every dlib face is matched, every descriptor is dlib's to within 2e-6 (what the README
+  /// states; measured median 7.7e-7, largest 9.7e-7: Float rounding), and every same-person /
+  /// different-person verdict between two faces is dlib's.
   @Test(.enabled(if: SharedData.isAvailable(for: "ourPipelineGivesDlibsDescriptors")))
   func ourPipelineGivesDlibsDescriptors() throws {
-    let embedder = try #require(DlibPipelineSupport.embedders).get().dlib
+    let embedder = try DlibPipelineSupport.embedders.get().dlib
     let detector = try MTCNNFaceDetector()
     var ours: [[Float]] = []
     var theirs: [[Float]] = []
@@ -390,8 +398,7 @@ struct DlibWholePipelineTests {
     print(
       "MTCNN + dlib alignment vs dlib's pipeline, \(distances.count) faces: median \(median), "
         + "max \(largest); on the mapped rectangle (dlib's detector not near): \(mapped)")
-    #expect(median <= 0.05)
-    #expect(largest <= 0.10)
+    #expect(largest <= 2e-6, "median \(median), largest \(largest)")
     var differing: [String] = []
     for i in ours.indices {
       for j in ours.indices where j > i {

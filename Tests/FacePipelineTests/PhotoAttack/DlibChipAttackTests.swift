@@ -28,10 +28,8 @@ import Testing
   }
 
   static func model() throws -> DlibDescriptorAttackModel {
-    DlibDescriptorAttackModel(resNet: try #require(DlibPipelineSupport.embedders).get().dlib.resNet)
+    DlibDescriptorAttackModel(resNet: try DlibPipelineSupport.embedders.get().dlib.resNet)
   }
-
-  static var canRun: Bool { DlibPipelineSupport.hasModels }
 
   /// Runs `method` with `settings` against the clean descriptors of every chip; prints and
   /// returns the result.
@@ -55,7 +53,7 @@ import Testing
       print(
         "  \(names[i]): distance \(sample.distance ?? .nan), L-inf \(sample.metrics.lInfinity), "
           + "L2 \(sample.metrics.l2), SSIM \(sample.metrics.ssim ?? .nan), "
-          + "steps \(attacked.trace[i].count)")
+          + "steps \(attacked.steps[i])")
     }
     return attacked
   }
@@ -86,7 +84,7 @@ import Testing
   }
 
   @Test(
-    .enabled(if: canRun && SharedData.isAvailable(for: "everyIterativeMethodDodgesAtItsDefaults")),
+    .enabled(if: SharedData.isAvailable(for: "everyIterativeMethodDodgesAtItsDefaults")),
     arguments: [AttackMethod.bim, .pgd, .mifgsm, .adam, .cw])
   func everyIterativeMethodDodgesAtItsDefaults(_ method: AttackMethod) throws {
     let result = try Self.dodge(method, settings: AttackSettings(), label: "\(method) defaults")
@@ -98,7 +96,7 @@ import Testing
   }
 
   @Test(
-    .enabled(if: canRun && SharedData.isAvailable(for: "pgdAndMIFGSMDodgeAtFourLevels")),
+    .enabled(if: SharedData.isAvailable(for: "pgdAndMIFGSMDodgeAtFourLevels")),
     arguments: [AttackMethod.pgd, .mifgsm])
   func pgdAndMIFGSMDodgeAtFourLevels(_ method: AttackMethod) throws {
     let result = try Self.dodge(
@@ -109,15 +107,23 @@ import Testing
     Self.checkConstraints(result, epsilon: 4)
   }
 
-  @Test(.enabled(if: canRun && SharedData.isAvailable(for: "fgsmDodgingRateIsReported")))
-  func fgsmDodgingRateIsReported() throws {
+  /// One FGSM step of 8 levels (from its random start, seed 0) moves every chip's descriptor
+  /// most of the way to dlib's 0.6 but across it on none: measured distances 0.499 to 0.571 on
+  /// the five chips, success 0 (the iterative methods dodge on all of them).
+  @Test(.enabled(if: SharedData.isAvailable(for: "fgsmFallsShortOfDodgingOnEveryChip")))
+  func fgsmFallsShortOfDodgingOnEveryChip() throws {
     let result = try Self.dodge(.fgsm, settings: AttackSettings(), label: "fgsm defaults")
-    #expect((0...1).contains(result.rounded.successRate))
     #expect(result.rounded.samples.count == result.original.shape[0])
+    #expect(result.rounded.successRate == 0)
+    for (i, sample) in result.rounded.samples.enumerated() {
+      let distance = sample.distance ?? .nan
+      #expect(distance >= 0.45 && distance < 0.6, "chip \(i): distance \(distance)")
+    }
+    #expect(result.steps.allSatisfy { $0 == 1 }, "\(result.steps)")
     Self.checkConstraints(result, epsilon: AttackDefaults.lInfinityEpsilon)
   }
 
-  @Test(.enabled(if: canRun && SharedData.isAvailable(for: "pgdImpersonatesAnotherPerson")))
+  @Test(.enabled(if: SharedData.isAvailable(for: "pgdImpersonatesAnotherPerson")))
   func pgdImpersonatesAnotherPerson() throws {
     let model = try Self.model()
     let folder = SharedData.url("fixtures/dlib-chips")
@@ -140,7 +146,7 @@ import Testing
     print(
       Self.summary(of: attacked.rounded, label: "pgd impersonation eps 8, 100 steps", time: time)
         + ", clean distance \(cleanDistance), rounded distance "
-        + "\(attacked.rounded.samples[0].distance ?? .nan), steps \(attacked.trace[0].count)")
+        + "\(attacked.rounded.samples[0].distance ?? .nan), steps \(attacked.steps[0])")
     #expect((attacked.rounded.samples[0].distance ?? .infinity) <= 0.4)
     Self.checkConstraints(attacked, epsilon: 8)
   }

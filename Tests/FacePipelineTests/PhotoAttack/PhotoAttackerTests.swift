@@ -20,9 +20,10 @@ enum PhotoAttackSupport {
       directory: ModelDirectory())
   }
 
-  /// dlib's ResNet and shape predictor from the installed model folder.
+  /// dlib's ResNet and shape predictor from the installed model folder, or `MissingModelFile`.
   static let dlib = Result { () throws -> PhotoAttacker in
-    try PhotoAttacker(recognizer: try PhotoRecognizer.loadDlib(directory: ModelDirectory()))
+    try DlibPipelineSupport.requireModels()
+    return try PhotoAttacker(recognizer: try PhotoRecognizer.loadDlib(directory: ModelDirectory()))
   }
 
   static func folder() throws -> URL {
@@ -37,7 +38,6 @@ enum PhotoAttackSupport {
 
 @Suite struct PhotoAttackerTests {
   @Test(
-    .enabled(if: DlibPipelineSupport.hasModels, "the dlib model files are not installed"),
     .enabled(if: SharedData.isAvailable(for: "dodgingChangesOnlyTheMaskBoxAndSurvivesTheRecheck")))
   func dodgingChangesOnlyTheMaskBoxAndSurvivesTheRecheck() throws {
     let attacker = try PhotoAttackSupport.dlib.get()
@@ -93,7 +93,10 @@ enum PhotoAttackSupport {
     let input = SharedData.url("data/seed/sharon_stone1.jpg")
     // The target: the classifier's runner-up for the face (the slim fixture's 7 classes are not
     // trained, and 8 levels move its probabilities by a few percent).
-    guard case .vggFace(let classifier, _) = attacker.recognizer else { return }
+    guard case .vggFace(let classifier, _) = attacker.recognizer else {
+      Issue.record("expected the VGGFace recognizer, got \(attacker.recognizer)")
+      return
+    }
     let photo = try RGBImage(contentsOf: input)
     let face = try #require(attacker.detector.detect(in: photo).first?.reportedBox)
     let clean = try #require(classifier.identify(photo, boxes: [face], top: 2).first?.predictions)

@@ -5,6 +5,13 @@ import Testing
 /// Reading the h5py-made fixtures in `Fixtures/hdf5` (see its README): datasets of every float
 /// kind, rejected dtypes, string attributes of every kind, group listings, path checks.
 @Suite struct HDF5FileTests {
+  /// The dtype lists below feed parameterised tests, which pass vacuously on an empty list.
+  @Test func bothDtypeListsHaveCases() throws {
+    let dtypes = try HDF5Fixtures.expected().dtypes
+    #expect(!dtypes.floatDatasets.isEmpty, "no float dataset in expected.json")
+    #expect(!dtypes.otherDatasets.isEmpty, "no dataset of another dtype in expected.json")
+  }
+
   @Test(arguments: try HDF5Fixtures.expected().dtypes.floatDatasets)
   func floatDatasetReadsWithItsShapeAndFloat32Values(_ dataset: HDF5Fixtures.FloatDataset) throws {
     let file = try HDF5File(contentsOf: HDF5Fixtures.url("dtypes.h5"))

@@ -7,6 +7,17 @@ import Testing
   static let float32Cases = ImageFixtures.resizeCases.filter { $0.opencvDType == "float32" }
   static let float64Cases = ImageFixtures.resizeCases.filter { $0.opencvDType == "float64" }
 
+  /// The three lists above feed parameterised tests, which pass vacuously on an empty list: each
+  /// must have cases, and together they must hold every case of the fixture (a dtype spelled
+  /// otherwise would drop out silently).
+  @Test func everyDTypeHasCasesAndNoCaseIsLeftOut() throws {
+    let total = try ImageFixtures.resizeManifest().cases.count
+    #expect(!Self.eightBitCases.isEmpty, "no uint8 resize case")
+    #expect(!Self.float32Cases.isEmpty, "no float32 resize case")
+    #expect(!Self.float64Cases.isEmpty, "no float64 resize case")
+    #expect(Self.eightBitCases.count + Self.float32Cases.count + Self.float64Cases.count == total)
+  }
+
   @Test(arguments: eightBitCases)
   func eightBitResizeIsBitIdenticalToOpenCV(_ fixture: ImageFixtures.ResizeCase) throws {
     let source = RGBImage(

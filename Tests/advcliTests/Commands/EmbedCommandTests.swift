@@ -50,8 +50,12 @@ enum DlibChipFixture {
   }
 }
 
-@Suite(.enabled(if: AdvCLIProcess.canRunDlib, "needs the built advcli and the dlib model files"))
-struct EmbedCommandEndToEndTests {
+@Suite struct EmbedCommandEndToEndTests {
+  /// The dlib model files are required: without them each test fails naming `make setup`.
+  init() throws {
+    try AdvCLIProcess.requireDlibModels()
+  }
+
   @Test(.enabled(if: SharedData.isAvailable(for: "embedsTwoChipsAsTwoJSONLines")))
   func embedsTwoChipsAsTwoJSONLines() throws {
     let chips = ["obama_face0.png", "two_people_face0.png"]

@@ -52,8 +52,12 @@ import Testing
   }
 }
 
-@Suite(.enabled(if: AdvCLIProcess.canRunDlib, "needs the built advcli and the dlib model files"))
-struct VerifyCommandEndToEndTests {
+@Suite struct VerifyCommandEndToEndTests {
+  /// The dlib model files are required: without them each test fails naming `make setup`.
+  init() throws {
+    try AdvCLIProcess.requireDlibModels()
+  }
+
   /// `expected.json`'s distance between two chips.
   private func dlibDistance(_ a: String, _ b: String) throws -> Double {
     let (x, y) = (try DlibChipFixture.descriptor(a), try DlibChipFixture.descriptor(b))

@@ -43,15 +43,17 @@ enum AdvCLIProcess {
       standardError: try String(contentsOf: errorURL, encoding: .utf8))
   }
 
-  /// Whether the dlib model files are installed where the binary looks by default.
-  static var hasModels: Bool {
+  /// Checks that the dlib model files are installed where the binary looks by default: tests
+  /// that need them fail (never skip) without them.
+  /// - Throws: `MissingModelFile` naming the first missing file where `make setup` puts it.
+  static func requireDlibModels() throws {
     let folder = ModelDirectory()
-    return [DlibModelFile.faceRecognitionResNetV1, .shapePredictor5Landmarks].allSatisfy {
-      (try? folder.locate($0.name, howToGet: "")) != nil
+    for file in [DlibModelFile.faceRecognitionResNetV1, .shapePredictor5Landmarks] {
+      guard (try? folder.locate(file.name, howToGet: "")) != nil else {
+        throw MissingModelFile(path: folder.writableFolder.appendingPathComponent(file.name).path)
+      }
     }
   }
-
-  static var canRunDlib: Bool { isBuilt && hasModels }
 }
 
 /// The `mtcnn` package's detections of the shared photos (FaceNets' `detections.json`).
