@@ -124,8 +124,8 @@ import Testing
 
   /// Without the shape predictor, dlib commands exit 2 naming it and `make setup`, unless
   /// `--approximate-alignment` asks for MTCNN's points.
-  @Test(.enabled(if: AdvCLIProcess.hasModels, "the dlib model files are not installed"))
-  func aMissingShapePredictorNeedsTheApproximateAlignmentFlag() throws {
+  @Test func aMissingShapePredictorNeedsTheApproximateAlignmentFlag() throws {
+    try AdvCLIProcess.requireDlibModels()
     let folder = try Self.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let resNet = try ModelDirectory().locate(

@@ -14,10 +14,7 @@ import Testing
   /// last digit, `...` elides). Prints how many blocks were skipped and why.
   @Test func shellExamplesPrintWhatTheReadmeShows() throws {
     try #require(AdvCLIProcess.isBuilt, "build the CLI first: \(AdvCLIProcess.binary.path)")
-    try #require(
-      AdvCLIProcess.hasModels,
-      "the README's examples need dlib's model files: run `make setup` (or set FACEADVERSARY_MODELS)"
-    )
+    try AdvCLIProcess.requireDlibModels()
     let blocks = try readmeBlocks().filter(\.isShellExample)
     let (skipped, run) = (
       blocks.filter { $0.skipReason != nil }, blocks.filter { $0.skipReason == nil }
