@@ -60,12 +60,15 @@ struct PerturbationBudget {
   let epsilon: Float
   let stepSize: Float
 
-  /// ε (default 8 levels for L∞, required for L2) and the step (default ε/4).
+  /// ε (default 8 levels for L∞, required for L2; at most `AttackLimits.maximumLInfinityEpsilon`
+  /// for L∞) and the step (default ε/4).
   /// - Throws: `AttackError.missingL2Epsilon`, `.invalidEpsilon`, `.invalidStepSize`.
   init(epsilon: Float?, stepSize: Float?, norm: PerturbationNorm) throws(AttackError) {
     guard let epsilon = epsilon ?? (norm == .lInfinity ? AttackDefaults.lInfinityEpsilon : nil)
     else { throw AttackError.missingL2Epsilon }
-    guard epsilon.isFinite, epsilon >= 0 else { throw AttackError.invalidEpsilon(epsilon) }
+    guard epsilon.isFinite, epsilon >= 0,
+      norm != .lInfinity || epsilon <= AttackLimits.maximumLInfinityEpsilon
+    else { throw AttackError.invalidEpsilon(epsilon) }
     let step = stepSize ?? epsilon * AttackDefaults.stepFraction
     // ε = 0 makes the default step 0: allowed, as the attack returns the input at once.
     guard step.isFinite, step > 0 || (stepSize == nil && epsilon == 0) else {
@@ -76,9 +79,11 @@ struct PerturbationBudget {
   }
 }
 
-/// Checks a step count.
+/// Checks a step count: `1...AttackLimits.maximumSteps`.
 func checkSteps(_ steps: Int) throws(AttackError) {
-  guard steps >= 1 else { throw AttackError.invalidSteps(steps) }
+  guard (1...AttackLimits.maximumSteps).contains(steps) else {
+    throw AttackError.invalidSteps(steps)
+  }
 }
 
 /// Whether to start from a random point: as asked, else automatically for dodging (whose loss

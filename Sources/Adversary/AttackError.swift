@@ -5,21 +5,24 @@
 /// equal to 0, got -1.0 instead"); an error about a hyper-parameter names it by its Swift name
 /// (`parameter`), and `message(naming:)` says the same with another name (a front end's option).
 public enum AttackError: Error, Equatable, CustomStringConvertible {
-  /// `epsilon` (pixel levels) is negative or not finite.
+  /// `epsilon` (pixel levels) is negative, not finite, or above
+  /// `AttackLimits.maximumLInfinityEpsilon` for an L∞ budget.
   case invalidEpsilon(Float)
   /// An L2 attack was configured without an epsilon; L2 epsilons have no default.
   case missingL2Epsilon
   /// The step size (pixel levels) is not greater than 0 or not finite.
   case invalidStepSize(Float)
-  /// The number of steps (or C&W steps per binary-search round) is below 1.
+  /// The number of steps (or C&W steps per binary-search round) is below 1 or above
+  /// `AttackLimits.maximumSteps`.
   case invalidSteps(Int)
-  /// The number of PGD restarts is below 1.
+  /// The number of PGD restarts is below 1 or above `AttackLimits.maximumRestarts`.
   case invalidRestarts(Int)
   /// The MI-FGSM momentum is negative or not finite.
   case invalidMomentum(Float)
   /// A learning rate (Adam in pixel levels, C&W in tanh space) is not greater than 0.
   case invalidLearningRate(Float)
-  /// The number of C&W binary-search rounds is below 1.
+  /// The number of C&W binary-search rounds is below 1 or above
+  /// `AttackLimits.maximumSearchRounds`.
   case invalidSearchRounds(Int)
   /// The initial C&W constant c is not greater than 0.
   case invalidInitialConstant(Float)
@@ -72,6 +75,10 @@ public enum AttackError: Error, Equatable, CustomStringConvertible {
   /// spelling of `epsilon`, say); the same as `description` for errors without a parameter.
   public func message(naming name: String) -> String {
     switch self {
+    case .invalidEpsilon(let value) where value.isFinite && value > 0:
+      let limit = Int(AttackLimits.maximumLInfinityEpsilon)
+      return "\(name) must be at most \(limit) levels (the whole 0...255 range) for linf, got "
+        + "\(value) instead"
     case .invalidEpsilon(let value):
       return bound(name, value, atLeastZero: true)
     case .missingL2Epsilon:
@@ -82,6 +89,12 @@ public enum AttackError: Error, Equatable, CustomStringConvertible {
       return bound(name, value, atLeastZero: false)
     case .invalidMomentum(let value), .invalidThreshold(let value), .invalidMargin(let value):
       return bound(name, value, atLeastZero: true)
+    case .invalidSteps(let value) where value > 1:
+      return "\(name) must be at most \(AttackLimits.maximumSteps), got \(value) instead"
+    case .invalidRestarts(let value) where value > 1:
+      return "\(name) must be at most \(AttackLimits.maximumRestarts), got \(value) instead"
+    case .invalidSearchRounds(let value) where value > 1:
+      return "\(name) must be at most \(AttackLimits.maximumSearchRounds), got \(value) instead"
     case .invalidSteps(let value), .invalidRestarts(let value), .invalidSearchRounds(let value):
       return "\(name) must be greater than or equal to 1, got \(value) instead"
     case .invalidImageShape(let shape):

@@ -36,6 +36,16 @@ struct ErrorCase: CustomStringConvertible, Sendable {
       name: "infinite eps", message: "epsilon must be finite, got inf instead",
       call: { try run(FGSM(epsilon: .infinity)) }),
     ErrorCase(
+      name: "linf eps above the range",
+      message: "epsilon must be at most 255 levels (the whole 0...255 range) for linf, got"
+        + " 256.0 instead",
+      call: { try run(PGD(epsilon: 256)) }),
+    ErrorCase(
+      name: "linf eps above the range, from settings",
+      message: "epsilon must be at most 255 levels (the whole 0...255 range) for linf, got"
+        + " 300.0 instead",
+      call: { _ = try AttackMethod.fgsm.makeAttack(with: AttackSettings(epsilon: 300)) }),
+    ErrorCase(
       name: "L2 without eps",
       message: "an L2 attack needs epsilon (the Euclidean norm of the perturbation in pixel levels"
         + " of 0...255); there is no default",
@@ -46,6 +56,18 @@ struct ErrorCase: CustomStringConvertible, Sendable {
     ErrorCase(
       name: "zero steps", message: "steps must be greater than or equal to 1, got 0 instead",
       call: { try run(PGD(steps: 0)) }),
+    ErrorCase(
+      name: "too many steps", message: "steps must be at most 10000, got 10001 instead",
+      call: { try run(PGD(steps: 10_001)) }),
+    ErrorCase(
+      name: "too many cw steps", message: "steps must be at most 10000, got 20000 instead",
+      call: { _ = try AttackMethod.cw.makeAttack(with: AttackSettings(steps: 20_000)) }),
+    ErrorCase(
+      name: "too many restarts", message: "restarts must be at most 100, got 101 instead",
+      call: { try run(PGD(restarts: 101)) }),
+    ErrorCase(
+      name: "too many cw rounds", message: "searchRounds must be at most 100, got 1000000 instead",
+      call: { try run(CarliniWagnerL2(searchRounds: 1_000_000)) }),
     ErrorCase(
       name: "zero restarts", message: "restarts must be greater than or equal to 1, got 0 instead",
       call: { try run(PGD(restarts: 0)) }),
@@ -149,6 +171,14 @@ struct ErrorCase: CustomStringConvertible, Sendable {
     #expect(throws: AttackError.invalidEpsilon(-1)) { try PGD(epsilon: -1).validate() }
     #expect(throws: AttackError.missingL2Epsilon) { try FGSM(norm: .l2).validate() }
     #expect(throws: AttackError.invalidSteps(0)) { try AdamAttack(steps: 0).validate() }
+  }
+
+  @Test func limitsAreInclusiveAndAnL2BudgetHasNoUpperBound() throws {
+    try PGD(epsilon: 255, steps: AttackLimits.maximumSteps, restarts: AttackLimits.maximumRestarts)
+      .validate()
+    try CarliniWagnerL2(searchRounds: AttackLimits.maximumSearchRounds).validate()
+    try PGD(epsilon: 5_000, norm: .l2).validate()
+    #expect(throws: AttackError.invalidEpsilon(255.5)) { try BIM(epsilon: 255.5).validate() }
   }
 
   @Test func errorsNameTheirParameterSoAFrontEndCanSayItItsOwnWay() {

@@ -50,7 +50,9 @@ public struct CarliniWagnerL2: Attack {
 
   /// Checks the hyper-parameters; throws the `AttackError` a run would throw for them.
   public func validate() throws(AttackError) {
-    guard searchRounds >= 1 else { throw AttackError.invalidSearchRounds(searchRounds) }
+    guard (1...AttackLimits.maximumSearchRounds).contains(searchRounds) else {
+      throw AttackError.invalidSearchRounds(searchRounds)
+    }
     guard initialConstant.isFinite, initialConstant > 0 else {
       throw AttackError.invalidInitialConstant(initialConstant)
     }

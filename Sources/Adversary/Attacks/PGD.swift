@@ -20,7 +20,8 @@ public struct PGD: Attack {
   public let norm: PerturbationNorm
   /// Start each run from a uniform random point of the ball; nil: for dodging or `restarts > 1`.
   public let randomStart: Bool?
-  /// Runs (≥ 1); the second and later run only for images that have not reached the margin.
+  /// Runs (1...`AttackLimits.maximumRestarts`); the second and later run only for images that
+  /// have not reached the margin.
   public let restarts: Int
   /// Stop each image once it reaches the goal's margin (after 8-bit rounding); false runs every
   /// step and keeps each run's last iterate.
@@ -48,7 +49,9 @@ public struct PGD: Attack {
   public func validate() throws(AttackError) {
     _ = try PerturbationBudget(epsilon: epsilon, stepSize: stepSize, norm: norm)
     try checkSteps(steps)
-    guard restarts >= 1 else { throw AttackError.invalidRestarts(restarts) }
+    guard (1...AttackLimits.maximumRestarts).contains(restarts) else {
+      throw AttackError.invalidRestarts(restarts)
+    }
     if restarts > 1 && randomStart == false {
       throw AttackError.meaninglessOption(
         method: .pgd, parameter: "restarts",

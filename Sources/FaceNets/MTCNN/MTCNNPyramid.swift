@@ -9,17 +9,26 @@ import FaceTensor
 /// The image pyramid P-Net scans, computed as `mtcnn` 0.1.1 does (`__compute_scale_pyramid`,
 /// `__scale_image`).
 enum MTCNNPyramid {
+  /// The most levels scanned: 200.
+  ///
+  /// The valid options (`scaleFactor` at most 0.95, `minFaceSize`
+  /// at least 4) give at most 176 levels for an image of 32,768 pixels per side
+  /// (`ImageLimits`' largest), so the cap only stops an unchecked factor closer to 1 (or a
+  /// larger in-memory image) from building levels without end; the smallest scales (the largest
+  /// faces) are then not scanned.
+  static let maximumLevels = 200
+
   /// The scales, largest first; none for an image whose shorter side is below `minFaceSize`.
   ///
   /// They are `m * factor^k` for `k = 0, 1, ...` with `m = 12 / minFaceSize`, while
   /// `min(width, height) * m * factor^k` is at least 12 (the package multiplies its running
-  /// `min_layer` by the factor at each step).
+  /// `min_layer` by the factor at each step), and at most `maximumLevels` of them.
   static func scales(width: Int, height: Int, minFaceSize: Int, scaleFactor: Double) -> [Double] {
     let m = 12 / Double(minFaceSize)
     var minLayer = Double(min(width, height)) * m
     var scales: [Double] = []
     var step = 0.0
-    while minLayer >= 12 {
+    while minLayer >= 12 && scales.count < maximumLevels {
       scales.append(m * pow(scaleFactor, step))
       minLayer *= scaleFactor
       step += 1

@@ -24,6 +24,12 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
   case unsupportedOutput(path: String)
   /// The output could not be written; nothing was created or changed at its path.
   case cannotWrite(ImageIOError)
+  /// An output path cannot take a file, found before any work (`OutputDestination.check`):
+  /// `reason` says why (a folder, not a regular file, a missing or read-only folder).
+  case unusableOutput(path: String, reason: String)
+  /// The part of the photo an attack would change is larger than `limit` pixels
+  /// (`PhotoAttacker.maximumAttackedPixels`), found before the attack runs.
+  case attackedRegionTooLarge(image: String, width: Int, height: Int, limit: Int)
 
   // MARK: Models
 
@@ -82,6 +88,12 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
       return "\(image): face \(index) requested, but the image has \(faces) (indices start at 0)"
     case .outputIsInput(let path):
       return "\(path): the output would overwrite the input"
+    case .unusableOutput(let path, let reason):
+      return "\(path): cannot write there: \(reason)"
+    case .attackedRegionTooLarge(let image, let width, let height, let limit):
+      return "\(image): the attack would change \(width)x\(height) pixels, more than the "
+        + "\(limit) (\(Double(limit) / 1e6) megapixels) an attack may change; crop or shrink "
+        + "the photo"
     case .lossyOutput(let path):
       return "\(path): JPEG output is lossy and would undo the perturbation; write a .png, or "
         + "set a JPEG quality to make the attack survive JPEG at that quality"

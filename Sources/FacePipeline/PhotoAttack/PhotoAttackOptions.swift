@@ -20,7 +20,8 @@ public struct PhotoAttackOptions: Sendable, Equatable {
   /// The face to attack, in the detector's order (0-based); nil: the largest.
   public var faceIndex: Int?
   /// Expectation over transformation: each gradient is the mean over this many random small
-  /// changes of the resampling (shift ±3 px, scale ±5 %, rotation ±3°); 0 or 1 is off.
+  /// changes of the resampling (shift ±3 px, scale ±5 %, rotation ±3°); 0 or 1 is off, at most
+  /// `maximumEOTSamples`.
   public var eotSamples: Int
   /// When set, the attack is made to survive JPEG at this quality (1...100): a differentiable
   /// JPEG round trip in front of the resampling, and the output may be a `.jpg` at this quality.
@@ -44,13 +45,17 @@ public struct PhotoAttackOptions: Sendable, Equatable {
     self.jpegQuality = jpegQuality
   }
 
+  /// The most EOT draws per gradient: 100 (each costs a forward and a backward pass per step, and
+  /// the judged outputs check `eotSamples - 1` fixed warps).
+  public static let maximumEOTSamples = 100
+
   /// The draws averaged per gradient (1 without EOT).
   var expectationSamples: Int { max(eotSamples, 1) }
 
   /// The configured attack, after checking every option against its rule and against the
-  /// recognizer `model`: `jpegQuality` in 1...100, `eotSamples` and `faceIndex` at least 0, no
-  /// `faceIndex` without detection, `threshold` and `margin` finite and at least 0, no
-  /// `threshold` for a classifier, and the attack settings by `AttackMethod.makeAttack(with:)`.
+  /// recognizer `model`: `jpegQuality` in 1...100, `eotSamples` in 0...`maximumEOTSamples`,
+  /// `faceIndex` at least 0, no `faceIndex` without detection, `threshold` and `margin` finite
+  /// and at least 0, no `threshold` for a classifier, and the attack settings by `AttackMethod.makeAttack(with:)`.
   /// - Throws: `PipelineError.invalidOption`, `.conflictingOptions`, `.optionDoesNotApply`,
   ///   `.invalidAttack`.
   public func validated(for model: RecognizerName) throws(PipelineError) -> ConfiguredAttack {
@@ -59,6 +64,10 @@ public struct PhotoAttackOptions: Sendable, Equatable {
     }
     guard eotSamples >= 0 else {
       throw .invalidOption(name: "eotSamples", value: "\(eotSamples)", rule: ">= 0")
+    }
+    guard eotSamples <= Self.maximumEOTSamples else {
+      throw .invalidOption(
+        name: "eotSamples", value: "\(eotSamples)", rule: "at most \(Self.maximumEOTSamples)")
     }
     if let faceIndex {
       guard faceIndex >= 0 else {

@@ -27,6 +27,13 @@ public struct PhotoAttacker: Sendable {
   /// The face detector (also used by the re-check and for the impersonation target).
   public let detector: MTCNN
 
+  /// The most pixels an attack may change (`PhotoAttackOutcome.maskBox`'s area): 16 megapixels.
+  ///
+  /// The attack holds a few float copies of the region it changes (the iterate, the original,
+  /// the gradient, the best result and the resampling's buffers), so its memory grows with that
+  /// area; a face in a photo is far smaller, but `detectFaces == false` attacks the whole photo.
+  public static let maximumAttackedPixels = 16_000_000
+
   /// An attacker for `recognizer`, detecting faces with `detector`.
   public init(recognizer: PhotoRecognizer, detector: MTCNN) {
     self.recognizer = recognizer
@@ -59,8 +66,10 @@ public struct PhotoAttacker: Sendable {
   ///   - progress: called after every step with the loss and the current verdict (which costs
   ///     one more forward pass per step; pass nil to skip it).
   /// - Throws: `PipelineError`: a goal that does not fit the recognizer, invalid options, an
-  ///   output equal to the input or in a refused format, an unreadable photo, no face, a face
-  ///   index out of range, an unknown target name (with the closest names), a failed write.
+  ///   output equal to the input, in a refused format or where no file can be written
+  ///   (`OutputDestination.check`), an unreadable photo, no face, a face index out of range, a
+  ///   region to change over `maximumAttackedPixels`, an unknown target name (with the closest
+  ///   names), a failed write.
   public func attack(
     photoAt input: URL, goal: PhotoAttackGoal, options: PhotoAttackOptions, output: URL,
     progress: ((PhotoAttackProgress) -> Void)? = nil
@@ -69,6 +78,7 @@ public struct PhotoAttacker: Sendable {
     let attack = try options.validated(for: recognizer.name)
     let format = try OutputFormat.checked(
       output: output, input: input, jpegQuality: options.jpegQuality)
+    try OutputDestination.check(output)
     return try run(
       recognizer.backend, on: input, goal: goal, options: options, attack: attack,
       output: output, format: format, progress: progress)
@@ -90,6 +100,11 @@ public struct PhotoAttacker: Sendable {
       throw .noFace(image: input.path)
     }
     let region = PhotoAttacker.attackedRegion(readBox: readBox, photo: photo, options: options)
+    guard region.width * region.height <= Self.maximumAttackedPixels else {
+      throw .attackedRegionTooLarge(
+        image: input.path, width: region.width, height: region.height,
+        limit: Self.maximumAttackedPixels)
+    }
     let attackStarted = Date()
     let attempt = try RecheckedPhotoAttack(
       backend: backend, detector: detector, photo: photo, face: face, readBox: readBox,

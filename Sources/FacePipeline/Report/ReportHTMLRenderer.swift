@@ -75,15 +75,17 @@ public struct ReportHTMLRenderer: Sendable {
       """
   }
 
-  /// Writes `html(for: report)` to `url` atomically (a temporary file in the same folder, then
-  /// a rename): on failure nothing is created and an existing file is unchanged.
+  /// Writes `html(for: report)` to `url` atomically (`AtomicFileWriter`: a temporary file in the
+  /// same folder, then a rename): on failure nothing is created and an existing file is
+  /// unchanged.
   /// - Throws: `ReportError.cannotWrite` naming `url.path`, or `.image` from encoding.
   public func write(_ report: AttackReport, to url: URL) throws(ReportError) {
     let page = try html(for: report)
     do {
-      try Data(page.utf8).write(to: url, options: .atomic)
+      try AtomicFileWriter.write(Data(page.utf8), to: url)
     } catch {
-      throw .cannotWrite(path: url.path, reason: Self.reason(for: error))
+      guard case .writeFailed(_, let reason) = error else { throw .image(error) }
+      throw .cannotWrite(path: url.path, reason: reason)
     }
   }
 
@@ -107,17 +109,6 @@ public struct ReportHTMLRenderer: Sendable {
   private func scaledWidth(of image: RGBImage) -> Int {
     guard image.height > 0 else { return panelHeight }
     return max(1, (image.width * panelHeight + image.height / 2) / image.height)
-  }
-
-  /// The system's reason for a failed write: the POSIX message when Foundation has one.
-  private static func reason(for error: Error) -> String {
-    let nsError = error as NSError
-    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-      underlying.domain == NSPOSIXErrorDomain
-    {
-      return String(cString: strerror(Int32(underlying.code)))
-    }
-    return nsError.localizedDescription
   }
 }
 

@@ -11,11 +11,12 @@ import Foundation
 /// The bytes go to a new temporary file (`.<name>.<random>.tmp`) in the destination's folder, are
 /// flushed to disk, and the temporary file is renamed over the destination (an atomic replacement
 /// on POSIX file systems). On any failure the temporary file is removed and the destination is
-/// untouched.
-enum AtomicFileWriter {
+/// untouched. While it exists, the temporary file is registered with `TemporaryFiles`, so that a
+/// process stopped by a signal can remove it.
+public enum AtomicFileWriter {
   /// Writes `data` to `url`.
   /// - Throws: `ImageIOError.writeFailed` naming `url.path` and the system's reason.
-  static func write(_ data: Data, to url: URL) throws(ImageIOError) {
+  public static func write(_ data: Data, to url: URL) throws(ImageIOError) {
     let path = url.path
     let folder = url.deletingLastPathComponent().path
     let temporary =
@@ -25,6 +26,8 @@ enum AtomicFileWriter {
       .writeFailed(file: path, reason: "\(action): \(String(cString: strerror(errno)))")
     }
 
+    let registration = TemporaryFiles.register(temporary)
+    defer { if let registration { TemporaryFiles.withdraw(registration) } }
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
     guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(folder)") }
     var renamed = false

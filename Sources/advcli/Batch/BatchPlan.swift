@@ -1,12 +1,18 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Which images a batch attack processes and where each result goes.
 ///
 /// Inputs are image files and directories (a directory contributes its `.png`, `.jpg` and `.jpeg`
 /// files, sorted by name, not recursing, and not the `*.adv.*` results of an earlier run). With one input and an explicit output path, that path is
 /// the output; otherwise outputs go to an output folder as `STEM.adv.png` (`.adv.jpg` when the
 /// attack targets JPEG). Only the images of `shard` are kept; an image whose output already exists
-/// is skipped unless `force`.
+/// as a regular file is skipped unless `force`.
 struct BatchPlan: Sendable, Equatable {
   /// One image to attack.
   struct Item: Sendable, Equatable {
@@ -87,7 +93,12 @@ struct BatchPlan: Sendable, Equatable {
       items = planned
       skipped = []
     } else {
-      let exists = { (item: Item) in FileManager.default.fileExists(atPath: item.output.path) }
+      // Only a regular file is a finished output: a folder or a device at an output path is
+      // planned, and refused by the destination check.
+      let exists = { (item: Item) in
+        var status = stat()
+        return stat(item.output.path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+      }
       items = planned.filter { !exists($0) }
       skipped = planned.filter(exists)
     }

@@ -18,11 +18,15 @@ extension AdvCLI {
         attack changes only the photo pixels that resampling reads (mask_box), and the output is \
         the full photo, same size. The whole pipeline then runs again on the saved file. \
         Exit status: 0 success (re-checked), 1 the attack ran but failed (the output is still \
-        written), 2 bad input (nothing written), 64 usage error; a batch exits 2 if any input was \
-        bad, else 1 if any attack failed, else 0. With --json, one object per image: {"image", \
-        "output", "model", "method", "eps", "steps_used", "seconds", "box", "mask_box", "success", \
-        "success_after_rounding", "before", "after", "linf", "l2", "psnr", "ssim"} (eps, linf, l2 \
-        in pixel levels of 0...255; metrics over mask_box).
+        written), 2 bad input (nothing written), 64 usage error, 130/143 stopped by SIGINT/SIGTERM \
+        (a temporary output file removed); a batch exits 2 if any input was bad, else 1 if any \
+        attack failed, else 0. The part of a photo an attack changes may be at most \
+        \(PhotoAttacker.maximumAttackedPixels / 1_000_000) megapixels (with --no-detect, the \
+        whole photo). Every output path is checked before the first attack. With --json, one \
+        object per image: {"image", "output", "model", "method", "eps", "steps_used", \
+        "seconds", "box", "mask_box", "success", "success_after_rounding", "before", "after", \
+        "linf", "l2", "psnr", "ssim"} (eps, linf, l2 in pixel levels of 0...255; metrics over \
+        mask_box).
         """)
 
     @Argument(help: "The photos (JPEG or PNG) or folders of photos.")
@@ -50,22 +54,32 @@ extension AdvCLI {
     @Flag(help: "Take the whole photo as the model's input (resized to its size if needed).")
     var noDetect = false
 
-    @Option(help: "The face to attack, in the detector's order from 0 (default: the largest).")
+    @Option(
+      parsing: .unconditional,
+      help: "The face to attack, in the detector's order from 0 (default: the largest).")
     var face: Int?
 
     @Option(help: "The attack.")
     var method: AttackMethod = .pgd
 
     @Option(
-      help:
-        "The budget in pixel levels (8) or as a fraction of the range (8/255). Default 8/255 for linf; l2 needs one."
-    )
+      parsing: .unconditional,
+      help: """
+        The budget in pixel levels (8) or as a fraction of the range (8/255); linf: 0 to \
+        \(Int(AttackLimits.maximumLInfinityEpsilon)), default 8/255; l2 needs one.
+        """)
     var eps: String?
 
-    @Option(help: "The step size, in levels or as a fraction (default eps/4).")
+    @Option(
+      parsing: .unconditional, help: "The step size, in levels or as a fraction (default eps/4).")
     var step: String?
 
-    @Option(help: "Iterations (default 50; C&W: 100 per search round).")
+    @Option(
+      parsing: .unconditional,
+      help: """
+        Iterations, 1 to \(AttackLimits.maximumSteps) (default \(AttackDefaults.steps); C&W: \
+        \(AttackDefaults.carliniWagnerSteps) per search round).
+        """)
     var steps: Int?
 
     @Option(help: "The budget's norm: linf or l2.")
@@ -76,26 +90,41 @@ extension AdvCLI {
       help: "Start from a random point of the ball (default: on for dodging or with restarts).")
     var randomStart: Bool?
 
-    @Option(help: "PGD restarts from new random points, keeping the best.")
+    @Option(
+      parsing: .unconditional,
+      help: """
+        PGD runs from new random points, keeping the best, 1 to \
+        \(AttackLimits.maximumRestarts).
+        """)
     var restarts: Int?
 
-    @Option(help: "Seed of every random draw: the same seed gives the same bytes.")
+    @Option(
+      parsing: .unconditional,
+      help: "Seed of every random draw: the same seed gives the same bytes.")
     var seed: UInt64 = 0
 
-    @Option(help: "dlib: the largest distance that is the same person.")
+    @Option(parsing: .unconditional, help: "dlib: the largest distance that is the same person.")
     var threshold: Float?
 
     @Option(
+      parsing: .unconditional,
       help: "How far past success to go before stopping (logits; dlib distance, default 0.1).")
     var margin: Float?
 
     @Flag(help: "Run every step even after success.")
     var noEarlyStop = false
 
-    @Option(help: "Average each gradient over N random shifts, scalings and rotations (EOT).")
+    @Option(
+      parsing: .unconditional,
+      help: """
+        Average each gradient over N random shifts, scalings and rotations (EOT), 0 to \
+        \(PhotoAttackOptions.maximumEOTSamples).
+        """)
     var eot = 0
 
-    @Option(help: "Make the result survive JPEG at this quality (1-100); allows a .jpg output.")
+    @Option(
+      parsing: .unconditional,
+      help: "Make the result survive JPEG at this quality (1-100); allows a .jpg output.")
     var jpegQuality: Int?
 
     @Option(
@@ -109,7 +138,9 @@ extension AdvCLI {
     @Option(help: "Append one JSON line per photo to this file.")
     var summary: String?
 
-    @Option(help: "Attack only shard K of N (K from 1 to N), by a stable hash of each path.")
+    @Option(
+      parsing: .unconditional,
+      help: "Attack only shard K of N (K from 1 to N), by a stable hash of each path.")
     var shard: String?
 
     @Flag(help: "Attack photos whose output already exists.")
@@ -137,6 +168,15 @@ extension AdvCLI {
     /// (`PhotoAttackGoal.check(fits:)`, `PhotoRecognizer.check(_:weights:labels:)`,
     /// `PhotoAttackOptions.validated(for:)`, `ReportFormat(of:)`).
     func validate() throws {
+      for (name, path) in [
+        ("-o", output), ("--out-dir", outDir), ("--summary", summary), ("--report", report),
+      ] where path?.isEmpty == true {
+        throw ValidationError("\(name): the path is empty")
+      }
+      if let output, images.count > 1 {
+        throw ValidationError(
+          BatchError.outputNeedsSingleInput(path: output, inputCount: images.count).description)
+      }
       if dodge && impersonate != nil {
         throw ValidationError(
           "--model \(model.rawValue) needs exactly one of --dodge and --impersonate PHOTO")
@@ -160,6 +200,9 @@ extension AdvCLI {
           model, weights: files.weights.map { URL(fileURLWithPath: $0) },
           labels: files.labels.map { URL(fileURLWithPath: $0) })
         _ = try attackOptions.validated(for: model)
+        if let output {
+          _ = try OutputFormat(path: URL(fileURLWithPath: output), jpegQuality: jpegQuality)
+        }
       } catch {
         throw Self.errors.validationError(error)
       }
@@ -188,21 +231,20 @@ extension AdvCLI {
 
     func run() throws {
       let (plan, attacker) = try Self.errors.reporting {
-        let plan = try BatchPlan(
-          inputs: images, output: output.map { URL(fileURLWithPath: $0) },
-          outputDirectory: outDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
-          jpegQuality: jpegQuality, shard: try shard.map { try Shard(parsing: $0) } ?? .all,
-          force: force)
-        if let outDir {
-          try FileManager.default.createDirectory(
-            atPath: outDir, withIntermediateDirectories: true)
-        }
+        let plan = try makePlan()
+        try plan.checkDestinations(
+          creatingFolders: outDir != nil, summary: summary, report: report)
         let recognizer = try PhotoRecognizer.load(
           model, weights: files.weights.map { URL(fileURLWithPath: $0) },
           labels: files.labels.map { URL(fileURLWithPath: $0) }, directory: files.modelDirectory,
           allowingApproximateAlignment: alignment.approximateAlignment)
         return (plan, try PhotoAttacker(recognizer: recognizer))
       }
+      let folder = try Self.errors.reporting { () throws -> OutputFolder? in
+        guard let outDir else { return nil }
+        return try OutputFolder(creating: outDir)
+      }
+      defer { folder?.removeIfEmpty() }
       var standardError = StandardError()
       for skipped in plan.skipped {
         print(
@@ -225,6 +267,22 @@ extension AdvCLI {
       }
       if anyBad { throw badInputExitCode }
       if anyFailed { throw ExitCode(1) }
+    }
+
+    /// The photos to attack and their outputs.
+    /// - Throws: `ValidationError` for `-o` with a folder of several photos, `BatchError` for
+    ///   the other planning errors.
+    private func makePlan() throws -> BatchPlan {
+      do {
+        return try BatchPlan(
+          inputs: images, output: output.map { URL(fileURLWithPath: $0) },
+          outputDirectory: outDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
+          jpegQuality: jpegQuality, shard: try shard.map { try Shard(parsing: $0) } ?? .all,
+          force: force)
+      } catch let error as BatchError {
+        if case .outputNeedsSingleInput = error { throw ValidationError(error.description) }
+        throw error
+      }
     }
 
     /// Attacks one photo, prints its tables or JSON line, appends the summary and writes the

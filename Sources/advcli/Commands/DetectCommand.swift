@@ -20,15 +20,26 @@ extension AdvCLI {
     @Flag(help: "Print one JSON object per image, one per line.")
     var json = false
 
-    @Option(help: "The smallest face side to look for, in pixels (at least 4).")
+    @Option(
+      parsing: .unconditional,
+      help: """
+        The smallest face side to look for, in pixels (at least \
+        \(MTCNNOptions.smallestMinFaceSize)).
+        """)
     var minFaceSize = MTCNNOptions().minFaceSize
 
     @Option(
+      parsing: .unconditional,
       help: ArgumentHelp(
         "The P-Net, R-Net and O-Net score thresholds, each in 0...1.", valueName: "p,r,o"))
     var thresholds = ThresholdsArgument(MTCNNOptions().thresholds)
 
-    @Option(help: "The ratio between image pyramid levels, between 0 and 1.")
+    @Option(
+      parsing: .unconditional,
+      help: """
+        The ratio between image pyramid levels, \(MTCNNOptions.scaleFactorRange.lowerBound) to \
+        \(MTCNNOptions.scaleFactorRange.upperBound).
+        """)
     var scaleFactor = MTCNNOptions().scaleFactor
 
     @Option(help: "Write the image with the boxes and landmarks drawn on it to this PNG file.")
@@ -49,6 +60,7 @@ extension AdvCLI {
     func validate() throws {
       guard !images.isEmpty else { throw ValidationError("Give at least one IMAGE.") }
       if let draw {
+        guard !draw.isEmpty else { throw ValidationError("--draw: the path is empty") }
         guard images.count == 1 else {
           throw ValidationError("--draw needs exactly one IMAGE, got \(images.count).")
         }
@@ -65,7 +77,10 @@ extension AdvCLI {
     }
 
     func run() throws {
-      let detector = try Self.errors.reporting { try PhotoDetector(options: options) }
+      let detector = try Self.errors.reporting {
+        if let draw { try OutputDestination.check(URL(fileURLWithPath: draw)) }
+        return try PhotoDetector(options: options)
+      }
       var failed = false
       for path in images {
         do {

@@ -26,7 +26,7 @@ extension AdvCLI {
 
     @OptionGroup var files: ModelFileOptions
 
-    @Option(help: "How many identities to list per face.")
+    @Option(parsing: .unconditional, help: "How many identities to list per face.")
     var top = 5
 
     @Flag(help: "Use each whole photo as one face instead of detecting faces.")

@@ -20,13 +20,19 @@ extension AdvCLI {
     @Argument(help: "The second image.")
     var imageB: String
 
-    @Option(help: "The largest distance at which the faces are the same person.")
+    @Option(
+      parsing: .unconditional,
+      help: "The largest distance at which the faces are the same person.")
     var threshold: Double = 0.6
 
-    @Option(help: "The face of the first image to compare (0-based; default: the largest).")
+    @Option(
+      parsing: .unconditional,
+      help: "The face of the first image to compare (0-based; default: the largest).")
     var faceA: Int?
 
-    @Option(help: "The face of the second image to compare (0-based; default: the largest).")
+    @Option(
+      parsing: .unconditional,
+      help: "The face of the second image to compare (0-based; default: the largest).")
     var faceB: Int?
 
     @OptionGroup var embedding: EmbeddingOptions

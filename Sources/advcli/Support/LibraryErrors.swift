@@ -3,8 +3,9 @@ import FacePipeline
 import Foundation
 
 /// How advcli reports the library's errors: a value given on the command line that breaks the
-/// library's rule is a usage error (exit 64) in the words of advcli's options; anything else (a
-/// file that cannot be read, used or written, a photo without a face) is bad input (exit 2).
+/// library's rule (an option's value, an output format the options do not allow) is a usage
+/// error (exit 64) in the words of advcli's options; anything else (a file that cannot be read,
+/// used or written, a photo without a face) is bad input (exit 2).
 ///
 /// The library names parameters by their Swift names (`jpegQuality`, `epsilon`); `options`
 /// maps them to the option spellings of the command at hand.
@@ -19,7 +20,7 @@ struct LibraryErrors {
   func isUsageError(_ error: PipelineError) -> Bool {
     switch error {
     case .invalidOption, .conflictingOptions, .optionDoesNotApply, .goalDoesNotFitModel,
-      .unknownModelName:
+      .unknownModelName, .lossyOutput, .unsupportedOutput:
       return true
     case .invalidAttack(let attackError):
       return attackError.parameter != nil

@@ -88,8 +88,11 @@ import Testing
   /// Each invalid option and the message naming it.
   @Test(arguments: [
     (MTCNNOptions(minFaceSize: 3), "minFaceSize must be at least 4, got 3"),
-    (MTCNNOptions(scaleFactor: 1), "scaleFactor must be between 0 and 1 (exclusive), got 1.0"),
-    (MTCNNOptions(scaleFactor: 0), "scaleFactor must be between 0 and 1 (exclusive), got 0.0"),
+    (MTCNNOptions(scaleFactor: 1), "scaleFactor must be in 0.1...0.95, got 1.0"),
+    (MTCNNOptions(scaleFactor: 0), "scaleFactor must be in 0.1...0.95, got 0.0"),
+    (MTCNNOptions(scaleFactor: 0.99999999), "scaleFactor must be in 0.1...0.95, got 0.99999999"),
+    (MTCNNOptions(scaleFactor: 0.09), "scaleFactor must be in 0.1...0.95, got 0.09"),
+    (MTCNNOptions(scaleFactor: .nan), "scaleFactor must be in 0.1...0.95, got nan"),
     (
       MTCNNOptions(thresholds: StageThresholds(rnet: 1.5)),
       "thresholds.rnet must be in 0...1, got 1.5"

@@ -69,6 +69,21 @@ import Testing
       MTCNNPyramid.scales(width: 20, height: 20, minFaceSize: 20, scaleFactor: 0.709) == [0.6])
   }
 
+  @Test func levelsAreCappedWhateverTheFactor() throws {
+    // The widest valid case: the largest factor and the smallest face on a 32,768-pixel side.
+    let range = MTCNNOptions.scaleFactorRange
+    let widest = MTCNNPyramid.scales(
+      width: 32_768, height: 32_768, minFaceSize: MTCNNOptions.smallestMinFaceSize,
+      scaleFactor: range.upperBound)
+    #expect(widest.count == 176 && widest.count < MTCNNPyramid.maximumLevels)
+    // An unchecked factor near 1 would build levels without end; the cap stops it.
+    let unchecked = MTCNNPyramid.scales(
+      width: 1000, height: 1000, minFaceSize: 20, scaleFactor: 0.99999999)
+    #expect(unchecked.count == MTCNNPyramid.maximumLevels)
+    let (first, last) = (try #require(unchecked.first), try #require(unchecked.last))
+    #expect(last < first)
+  }
+
   @Test func transposedLevelPutsImageXOnAxisOne() {
     // 3 wide, 2 high; pixel (x, y) has red 10 * x + y.
     var image = RGBImage(width: 3, height: 2)

@@ -17,6 +17,21 @@ import Testing
       "eotSamples must be >= 0, got -2"
     ),
     (
+      PhotoAttackOptions(eotSamples: 101), .dlibResNet,
+      .invalidOption(name: "eotSamples", value: "101", rule: "at most 100"),
+      "eotSamples must be at most 100, got 101"
+    ),
+    (
+      PhotoAttackOptions(eotSamples: Int.max), .vggface2ResNet50,
+      .invalidOption(name: "eotSamples", value: "\(Int.max)", rule: "at most 100"),
+      "eotSamples must be at most 100, got \(Int.max)"
+    ),
+    (
+      PhotoAttackOptions(settings: AttackSettings(steps: 1_000_000_000)), .vggface2ResNet50,
+      .invalidAttack(.invalidSteps(1_000_000_000)),
+      "steps must be at most 10000, got 1000000000 instead"
+    ),
+    (
       PhotoAttackOptions(faceIndex: -1), .dlibResNet,
       .invalidOption(name: "faceIndex", value: "-1", rule: ">= 0 (faces are numbered from 0)"),
       "faceIndex must be >= 0 (faces are numbered from 0), got -1"

@@ -114,6 +114,33 @@ enum PhotoAttackSupport {
     #expect(report.before.rows.count == 5 && report.after.rows.first?.name == target)
   }
 
+  @Test func aRegionOverTheLimitIsRefusedBeforeTheAttack() throws {
+    let attacker = try PhotoAttacker(recognizer: try PhotoAttackSupport.slimVGGFace.get())
+    let folder = try PhotoAttackSupport.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // 4,001 x 4,000 pixels: just over 16 megapixels, all changed without detection.
+    let input = folder.appendingPathComponent("large.png")
+    try RGBImage(width: 4_001, height: 4_000, red: 120, green: 110, blue: 100).writePNG(to: input)
+    let output = folder.appendingPathComponent("large.adv.png")
+    var steps = 0
+    #expect(
+      throws: PipelineError.attackedRegionTooLarge(
+        image: input.path, width: 4_001, height: 4_000,
+        limit: PhotoAttacker.maximumAttackedPixels)
+    ) {
+      try attacker.attack(
+        photoAt: input, goal: .untargeted, options: PhotoAttackOptions(detectFaces: false),
+        output: output, progress: { _ in steps += 1 })
+    }
+    #expect(steps == 0 && !FileManager.default.fileExists(atPath: output.path))
+    #expect(
+      PipelineError.attackedRegionTooLarge(
+        image: "a.png", width: 4_001, height: 4_000, limit: 16_000_000
+      ).description
+        == "a.png: the attack would change 4001x4000 pixels, more than the 16000000 (16.0 "
+        + "megapixels) an attack may change; crop or shrink the photo")
+  }
+
   static let badInputs: [(String, PhotoAttackGoal, PhotoAttackOptions, String?)] = [
     ("no_faces_cartoon.jpg", .untargeted, PhotoAttackOptions(), nil),
     ("obama.jpg", .targeted(name: "Sharron Ston"), PhotoAttackOptions(), nil),
@@ -178,18 +205,33 @@ enum PhotoAttackSupport {
       }
       return file == text.path && "\(error)".hasPrefix(text.path)
     }
-    // An output in a folder that does not exist: the attack runs, the write fails.
+    // An output in a folder that does not exist, or that is a folder: refused before the photo
+    // is even read (no progress report, no step).
     let unwritable = folder.appendingPathComponent("missing/out.png")
-    #expect {
-      try attacker.attack(
-        photoAt: obama, goal: .untargeted,
-        options: PhotoAttackOptions(settings: AttackSettings(steps: 1)), output: unwritable)
-    } throws: { error in
-      guard case .cannotWrite(.writeFailed(let path, _)) = error as? PipelineError else {
-        return false
+    let outputs: [(URL, PipelineError)] = [
+      (
+        unwritable,
+        .unusableOutput(
+          path: unwritable.path,
+          reason: "the folder \(folder.appendingPathComponent("missing").path) does not exist")
+      ),
+      (
+        URL(fileURLWithPath: folder.path + "/sub.png"),
+        .unusableOutput(path: folder.path + "/sub.png", reason: "it is a folder")
+      ),
+    ]
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("sub.png"), withIntermediateDirectories: false)
+    for (output, error) in outputs {
+      var steps = 0
+      #expect(throws: error) {
+        try attacker.attack(
+          photoAt: obama, goal: .untargeted, options: PhotoAttackOptions(), output: output,
+          progress: { _ in steps += 1 })
       }
-      return path == unwritable.path && "\(error)".hasPrefix(unwritable.path + ": cannot write")
+      #expect(steps == 0)
     }
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("sub.png"))
     let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
     #expect(left == ["copy.png", "notes.png"])
   }

@@ -1,3 +1,4 @@
+import FacePipeline
 import FaceTestSupport
 import Foundation
 import Testing
@@ -50,6 +51,44 @@ import Testing
       force: true)
     #expect(forced.skipped.isEmpty)
     #expect(forced.items.map(\.output.lastPathComponent) == ["a.adv.png", "b.adv.png"])
+  }
+
+  @Test func anOutputThatIsNoRegularFileIsPlannedAndRefusedBeforeAnyAttack() throws {
+    let dir = try folder(with: ["a.png", "b.png", "c.png"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // A folder where a.png's output goes is no finished output: not skipped, refused.
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent("a.adv.png"), withIntermediateDirectories: false)
+    let plan = try BatchPlan(
+      inputs: [dir.appendingPathComponent("a.png").path], output: nil, outputDirectory: nil,
+      jpegQuality: nil, shard: .all, force: false)
+    #expect(plan.skipped.isEmpty && plan.items.count == 1)
+    let output = dir.appendingPathComponent("a.adv.png").path
+    #expect(throws: PipelineError.unusableOutput(path: output, reason: "it is a folder")) {
+      try plan.checkDestinations(creatingFolders: false, summary: nil, report: nil)
+    }
+    // The summary and each photo's report (REPORT.STEM.png for several photos) are checked too.
+    let several = try BatchPlan(
+      inputs: [dir.path], output: nil, outputDirectory: dir.appendingPathComponent("out/new"),
+      jpegQuality: nil, shard: .all, force: true)
+    let missing = dir.appendingPathComponent("missing").path
+    #expect(
+      throws: PipelineError.unusableOutput(
+        path: missing + "/s.jsonl", reason: "the folder \(missing) does not exist")
+    ) {
+      try several.checkDestinations(
+        creatingFolders: true, summary: missing + "/s.jsonl", report: nil)
+    }
+    #expect(
+      throws: PipelineError.unusableOutput(
+        path: missing + "/r.a.html", reason: "the folder \(missing) does not exist")
+    ) {
+      try several.checkDestinations(
+        creatingFolders: true, summary: nil, report: missing + "/r.html")
+    }
+    try several.checkDestinations(
+      creatingFolders: true, summary: dir.path + "/s.jsonl", report: dir.path + "/r.html")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
   }
 
   @Test func everyImageBelongsToExactlyOneShard() throws {

@@ -106,6 +106,46 @@ import Testing
       "an L2 attack needs --eps (the Euclidean norm of the perturbation in pixel levels of "
         + "0...255); there is no default"
     ),
+    // Counts and budgets are bounded (the limits are the library's), negative values reach the
+    // rule that refuses them, and output formats are usage errors.
+    (
+      ["attack", "a.png", "--eps", "256"],
+      "--eps must be at most 255 levels (the whole 0...255 range) for linf, got 256.0 instead"
+    ),
+    (
+      ["attack", "a.png", "--eps", "300/255"],
+      "--eps must be at most 255 levels (the whole 0...255 range) for linf, got 300.0 instead"
+    ),
+    (
+      ["attack", "a.png", "--eps", "-3"],
+      "--eps must be greater than or equal to 0, got -3.0 instead"
+    ),
+    (["attack", "a.png", "--steps", "10001"], "--steps must be at most 10000, got 10001 instead"),
+    (
+      ["attack", "a.png", "--steps", "-5"],
+      "--steps must be greater than or equal to 1, got -5 instead"
+    ),
+    (["attack", "a.png", "--restarts", "101"], "--restarts must be at most 100, got 101 instead"),
+    (["attack", "a.png", "--eot", "101"], "--eot must be at most 100, got 101"),
+    (["attack", "a.png", "--eot", "-2"], "--eot must be >= 0, got -2"),
+    (
+      ["attack", "a.png", "--face", "-1"], "--face must be >= 0 (faces are numbered from 0), got -1"
+    ),
+    (
+      ["attack", "a.png", "-o", "/tmp/x.jpg"],
+      "/tmp/x.jpg: JPEG output is lossy and would undo the perturbation; write a .png, or pass "
+        + "--jpeg-quality Q to make the attack survive JPEG at quality Q"
+    ),
+    (
+      ["attack", "a.png", "-o", "/tmp/x.gif"],
+      "/tmp/x.gif: the output must end in .png (or .jpg/.jpeg with --jpeg-quality)"
+    ),
+    (
+      ["attack", "a.png", "b.png", "-o", "x.png"],
+      "x.png: one output file for 2 images; use --out-dir for several"
+    ),
+    (["attack", "a.png", "-o", ""], "-o: the path is empty"),
+    (["attack", "a.png", "--summary", ""], "--summary: the path is empty"),
     (
       ["attack", "a.png", "--method", "bfgs"],
       "The value 'bfgs' is invalid for '--method <method>'. Please provide one of the following:\n"
@@ -122,6 +162,18 @@ import Testing
         throw error
       }
     }
+  }
+
+  @Test func helpStatesEveryLimit() {
+    let attack = AdvCLI.helpMessage(for: AdvCLI.Attack.self, columns: 1_000)
+    for limit in [
+      "linf: 0 to 255", "Iterations, 1 to 10000", "keeping the best, 1 to 100.",
+      "(EOT), 0 to 100.", "at most 16 megapixels", "130/143 stopped by SIGINT/SIGTERM",
+    ] {
+      #expect(attack.contains(limit), "\(limit)")
+    }
+    let detect = AdvCLI.helpMessage(for: AdvCLI.Detect.self, columns: 1_000)
+    #expect(detect.contains("pyramid levels, 0.1 to 0.95.") && detect.contains("(at least 4)"))
   }
 
   @Test func reportsOfSeveralPhotosAreNamedAfterEachPhoto() {
@@ -278,10 +330,6 @@ import Testing
       ),
       ([copy, "-o", copy], "\(copy): the output would overwrite the input"),
       ([broken, "-o", out], "\(broken): "),
-      (
-        [sharon, "-o", folder.appendingPathComponent("out.jpg").path],
-        "\(folder.appendingPathComponent("out.jpg").path): JPEG output is lossy and would undo the perturbation; write a .png, or pass --jpeg-quality Q to make the attack survive JPEG at quality Q"
-      ),
       (
         [SharedData.url("data/faces/no_faces_cartoon.jpg").path, "-o", out],
         "\(SharedData.url("data/faces/no_faces_cartoon.jpg").path): no face found"

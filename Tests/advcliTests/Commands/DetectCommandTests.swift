@@ -24,9 +24,16 @@ import Testing
     ),
     (["detect", "a.jpg", "--min-face-size", "3"], "--min-face-size must be at least 4, got 3"),
     (
-      ["detect", "a.jpg", "--scale-factor", "1.2"],
-      "--scale-factor must be between 0 and 1 (exclusive), got 1.2"
+      ["detect", "a.jpg", "--scale-factor", "1.2"], "--scale-factor must be in 0.1...0.95, got 1.2"
     ),
+    (
+      ["detect", "a.jpg", "--scale-factor", "0.99999999"],
+      "--scale-factor must be in 0.1...0.95, got 0.99999999"
+    ),
+    (
+      ["detect", "a.jpg", "--scale-factor", "-1"], "--scale-factor must be in 0.1...0.95, got -1.0"
+    ),
+    (["detect", "a.jpg", "--draw", ""], "--draw: the path is empty"),
   ])
   func invalidArgumentsAreUsageErrors(_ arguments: [String], message: String) {
     do {
@@ -126,6 +133,26 @@ import Testing
     #expect(
       json.standardOutput
         == #"{"image": "\#(cartoon)", "width": 199, "height": 148, "faces": []}"# + "\n")
+  }
+
+  /// A pyramid ratio near 1 (which would build levels until memory runs out) is refused at once,
+  /// as is a drawing into a folder that does not exist; neither reads the photo.
+  @Test func refusedBeforeTheDetectorRuns() throws {
+    let ratio = try AdvCLIProcess.run(
+      ["detect", "/nonexistent/face.jpg", "--scale-factor", "0.99999999"])
+    #expect(ratio.status == 64)
+    #expect(
+      ratio.standardError.split(separator: "\n").first
+        == "Error: --scale-factor must be in 0.1...0.95, got 0.99999999")
+    let drawing = try AdvCLIProcess.run(
+      ["detect", "/nonexistent/face.jpg", "--draw", "/nonexistent/boxes.png"])
+    #expect(drawing.status == 2)
+    #expect(
+      drawing.standardError
+        == "advcli: /nonexistent/boxes.png: cannot write there: the folder /nonexistent does not "
+        + "exist\n")
+    let help = try AdvCLIProcess.run(["detect", "--help"])
+    #expect(help.standardOutput.contains("0.1 to 0.95"))
   }
 
   @Test func unreadableImageExitsWithStatus2() throws {

@@ -16,11 +16,12 @@ enum AdvCLIProcess {
 
   static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
 
-  /// Runs the binary with `arguments` and returns its status and output.
+  /// Runs the binary with `arguments` (in `directory`, else the test's own) and returns its
+  /// status and output.
   ///
   /// Standard output and error go through files: reading a pipe with Foundation can trap on an
   /// interrupted system call, and a full pipe could block the child.
-  static func run(_ arguments: [String]) throws -> Result {
+  static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
     try #require(isBuilt, "build the CLI first: \(binary.path) is missing")
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "advcli-run-\(UUID().uuidString)")
@@ -33,6 +34,7 @@ enum AdvCLIProcess {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     process.standardOutput = try FileHandle(forWritingTo: outputURL)
     process.standardError = try FileHandle(forWritingTo: errorURL)
     try process.run()

@@ -15,9 +15,12 @@ import Testing
       .invalidAttack(.invalidEpsilon(-1)),
       .goalDoesNotFitModel(goal: .dodge, model: .vggface2ResNet50),
       .optionDoesNotApply(name: "threshold", model: .vggfaceVGG16),
+      .lossyOutput(path: "a.jpg"), .unsupportedOutput(path: "a.gif"),
     ]
     let badInput: [PipelineError] = [
       .noFace(image: "a.jpg"), .unreadableImage(.notAnImage(file: "a.jpg")),
+      .unusableOutput(path: "o.png", reason: "it is a folder"),
+      .attackedRegionTooLarge(image: "a.png", width: 5_000, height: 5_000, limit: 16_000_000),
       .invalidAttack(.imagesOutOfBounds(found: -1...2, bounds: 0...1)),
       .modelFileNotFound(name: "x.dat", searched: ["/m"], howToGet: "Install it."),
     ]
