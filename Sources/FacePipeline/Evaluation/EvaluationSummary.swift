@@ -21,8 +21,10 @@ public struct EvaluationSummary: Codable, Sendable, Equatable {
     public var successUpper: Double
     /// Median descriptor distance after the attack (recognizers that compare descriptors).
     public var medianDistanceAfter: Double?
-    /// Median probability of the top-1 class after the attack (classifiers).
-    public var medianTopProbabilityAfter: Double?
+    /// Classifiers: the median probability after the attack of the class the goal is about:
+    /// the target's (`target:NAME`), else the clean photo's top-1 class (0 when out of the top
+    /// five).
+    public var medianProbabilityAfter: Double?
     /// Median PSNR of the adversarial photo against the clean one, dB (finite values only).
     public var medianPSNR: Double?
     /// Median SSIM, 0...1.
@@ -36,13 +38,15 @@ public struct EvaluationSummary: Codable, Sendable, Equatable {
       case successLower = "success_lower"
       case successUpper = "success_upper"
       case medianDistanceAfter = "median_distance_after"
-      case medianTopProbabilityAfter = "median_top_probability_after"
+      case medianProbabilityAfter = "median_probability_after"
       case medianPSNR = "median_psnr"
       case medianSSIM = "median_ssim"
       case medianSeconds = "median_seconds"
     }
   }
 
+  /// The grid's goal (`dodge`, `untargeted`, `target:NAME`, `impersonate:SHA256`).
+  public var goal: String
   /// The rows, in the grid's order of methods, budgets and EOT settings.
   public var rows: [Row]
   /// Cells of the grid with a result, and all cells of the grid.
@@ -68,8 +72,8 @@ public struct EvaluationSummary: Codable, Sendable, Equatable {
               successRate: Double(successes) / Double(group.count),
               successLower: interval.lower, successUpper: interval.upper,
               medianDistanceAfter: Self.median(group.compactMap(\.after.distance)),
-              medianTopProbabilityAfter: Self.median(
-                group.compactMap { $0.after.predictions?.first?.probability }),
+              medianProbabilityAfter: Self.median(
+                group.compactMap { $0.probabilityAfter(goal: grid.goal) }),
               medianPSNR: Self.median(group.compactMap(\.psnr).filter(\.isFinite)),
               medianSSIM: Self.median(group.compactMap(\.ssim)),
               medianSeconds: Self.median(group.map(\.seconds)) ?? 0))
@@ -77,6 +81,7 @@ public struct EvaluationSummary: Codable, Sendable, Equatable {
       }
     }
     self.rows = rows
+    goal = grid.goal
     done = results.count
     total = cells.count
   }
@@ -87,5 +92,17 @@ public struct EvaluationSummary: Codable, Sendable, Equatable {
     let sorted = values.sorted()
     let middle = sorted.count / 2
     return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  }
+}
+
+extension CellRecord {
+  /// Classifiers: the probability after the attack of the class `goal` is about (the target of
+  /// `target:NAME`, else the clean top-1), 0 when it left the top five; nil for descriptors.
+  func probabilityAfter(goal: String) -> Double? {
+    guard let predictions = after.predictions else { return nil }
+    let label =
+      goal.hasPrefix("target:")
+      ? String(goal.dropFirst("target:".count)) : before.predictions?.first?.label
+    return predictions.first { $0.label == label }?.probability ?? 0
   }
 }

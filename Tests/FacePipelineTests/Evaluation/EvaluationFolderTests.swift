@@ -1,6 +1,7 @@
-import FacePipeline
 import Foundation
 import Testing
+
+@testable import FacePipeline
 
 struct EvaluationFolderTests {
   static func temporaryFolder() -> URL {
@@ -137,6 +138,20 @@ struct EvaluationFolderTests {
     #expect(row.successLower == interval.lower && row.successUpper == interval.upper)
     // Distances 0.7, 0.7, 0.7, 0.4: median 0.7; seconds 0...3: median 1.5.
     #expect(row.medianDistanceAfter == 0.7 && row.medianSeconds == 1.5)
-    #expect(row.medianPSNR == 34.5 && row.medianTopProbabilityAfter == nil)
+    #expect(row.medianPSNR == 34.5 && row.medianProbabilityAfter == nil)
+  }
+
+  @Test func classifierCellsAreJudgedByTheGoalsClass() {
+    let cell = EvaluationGridTests.grid(photos: 1).cells[0]
+    var record = Self.record(cell, success: true)
+    record.before = .init(predictions: [.init(index: 3, label: "Ann", probability: 0.9)])
+    record.after = .init(predictions: [
+      .init(index: 5, label: "Bob", probability: 0.6),
+      .init(index: 3, label: "Ann", probability: 0.2),
+    ])
+    #expect(record.probabilityAfter(goal: "untargeted") == 0.2)
+    #expect(record.probabilityAfter(goal: "target:Bob") == 0.6)
+    #expect(record.probabilityAfter(goal: "target:Cy") == 0)
+    #expect(Self.record(cell, success: true).probabilityAfter(goal: "dodge") == nil)
   }
 }
