@@ -194,7 +194,8 @@ extension AdvCLI.Evaluate {
         _ = try evaluation.run(with: attacker) { record, done, total in
           ranThisTime += 1
           if json, let line = try? encoder.encode(record) {
-            print(String(decoding: line, as: UTF8.self))
+            // Unbuffered, so that a pipe sees each cell as it ends.
+            FileHandle.standardOutput.write(line + Data("\n".utf8))
           }
           let minutes = Date().timeIntervalSince(started) / 60
           let rate = Double(ranThisTime) / max(minutes, 1e-9)

@@ -58,10 +58,12 @@ struct EvaluationReportTests {
     #expect(plot.series.map(\.name) == ["mifgsm, EOT 0", "pgd, EOT 0"])
     let image = try plot.image(width: 580, height: 360)
     #expect(image.width == 580 && image.height == 360)
-    let colours = Set(
-      stride(from: 0, to: image.pixels.count, by: 3).map {
-        Int(image.pixels[$0]) << 16 | Int(image.pixels[$0 + 1]) << 8 | Int(image.pixels[$0 + 2])
-      })
+    var colours = Set<Int>()
+    for index in stride(from: 0, to: image.pixels.count, by: 3) {
+      let red = Int(image.pixels[index]) << 16
+      let green = Int(image.pixels[index + 1]) << 8
+      colours.insert(red | green | Int(image.pixels[index + 2]))
+    }
     // Both series' colours (#0072B2, #D55E00) and black text are drawn.
     #expect(colours.isSuperset(of: [0x0072B2, 0xD55E00, 0x000000]))
     let page = try report.html(plots: .png)
