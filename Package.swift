@@ -41,7 +41,10 @@ let package = Package(
       ]),
     .target(name: "Adversary", dependencies: ["FaceTensor"]),
     .target(
-      name: "FacePipeline", dependencies: ["FaceNets", "Adversary", "CFreeType"]),
+      name: "FacePipeline",
+      dependencies: [
+        "FaceNets", "Adversary", "CFreeType", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
 
     // MARK: - CLI
     .executableTarget(

@@ -6,7 +6,9 @@ struct AdvCLI: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "advcli",
     abstract: "Fool face recognition with small, invisible perturbations.",
-    subcommands: [Detect.self, Identify.self, Models.self, Embed.self, Verify.self, Attack.self])
+    subcommands: [
+      Detect.self, Identify.self, Models.self, Embed.self, Verify.self, Attack.self, Evaluate.self,
+    ])
 
   /// Runs the command line: SIGINT and SIGTERM remove any temporary output file
   /// (`SignalCleanup`), an argument that looks like an unknown option is a usage error

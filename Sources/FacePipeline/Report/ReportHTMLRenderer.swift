@@ -114,7 +114,7 @@ public struct ReportHTMLRenderer: Sendable {
 
 /// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references, safe inside HTML
 /// text and quoted attribute values.
-private func escaped(_ text: String) -> String {
+func escaped(_ text: String) -> String {
   var result = ""
   result.reserveCapacity(text.utf8.count)
   for character in text {

@@ -30,19 +30,10 @@ struct BatchPlan: Sendable, Equatable {
   /// The image file extensions a directory is searched for.
   static let imageExtensions: Set<String> = ["png", "jpg", "jpeg"]
 
-  /// Plans a batch.
-  ///
-  /// - Parameters:
-  ///   - inputs: files and directories, as given.
-  ///   - output: the output file, allowed only with a single input file.
-  ///   - outputDirectory: where `STEM.adv.EXT` files go (default: next to each input).
-  ///   - jpegQuality: the JPEG quality the attack targets, if any (selects `.adv.jpg`).
-  /// - Throws: `BatchError` for a missing input, an empty directory, an output file with several
-  ///   inputs, an output that is an input, or two inputs with the same output.
-  init(
-    inputs: [String], output: URL?, outputDirectory: URL?, jpegQuality: Int?, shard: Shard,
-    force: Bool
-  ) throws {
+  /// The image files `inputs` name: each file as given, each directory's images (`.png`, `.jpg`,
+  /// `.jpeg`, not `*.adv.*` outputs) sorted by name as `DIR/NAME`.
+  /// - Throws: `BatchError.inputNotFound`, `.emptyDirectory`.
+  static func imageFiles(of inputs: [String]) throws -> [String] {
     var files: [String] = []
     for input in inputs {
       var isDirectory: ObjCBool = false
@@ -62,6 +53,23 @@ struct BatchPlan: Sendable, Equatable {
         files.append(input)
       }
     }
+    return files
+  }
+
+  /// Plans a batch.
+  ///
+  /// - Parameters:
+  ///   - inputs: files and directories, as given.
+  ///   - output: the output file, allowed only with a single input file.
+  ///   - outputDirectory: where `STEM.adv.EXT` files go (default: next to each input).
+  ///   - jpegQuality: the JPEG quality the attack targets, if any (selects `.adv.jpg`).
+  /// - Throws: `BatchError` for a missing input, an empty directory, an output file with several
+  ///   inputs, an output that is an input, or two inputs with the same output.
+  init(
+    inputs: [String], output: URL?, outputDirectory: URL?, jpegQuality: Int?, shard: Shard,
+    force: Bool
+  ) throws {
+    let files = try BatchPlan.imageFiles(of: inputs)
     if let output, files.count != 1 {
       throw BatchError.outputNeedsSingleInput(path: output.path, inputCount: files.count)
     }

@@ -1,3 +1,5 @@
+import FacePipeline
+
 /// One of `count` disjoint parts of a batch of images, for splitting a large set over the tasks of
 /// a cluster job array: `--shard K/N` keeps the images whose stable path hash modulo `N` is `K-1`.
 ///
@@ -38,17 +40,7 @@ struct Shard: Sendable, Equatable, CustomStringConvertible {
 
   /// Whether the image named `path` belongs to this shard.
   func contains(_ path: String) -> Bool {
-    Int(Shard.stableHash(path) % UInt64(count)) == index - 1
-  }
-
-  /// 64-bit FNV-1a of the UTF-8 bytes of `text`.
-  static func stableHash(_ text: String) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x0000_0100_0000_01b3
-    }
-    return hash
+    Int(StableHash.fnv1a64(path) % UInt64(count)) == index - 1
   }
 
   var description: String { "\(index)/\(count)" }

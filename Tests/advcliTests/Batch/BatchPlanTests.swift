@@ -106,13 +106,6 @@ import Testing
     #expect(seen.count == 200 && seen.values.allSatisfy { $0 == 1 })
   }
 
-  @Test func stableHashIsFNV1a() {
-    // Published FNV-1a 64 test vectors.
-    #expect(Shard.stableHash("") == 0xcbf2_9ce4_8422_2325)
-    #expect(Shard.stableHash("a") == 0xaf63_dc4c_8601_ec8c)
-    #expect(Shard.stableHash("foobar") == 0x8594_4171_f739_67e8)
-  }
-
   @Test(arguments: [
     ("0/3", "--shard must be K/N with 1 <= K <= N, got '0/3'"),
     ("4/3", "--shard must be K/N with 1 <= K <= N, got '4/3'"),

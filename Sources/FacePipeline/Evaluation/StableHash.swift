@@ -1,0 +1,13 @@
+/// A hash of text that is the same on every run, process and machine (Swift's `Hasher` is seeded
+/// per process), for assigning work to shards and deriving per-item seeds.
+public enum StableHash {
+  /// 64-bit FNV-1a of the UTF-8 bytes of `text`.
+  public static func fnv1a64(_ text: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x0000_0100_0000_01b3
+    }
+    return hash
+  }
+}
