@@ -1,7 +1,8 @@
 # FaceAdversary: two commands set up a fresh Debian 12 machine and run the tests.
 #   make setup   system packages (apt) and the dlib model files (PyPI); safe to re-run
 #   make test    the whole test suite (release mode: tests run real networks)
-# Also: make build (CLI at .build/release/advcli), make bench, make lint.
+# Also: make build (CLI at .build/release/advcli), make bench, make lint, make fuzz (libFuzzer,
+# FUZZ_SECONDS per target, default 60), make fuzz-smoke (replay every kept fuzz input).
 
 SHELL := /bin/bash
 APT_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg-dev libhdf5-dev \
@@ -10,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCHMARKS := gemm-bench layer-bench model-bench mtcnn-bench jpeg-bench dlib-bench hog-bench \
               attack-bench attack-cli-bench
 
-.PHONY: setup build test bench lint
+.PHONY: setup build test bench lint fuzz fuzz-smoke
 
 setup:
 	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -39,3 +40,9 @@ bench:
 
 lint:
 	swift format lint --recursive --strict Sources Tests Benchmarks
+
+fuzz:
+	Fuzz/fuzz.sh run
+
+fuzz-smoke:
+	Fuzz/fuzz.sh smoke
