@@ -18,8 +18,12 @@ targets=("$@")
 [ $# -eq 0 ] && targets=("${all[@]}")
 models=${FACEADVERSARY_MODELS:-$HOME/.local/share/faceadversary/models}
 
-swift build -c release --sanitize=fuzzer --sanitize=address
-bin=$(swift build -c release --sanitize=fuzzer --sanitize=address --show-bin-path)
+# --sanitize=fuzzer instruments this package's own targets only: the coverage flags instrument
+# FaceAdversary's Swift modules and C shims too (libpng, libjpeg and libhdf5 stay uninstrumented).
+build=(swift build -c release --sanitize=fuzzer --sanitize=address
+       -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp -Xcc -fsanitize=fuzzer-no-link)
+"${build[@]}"
+bin=$("${build[@]}" --show-bin-path)
 
 # The repository files each target starts from.
 seeds_of() {
@@ -37,6 +41,7 @@ seeds_of() {
   esac
 }
 
+export LSAN_OPTIONS="suppressions=$PWD/lsan.supp:print_suppressions=0"
 status=0
 for target in "${targets[@]}"; do
   work=.build/fuzz/$target
