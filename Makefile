@@ -2,7 +2,9 @@
 #   make setup   system packages (apt) and the dlib model files (PyPI); safe to re-run
 #   make test    the examples, the API docs and the whole test suite (release: tests run real
 #                networks; the README test runs the README's shell examples)
-# Also: make build (CLI and examples in .build/release/), make docs, make bench, make lint.
+# Also: make build (CLI and examples in .build/release/), make docs, make bench, make lint,
+# make fuzz (libFuzzer, FUZZ_SECONDS per target, default 60), make fuzz-smoke (replay every kept
+# fuzz input).
 
 SHELL := /bin/bash
 APT_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg-dev libhdf5-dev \
@@ -12,7 +14,7 @@ BENCHMARKS := gemm-bench layer-bench model-bench mtcnn-bench jpeg-bench dlib-ben
               attack-bench attack-cli-bench
 EXAMPLES := toy-attack photo-attack detect-faces
 
-.PHONY: setup build test docs bench lint
+.PHONY: setup build test docs bench lint fuzz fuzz-smoke
 
 setup:
 	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -47,4 +49,10 @@ bench:
 	done
 
 lint:
-	swift format lint --recursive --strict Sources Tests Benchmarks Examples
+	swift format lint --recursive --strict Sources Tests Benchmarks Examples Fuzz/Sources
+
+fuzz:
+	Fuzz/fuzz.sh run
+
+fuzz-smoke:
+	Fuzz/fuzz.sh smoke

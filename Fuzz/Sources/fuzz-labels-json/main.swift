@@ -1,0 +1,9 @@
+// libFuzzer target: class labels from a JSON file (`ClassLabels(contentsOf:)`).
+import FuzzSupport
+import FaceNets
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+  FuzzInput.withFile(data, size, suffix: ".json") { url in _ = try? ClassLabels(contentsOf: url) }
+  return 0
+}

@@ -1,0 +1,12 @@
+// libFuzzer target: MTCNN weights in HDF5 (`MTCNN(weightsAt:)`, the layout the repository's
+// converted `mtcnn_weights.h5` has).
+import FuzzSupport
+import FaceNets
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+  FuzzInput.withFile(data, size, suffix: ".h5") { url in
+    _ = try? MTCNN(weightsAt: url)
+  }
+  return 0
+}
