@@ -94,10 +94,15 @@ public final class HDF5Writer {
     let path = HDF5Path.joined(path)
     let file = openFile()
     try writing(path) { () throws(HDF5Failure) in
-      if let kind = try HDF5Library.objectKind(at: path, in: file) {
-        throw HDF5Failure(reason: "a \(kind) is already there")
-      }
+      try Self.requireVacant(path, in: file)
       try HDF5WritingLibrary.createDataset(at: path, from: tensor, storedAs: type, in: file)
+    }
+  }
+
+  /// Throws unless nothing is at `path` in `file`.
+  private static func requireVacant(_ path: String, in file: HDF5ID) throws(HDF5Failure) {
+    if let kind = try HDF5Library.objectKind(at: path, in: file) {
+      throw HDF5Failure(reason: "a \(kind) is already there")
     }
   }
 
@@ -113,9 +118,7 @@ public final class HDF5Writer {
     let path = HDF5Path.joined(path)
     let file = openFile()
     try writing(path) { () throws(HDF5Failure) in
-      if let kind = try HDF5Library.objectKind(at: path, in: file) {
-        throw HDF5Failure(reason: "a \(kind) is already there")
-      }
+      try Self.requireVacant(path, in: file)
       try HDF5WritingLibrary.createUnwrittenDataset(at: path, shape: shape, in: file)
     }
   }

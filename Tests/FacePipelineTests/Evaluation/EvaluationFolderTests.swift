@@ -9,6 +9,13 @@ struct EvaluationFolderTests {
       "evaluation-\(UUID().uuidString)", isDirectory: true)
   }
 
+  /// A new temporary folder and the path of `cells.jsonl` in it (not created).
+  static func cellFile() throws -> (folder: URL, file: URL) {
+    let folder = temporaryFolder()
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return (folder, folder.appendingPathComponent("cells.jsonl"))
+  }
+
   static func record(_ cell: EvaluationCell, success: Bool, seconds: Double = 1.5) -> CellRecord {
     CellRecord(
       image: "photo.jpg", sha256: cell.photoSHA256, output: nil, model: "dlib-resnet",
@@ -55,10 +62,8 @@ struct EvaluationFolderTests {
   }
 
   @Test func aTruncatedLastLineIsDroppedAndRedone() throws {
-    let folder = Self.temporaryFolder()
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let (folder, file) = try Self.cellFile()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let file = folder.appendingPathComponent("cells.jsonl")
     let cells = EvaluationGridTests.grid(photos: 1).cells
     let writer = try CellLog.Writer(url: file, completeBytes: 0)
     try writer.append(Self.record(cells[0], success: true))
@@ -79,10 +84,8 @@ struct EvaluationFolderTests {
   }
 
   @Test func aDamagedLineBeforeTheLastIsAnErrorNamingIt() throws {
-    let folder = Self.temporaryFolder()
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let (folder, file) = try Self.cellFile()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let file = folder.appendingPathComponent("cells.jsonl")
     let cells = EvaluationGridTests.grid(photos: 1).cells
     let writer = try CellLog.Writer(url: file, completeBytes: 0)
     try writer.append(Self.record(cells[0], success: true))

@@ -18,14 +18,8 @@ import Testing
 
   @Test(.enabled(if: SharedData.isAvailable(for: "usageErrorsExit64AndWriteNothing")))
   func usageErrorsExit64AndWriteNothing() throws {
-    let folder = try AttackCommandTests.folder()
+    let (folder, photos) = try AttackCommandTests.folderWithTwoPhotos()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let photos = folder.appendingPathComponent("photos")
-    try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
-    for name in ["faceSharon.png", "sharon_stone1.jpg"] {
-      try FileManager.default.copyItem(
-        at: SharedData.url("data/seed/\(name)"), to: photos.appendingPathComponent(name))
-    }
     let out = folder.appendingPathComponent("out.png").path
     let cases: [([String], String)] = [
       (

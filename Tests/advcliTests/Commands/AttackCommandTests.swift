@@ -203,6 +203,19 @@ import Testing
     return url
   }
 
+  /// A new folder with a `photos` folder holding copies of faceSharon.png and
+  /// sharon_stone1.jpg; the caller removes the folder.
+  static func folderWithTwoPhotos() throws -> (folder: URL, photos: URL) {
+    let folder = try folder()
+    let photos = folder.appendingPathComponent("photos")
+    try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+    for name in ["faceSharon.png", "sharon_stone1.jpg"] {
+      try FileManager.default.copyItem(
+        at: SharedData.url("data/seed/\(name)"), to: photos.appendingPathComponent(name))
+    }
+    return (folder, photos)
+  }
+
   static func object(_ line: Substring) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
   }

@@ -39,14 +39,8 @@ import Testing
 
   @Test(.enabled(if: SharedData.isAvailable(for: "terminatingABatchKeepsFinishedOutputsWhole")))
   func terminatingABatchKeepsFinishedOutputsWhole() throws {
-    let folder = try AttackCommandTests.folder()
+    let (folder, photos) = try AttackCommandTests.folderWithTwoPhotos()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let photos = folder.appendingPathComponent("photos")
-    try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
-    for name in ["faceSharon.png", "sharon_stone1.jpg"] {
-      try FileManager.default.copyItem(
-        at: SharedData.url("data/seed/\(name)"), to: photos.appendingPathComponent(name))
-    }
     let out = folder.appendingPathComponent("out")
     // A first, quick run writes both outputs.
     let quick = try AdvCLIProcess.run(
