@@ -124,7 +124,8 @@ enum Sections {
     of subject: AttackBench.Subject<Base>, batch: Int, steps: Int, fgsmRuns: Int
   ) throws {
     print(
-      "  \(subject.name), batch \(batch) (\(subject.inputs)), load \(BenchmarkReport.loadAverage()):")
+      "  \(subject.name), batch \(batch) (\(subject.inputs)), load \(BenchmarkReport.loadAverage()):"
+    )
     for method in AttackMethod.allCases {
       var runs: [AttackBench.Run] = []
       switch method {

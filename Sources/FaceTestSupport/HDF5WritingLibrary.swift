@@ -1,6 +1,6 @@
 import CHDF5
-import CHDF5Writing
 import CHDF5Shims
+import CHDF5Writing
 import FaceTensor
 
 #if canImport(Glibc)

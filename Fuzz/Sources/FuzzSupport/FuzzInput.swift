@@ -16,7 +16,8 @@ public enum FuzzInput {
   public static func withFile(
     _ data: UnsafePointer<UInt8>?, _ size: Int, suffix: String, _ body: (URL) -> Void
   ) {
-    let folder = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 }
+    let folder =
+      ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 }
       ?? "/tmp"
     let url = URL(fileURLWithPath: folder)
       .appendingPathComponent("faceadversary-fuzz-\(getpid())\(suffix)")

@@ -1,7 +1,7 @@
+import FaceNets
 // libFuzzer target: dlib's HOG face detector reader (`DlibHOGFaceDetector(bytes:fileName:)`,
 // the format `dlib.get_frontal_face_detector().save()` writes).
 import FuzzSupport
-import FaceNets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

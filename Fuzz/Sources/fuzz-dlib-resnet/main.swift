@@ -1,8 +1,8 @@
+import FaceNets
 // libFuzzer target: dlib's face-recognition ResNet `.dat` reader
 // (`DlibResNetDescription(bytes:fileName:checksum:)`, with the checksum skipped so that mutated
 // files reach the parser).
 import FuzzSupport
-import FaceNets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

@@ -1,7 +1,7 @@
+import FaceNets
 // libFuzzer target: dlib's shape predictor `.dat` reader
 // (`DlibShapePredictor(bytes:fileName:checksum:)`, checksum skipped).
 import FuzzSupport
-import FaceNets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

@@ -1,8 +1,8 @@
+import FaceNets
+import Foundation
 // libFuzzer target: JPEG decoding with EXIF orientation (`RGBImage(data:name:limits:)`, libjpeg
 // through CImageCodecs).
 import FuzzSupport
-import FaceNets
-import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

@@ -1,8 +1,8 @@
+import FaceNets
 // libFuzzer target: a Keras 2 weights file mapped onto keras-vggface's ResNet-50
 // (`VGGFaceModel(architecture:contentsOf:)`: HDF5 reading, the layer/weight-name layout, the
 // shape checks against the architecture).
 import FuzzSupport
-import FaceNets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

@@ -1,6 +1,6 @@
+import FaceNets
 // libFuzzer target: class labels from a NumPy `.npy` file (`ClassLabels(contentsOf:)`).
 import FuzzSupport
-import FaceNets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

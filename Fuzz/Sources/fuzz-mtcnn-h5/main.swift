@@ -1,7 +1,7 @@
+import FaceNets
 // libFuzzer target: MTCNN weights in HDF5 (`MTCNN(weightsAt:)`, the layout the repository's
 // converted `mtcnn_weights.h5` has).
 import FuzzSupport
-import FaceNets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

@@ -1,7 +1,7 @@
-// libFuzzer target: PNG decoding (`RGBImage(data:name:limits:)`, libpng through CImageCodecs).
-import FuzzSupport
 import FaceNets
 import Foundation
+// libFuzzer target: PNG decoding (`RGBImage(data:name:limits:)`, libpng through CImageCodecs).
+import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
