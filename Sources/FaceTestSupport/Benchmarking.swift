@@ -11,6 +11,9 @@ public struct Timing: Sendable, CustomStringConvertible {
   /// Every run's duration, in run order.
   public let samples: [Double]
 
+  /// Wraps run durations in milliseconds, in run order.
+  ///
+  /// - Precondition: `samples` is not empty.
   public init(samples: [Double]) {
     precondition(!samples.isEmpty, "[Timing] no samples")
     self.samples = samples
@@ -25,6 +28,9 @@ public struct Timing: Sendable, CustomStringConvertible {
     return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
   }
 
+  /// The fastest and median run in milliseconds and the run count.
+  ///
+  /// For example `min 1.250 ms, median 1.300 ms (10 runs)`.
   public var description: String {
     String(format: "min %.3f ms, median %.3f ms (%d runs)", minimum, median, samples.count)
   }

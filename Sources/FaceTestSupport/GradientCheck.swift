@@ -114,9 +114,11 @@ public func checkGradient(
     kinkRule: kinkRule, maximumKinkFraction: maximumKinkFraction, generator: &generator)
 }
 
-/// Checks a hand-derived gradient of a scalar function `loss` (evaluated in `Double`, e.g. an
-/// attack objective) against central finite differences; the parameters and the report are those
-/// of `checkGradient(_:of:at:upstream:analytic:...)`, with `loss` in place of `f` and `upstream`.
+/// Checks a hand-derived gradient of a scalar function `loss` (evaluated in `Double`, such as an
+/// attack objective) against central finite differences.
+///
+/// The parameters and the report are those of `checkGradient(_:of:at:upstream:analytic:...)`,
+/// with `loss` in place of `f` and `upstream`.
 public func checkGradient(
   _ label: String = "gradient",
   ofScalar loss: (Tensor) -> Double, at x: Tensor, analytic: Tensor,

@@ -27,8 +27,10 @@ public enum HDF5FloatType: Sendable, Equatable {
 }
 
 /// Writes a new HDF5 file in the layout Keras and h5py use: nested groups, contiguous float
-/// datasets, string-array attributes. Used by tests and benchmarks to build Keras-layout weight
-/// files that FaceTensor's `HDF5File` reads back.
+/// datasets, string-array attributes.
+///
+/// Used by tests and benchmarks to build Keras-layout weight files that FaceTensor's `HDF5File`
+/// reads back.
 ///
 /// The file is written **atomically**: everything goes to a hidden temporary file in the same
 /// folder, which `finish()` closes and renames over `url`. A writer released without `finish()`,
@@ -124,8 +126,10 @@ public final class HDF5Writer {
   }
 
   /// Sets attribute `name` of the object at `path` to a 1-D array of `values` (replacing an
-  /// attribute of that name), e.g. Keras's `layer_names` on `/` and `weight_names` on each layer
-  /// group. Strings must not contain NUL characters.
+  /// attribute of that name).
+  ///
+  /// Keras, for example, writes `layer_names` on `/` and `weight_names` on each layer group.
+  /// Strings must not contain NUL characters.
   /// - Throws: `HDF5Error.objectNotFound` if nothing exists at `path`, `.writeFailed`.
   /// - Precondition: `finish()` has not been called.
   public func writeStringArrayAttribute(
@@ -138,7 +142,9 @@ public final class HDF5Writer {
   }
 
   /// Sets attribute `name` of the object at `path` to one scalar string (replacing an attribute of
-  /// that name), e.g. Keras's `keras_version` and `backend` on `/`. The string must not contain
+  /// that name).
+  ///
+  /// Keras, for example, writes `keras_version` and `backend` on `/`. The string must not contain
   /// NUL.
   /// - Throws: `HDF5Error.objectNotFound` if nothing exists at `path`, `.writeFailed`.
   /// - Precondition: `finish()` has not been called.
@@ -164,8 +170,9 @@ public final class HDF5Writer {
     }
   }
 
-  /// Closes the file and renames it to `url`, replacing any file there. After a failure nothing
-  /// is left at the temporary path and `url` is untouched.
+  /// Closes the file and renames it to `url`, replacing any file there.
+  ///
+  /// After a failure nothing is left at the temporary path and `url` is untouched.
   /// - Throws: `HDF5Error.writeFailed` (path `/`) if HDF5 cannot flush the file or the rename
   ///   fails.
   /// - Precondition: `finish()` has not been called before.

@@ -6,10 +6,13 @@ import Foundation
 
 /// A minimal HTTP/1.1 server on 127.0.0.1 for download tests: serves fixed files, honours
 /// `Range: bytes=N-` with 206 answers, and can break off a response after some body bytes to
-/// simulate a dropped connection. One connection at a time, `Connection: close`.
+/// simulate a dropped connection.
+///
+/// One connection at a time, `Connection: close`.
 public final class LoopbackHTTPServer: @unchecked Sendable {
   /// One request the server received.
   public struct Request: Sendable, Equatable {
+    /// The request target from the request line, such as "/a.bin" ("/" if the line has none).
     public let path: String
     /// The `Range` header, if any.
     public let range: String?
@@ -54,7 +57,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
   }
 
   /// Closes the listening socket (once; later calls do nothing) and ends the serving thread;
-  /// later connections are refused. Every server must be stopped: its thread keeps it alive.
+  /// later connections are refused.
+  ///
+  /// Every server must be stopped: its thread keeps it alive.
   public func stop() {
     let first = lock.withLock { () -> Bool in
       defer { stopped = true }

@@ -4,6 +4,8 @@ import FaceNets
 // files reach the parser).
 import FuzzSupport
 
+/// libFuzzer's entry point: parses the `size` bytes at `data` as a dlib ResNet `.dat` file
+/// (checksum skipped) and discards the result or the thrown error; always returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
   _ = try? DlibResNetDescription(

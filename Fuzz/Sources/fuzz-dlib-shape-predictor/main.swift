@@ -3,6 +3,8 @@ import FaceNets
 // (`DlibShapePredictor(bytes:fileName:checksum:)`, checksum skipped).
 import FuzzSupport
 
+/// libFuzzer's entry point: parses the `size` bytes at `data` as a dlib shape predictor `.dat`
+/// file (checksum skipped) and discards the result or the thrown error; always returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
   _ = try? DlibShapePredictor(

@@ -3,6 +3,8 @@ import FaceNets
 // converted `mtcnn_weights.h5` has).
 import FuzzSupport
 
+/// libFuzzer's entry point: loads the `size` bytes at `data`, written to a scratch `.h5` file, as
+/// MTCNN weights and discards the result or the thrown error; always returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
   FuzzInput.withFile(data, size, suffix: ".h5") { url in

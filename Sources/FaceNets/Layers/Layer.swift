@@ -16,8 +16,9 @@ public enum GradientScope: Sendable, Equatable {
 /// A constant of the trained model (`BatchNorm`'s `movingMean`, `movingVariance`) has no gradient.
 public protocol ParameterGradient: Sendable {}
 
-/// The `Gradient` of a layer without parameters. It has no values: such a layer's pullback always
-/// returns `parameters: nil`.
+/// The `Gradient` of a layer without parameters.
+///
+/// It has no values: such a layer's pullback always returns `parameters: nil`.
 public enum NoParameters: ParameterGradient {}
 
 /// Maps the gradient of a scalar loss with respect to a layer's output (the output's shape) to the

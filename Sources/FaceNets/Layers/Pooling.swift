@@ -12,7 +12,9 @@ public protocol PoolingReduction: Sendable {
 }
 
 /// Pooling over NHWC windows with the reduction `Reduction` (see `MaxPool2D`, `AvgPool2D`);
-/// `PoolingGeometry` gives the sizes and padding rules. There are no parameters.
+/// `PoolingGeometry` gives the sizes and padding rules.
+///
+/// There are no parameters.
 public struct Pool2D<Reduction: PoolingReduction>: Layer {
   /// `(KH, KW)`.
   public let window: (Int, Int)

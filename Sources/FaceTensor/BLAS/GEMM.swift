@@ -21,7 +21,7 @@ public enum BLAS {
   /// Makes sure OpenBLAS has been configured (idempotent, thread-safe).
   @inline(__always) static func ensureConfigured() { _ = configured }
 
-  /// The name of the OpenBLAS kernel set that runs (`openblas_get_corename`), e.g. "Haswell".
+  /// The name of the OpenBLAS kernel set that runs (`openblas_get_corename`), such as "Haswell".
   public static var coreName: String {
     ensureConfigured()
     guard let name = openblas_get_corename() else { return "unknown" }
@@ -40,8 +40,10 @@ public enum BLAS {
     return Int(openblas_get_num_threads())
   }
 
-  /// Sets OpenBLAS's own thread count, process-wide. The library keeps it at 1 and splits work in
-  /// Swift; benchmarks call this to compare with OpenBLAS's threading.
+  /// Sets OpenBLAS's own thread count, process-wide.
+  ///
+  /// The library keeps it at 1 and splits work in Swift; benchmarks call this to compare with
+  /// OpenBLAS's threading.
   public static func setOpenBLASThreadCount(_ count: Int) {
     ensureConfigured()
     openblas_set_num_threads(Int32(count))

@@ -4,22 +4,39 @@
 /// Output pixel `(oh, ow)` reads input rows `oh * strideY - padTop + kh * dilationY` for
 /// `kh` in `0..<kernelHeight` (and likewise for columns); positions outside the input read zero.
 public struct Conv2DGeometry: Sendable, Equatable {
+  /// Batch size N: the number of images.
   public let batch: Int
+  /// Input height H, pixels.
   public let inputHeight: Int
+  /// Input width W, pixels.
   public let inputWidth: Int
+  /// Input channels C (also the kernel's input-channel extent).
   public let inputChannels: Int
+  /// Output channels OC: the number of filters in the kernel.
   public let outputChannels: Int
+  /// Kernel height KH, taps (before dilation).
   public let kernelHeight: Int
+  /// Kernel width KW, taps (before dilation).
   public let kernelWidth: Int
+  /// Vertical step between output rows, input pixels.
   public let strideY: Int
+  /// Horizontal step between output columns, input pixels.
   public let strideX: Int
+  /// Vertical spacing between kernel taps, input pixels (1 is a dense kernel).
   public let dilationY: Int
+  /// Horizontal spacing between kernel taps, input pixels (1 is a dense kernel).
   public let dilationX: Int
+  /// Zero rows added above the input, pixels.
   public let padTop: Int
+  /// Zero rows added below the input, pixels.
   public let padBottom: Int
+  /// Zero columns added left of the input, pixels.
   public let padLeft: Int
+  /// Zero columns added right of the input, pixels.
   public let padRight: Int
+  /// Output height OH, pixels.
   public let outputHeight: Int
+  /// Output width OW, pixels.
   public let outputWidth: Int
 
   /// Geometry of convolving an input of shape `[N, H, W, C]` with a kernel `[KH, KW, C, OC]`.

@@ -31,6 +31,7 @@ public enum Padding: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// `valid`, `same`, or `explicit(top,bottom,left,right)` with the four amounts in pixels.
   public var description: String {
     switch self {
     case .valid: return "valid"

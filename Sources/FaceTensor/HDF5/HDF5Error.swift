@@ -1,6 +1,6 @@
 /// A failure to read or write an HDF5 file: every case names the file (its path as given) and,
 /// where there is one, the absolute object path inside it
-/// (e.g. `/conv1/7x7_s2/conv1/7x7_s2/kernel:0`).
+/// (for example `/conv1/7x7_s2/conv1/7x7_s2/kernel:0`).
 public enum HDF5Error: Error, Equatable, CustomStringConvertible {
   /// No file exists at the path.
   case fileNotFound(file: String)

@@ -106,7 +106,9 @@ public final class HDF5File: @unchecked Sendable {
   }
 
   /// The first of `candidates` that is a group carrying attribute `name`, as an absolute path, or
-  /// `nil` when none is. Candidates that do not exist, or are datasets, are skipped.
+  /// `nil` when none is.
+  ///
+  /// Candidates that do not exist, or are datasets, are skipped.
   ///
   /// For example a Keras weights file has its layer groups at the root (`save_weights`) or under
   /// `/model_weights` (`model.save`), wherever the `layer_names` attribute is:
@@ -134,7 +136,9 @@ public final class HDF5File: @unchecked Sendable {
   }
 
   /// Every string of attribute `name` of the object at `path`, in row-major order (a scalar gives
-  /// one string). Both HDF5 string kinds are read: fixed-length (numpy `S` dtype, as written by
+  /// one string).
+  ///
+  /// Both HDF5 string kinds are read: fixed-length (numpy `S` dtype, as written by
   /// Keras up to 2.2 through h5py 2; padding removed) and variable-length (ASCII or UTF-8, as
   /// Keras 2.15 writes through h5py 3). An attribute with no elements of any datatype gives `[]`:
   /// Keras 2.15 writes the `weight_names` of a layer without weights as an empty float64 array.
@@ -163,7 +167,7 @@ public final class HDF5File: @unchecked Sendable {
   }
 
   /// The single string held by attribute `name` of the object at `path` (a scalar, or any shape
-  /// with one element), fixed-length or variable-length, e.g. Keras's `keras_version`.
+  /// with one element), fixed-length or variable-length, such as Keras's `keras_version`.
   /// - Throws: `HDF5Error.objectNotFound`, `.attributeNotFound`, `.wrongDatatype` if it does not
   ///   hold strings, `.notScalar` if it holds more or fewer than one, `.readFailed`.
   public func stringAttribute(named name: String, at path: String) throws(HDF5Error) -> String {

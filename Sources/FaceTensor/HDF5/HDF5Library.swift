@@ -24,6 +24,7 @@ package struct HDF5Failure: Error {
   }
 
   /// The calling thread's innermost HDF5 error message, or `fallback` when HDF5 recorded none.
+  ///
   /// Call it right after the failing call: any later HDF5 call (a close) clears the stack.
   package static func fromErrorStack(orElse fallback: String) -> HDF5Failure {
     var buffer = [CChar](repeating: 0, count: 512)
@@ -63,9 +64,10 @@ struct HDF5ArrayInfo {
   }
 }
 
-/// Thin wrappers over the HDF5 1.10 C calls FaceTensor uses. Each one turns off HDF5's automatic
-/// error printing for the calling thread first (the thread-safe build keeps that setting per
-/// thread).
+/// Thin wrappers over the HDF5 1.10 C calls FaceTensor uses.
+///
+/// Each one turns off HDF5's automatic error printing for the calling thread first (the
+/// thread-safe build keeps that setting per thread).
 package enum HDF5Library {
   /// Whether the linked HDF5 was built thread-safe (one global lock around every API call).
   static var isThreadSafe: Bool {

@@ -25,11 +25,14 @@ public struct HDF5Member: Sendable, Equatable {
   }
 }
 
-/// Object paths inside an HDF5 file. Paths are `/`-separated and nest: a Keras layer called
-/// `conv1/7x7_s2` is the group `7x7_s2` inside the group `conv1`.
+/// Object paths inside an HDF5 file.
+///
+/// Paths are `/`-separated and nest: a Keras layer called `conv1/7x7_s2` is the group `7x7_s2`
+/// inside the group `conv1`.
 public enum HDF5Path {
-  /// The absolute path reached by following each component in turn, e.g.
-  /// `joined("/model_weights", "conv1/7x7_s2")` is `/model_weights/conv1/7x7_s2`.
+  /// The absolute path reached by following each component in turn.
+  ///
+  /// For example `joined("/model_weights", "conv1/7x7_s2")` is `/model_weights/conv1/7x7_s2`.
   /// Empty components (leading, trailing or doubled `/`) are dropped; no components give `/`.
   public static func joined(_ components: String...) -> String {
     "/" + components.flatMap(names(in:)).joined(separator: "/")

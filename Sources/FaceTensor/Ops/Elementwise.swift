@@ -1,16 +1,22 @@
 /// Elementwise arithmetic on tensors of equal shape, and with scalars.
 extension Tensor {
-  /// `self[i] + other[i]`. - Precondition: equal shapes.
+  /// `self[i] + other[i]`.
+  ///
+  /// - Precondition: equal shapes.
   public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
     lhs.zipped(with: rhs, op: "+") { $0 + $1 }
   }
 
-  /// `self[i] - other[i]`. - Precondition: equal shapes.
+  /// `self[i] - other[i]`.
+  ///
+  /// - Precondition: equal shapes.
   public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
     lhs.zipped(with: rhs, op: "-") { $0 - $1 }
   }
 
-  /// `self[i] * other[i]` (Hadamard product). - Precondition: equal shapes.
+  /// `self[i] * other[i]` (Hadamard product).
+  ///
+  /// - Precondition: equal shapes.
   public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
     lhs.zipped(with: rhs, op: "*") { $0 * $1 }
   }
@@ -27,12 +33,16 @@ extension Tensor {
   /// Every element minus `scalar`.
   public static func - (lhs: Tensor, scalar: Float) -> Tensor { lhs.mapped { $0 - scalar } }
 
-  /// Adds `other` elementwise in place. - Precondition: equal shapes.
+  /// Adds `other` elementwise in place.
+  ///
+  /// - Precondition: equal shapes.
   public static func += (lhs: inout Tensor, rhs: Tensor) {
     lhs.combine(with: rhs, op: "+=") { $0 += $1 }
   }
 
-  /// Subtracts `other` elementwise in place. - Precondition: equal shapes.
+  /// Subtracts `other` elementwise in place.
+  ///
+  /// - Precondition: equal shapes.
   public static func -= (lhs: inout Tensor, rhs: Tensor) {
     lhs.combine(with: rhs, op: "-=") { $0 -= $1 }
   }
@@ -42,7 +52,9 @@ extension Tensor {
     lhs.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= scalar } }
   }
 
-  /// `self += alpha * other` in place (axpy). - Precondition: equal shapes.
+  /// `self += alpha * other` in place (axpy).
+  ///
+  /// - Precondition: equal shapes.
   public mutating func add(_ other: Tensor, scaledBy alpha: Float) {
     combine(with: other, op: "add(scaledBy:)") { $0 += alpha * $1 }
   }

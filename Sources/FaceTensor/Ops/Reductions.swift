@@ -9,25 +9,33 @@ extension Tensor {
     }
   }
 
-  /// The mean of all elements. - Precondition: not empty.
+  /// The mean of all elements.
+  ///
+  /// - Precondition: not empty.
   public func mean() -> Float {
     precondition(count > 0, "[mean] empty tensor")
     return sum() / Float(count)
   }
 
-  /// The largest element. - Precondition: not empty.
+  /// The largest element.
+  ///
+  /// - Precondition: not empty.
   public func max() -> Float {
     precondition(count > 0, "[max] empty tensor")
     return withUnsafeBufferPointer { $0.max()! }
   }
 
-  /// The smallest element. - Precondition: not empty.
+  /// The smallest element.
+  ///
+  /// - Precondition: not empty.
   public func min() -> Float {
     precondition(count > 0, "[min] empty tensor")
     return withUnsafeBufferPointer { $0.min()! }
   }
 
-  /// The flat index of the largest element (the first one on ties). - Precondition: not empty.
+  /// The flat index of the largest element (the first one on ties).
+  ///
+  /// - Precondition: not empty.
   public func argmax() -> Int {
     precondition(count > 0, "[argmax] empty tensor")
     return withUnsafeBufferPointer { b in
@@ -37,7 +45,9 @@ extension Tensor {
     }
   }
 
-  /// `Σ self[i] * other[i]`, accumulated in `Double`. - Precondition: equal element counts.
+  /// `Σ self[i] * other[i]`, accumulated in `Double`.
+  ///
+  /// - Precondition: equal element counts.
   public func dot(_ other: Tensor) -> Double {
     precondition(count == other.count, "[dot] \(count) and \(other.count) elements")
     return withUnsafeBufferPointer { a in

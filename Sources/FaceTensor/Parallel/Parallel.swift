@@ -2,7 +2,9 @@ import Dispatch
 import Synchronization
 
 /// The number of threads the library splits its work over (GEMM halves, batch images, element
-/// loops). Defaults to the number of active processors; the `FACEADVERSARY_THREADS` environment
+/// loops).
+///
+/// Defaults to the number of active processors; the `FACEADVERSARY_THREADS` environment
 /// variable or `ComputeThreads.set(_:)` change it.
 public enum ComputeThreads {
   private static let storage = Atomic<Int>(defaultCount())
@@ -24,14 +26,18 @@ public enum ComputeThreads {
 /// A pointer that may cross into the closures of `Parallel`: the caller guarantees that the
 /// threads touch disjoint memory (or only read).
 public struct UnsafeSendable<Pointer>: @unchecked Sendable {
+  /// The wrapped pointer (or other non-`Sendable` value, such as a closure).
   public let pointer: Pointer
+  /// Wraps `pointer`; the caller takes on the guarantee stated on the type.
   @inlinable public init(_ pointer: Pointer) { self.pointer = pointer }
 }
 
 /// Fork/join parallel loops over contiguous chunks of an index range.
 public enum Parallel {
   /// Calls `body` once per chunk of `0..<count`, the chunks disjoint, contiguous and covering the
-  /// range, at most `chunks` of them, run concurrently. Returns when all have finished.
+  /// range, at most `chunks` of them, run concurrently.
+  ///
+  /// Returns when all have finished.
   ///
   /// The chunks run on `WorkerPool.shared` (persistent threads that wake at once) when it is free,
   /// else on `DispatchQueue.concurrentPerform`.

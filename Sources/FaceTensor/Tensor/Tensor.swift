@@ -17,8 +17,10 @@ public struct Tensor: Sendable, Equatable {
 
   /// The backing shape (`shape`); changed only by `reshape(to:)` and `assign(_:)`.
   @usableFromInline internal var extents: [Int]
-  /// The values in row-major order; `scalars.count == shape.reduce(1, *)`. Write them through
-  /// `withUnsafeMutableBufferPointer`, the subscript, or `assign(_:)`, which keep the count fixed.
+  /// The values in row-major order; `scalars.count == shape.reduce(1, *)`.
+  ///
+  /// Write them through `withUnsafeMutableBufferPointer`, the subscript, or `assign(_:)`, which
+  /// keep the count fixed.
   @inlinable public var scalars: [Float] { storage }
 
   /// The backing array (`scalars`); mutated only by methods that keep its count.

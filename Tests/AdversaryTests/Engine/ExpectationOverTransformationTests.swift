@@ -5,8 +5,10 @@ import Foundation
 import Testing
 
 /// A `DenseTestModel` behind a random per-pixel gain: draw `s` multiplies pixel `j` by a gain in
-/// -0.6...1.8 drawn from `s`, so each draw has its own gradient (signs included). The
-/// deterministic `outputs(for:)` applies no gain. Records every draw's seed and input gradient.
+/// -0.6...1.8 drawn from `s`, so each draw has its own gradient (signs included).
+///
+/// The deterministic `outputs(for:)` applies no gain. Records every draw's seed and input
+/// gradient.
 struct RandomGainModel: RandomizedAttackableModel {
   let base: DenseTestModel
   let expectationSamples: Int
