@@ -27,9 +27,19 @@ public struct EvaluationRun {
 
   /// An evaluation of `photos` (read once, for their digests) with `goal`.
   /// - Parameters:
+  ///   - photos: the photo files, each read once for its SHA-256 (a repeated photo counts once).
   ///   - model: the recognizer's name, recorded in the grid.
-  ///   - methods, epsilons, eotSamples: the grid's axes (budgets in pixel levels of 0...255).
-  ///   - jpegQuality, steps, seed: settings every cell shares.
+  ///   - goal: what every cell's attack aims at.
+  ///   - methods: the grid's attack methods.
+  ///   - epsilons: the grid's L-inf budgets, in pixel levels of 0...255.
+  ///   - eotSamples: the grid's EOT settings (0: none).
+  ///   - jpegQuality: the JPEG quality every attack is made to survive, or nil.
+  ///   - steps: steps per attack, or nil for each method's default.
+  ///   - seed: the grid's seed, from which each cell's seed is derived.
+  ///   - baseOptions: the options every cell shares (threshold, margin, face).
+  ///   - folder: the evaluation's folder.
+  ///   - shard: the cells this process runs.
+  ///   - keepImages: keep each cell's adversarial photo in `images/`.
   /// - Throws: `PipelineError` when a photo (or the photo to impersonate) cannot be read.
   public init(
     photos: [URL], model: RecognizerName, goal: PhotoAttackGoal, methods: [AttackMethod],
