@@ -17,6 +17,13 @@ import Testing
     let padding: Padding
     var description: String { "\(name) x\(input) k\(kernel) s\(strides) d\(dilations) \(padding)" }
 
+    /// The geometry of this case's convolution.
+    var geometry: Conv2DGeometry {
+      Conv2DGeometry(
+        inputShape: input, kernelShape: kernel, strides: strides, dilations: dilations,
+        padding: padding)
+    }
+
     var pads: NaivePads {
       switch padding {
       case .valid: return .zero
@@ -72,9 +79,7 @@ import Testing
     let x = rng.uniformTensor(c.input)
     let k = rng.uniformTensor(c.kernel)
     let b = rng.uniformTensor([c.kernel[3]])
-    let g = Conv2DGeometry(
-      inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations,
-      padding: c.padding)
+    let g = c.geometry
     let y = Convolution.forward(x, kernel: k, bias: b, geometry: g, threads: threads)
     let expected = NaiveKernels.conv2D(
       input: x, kernel: k, bias: b, strides: c.strides, dilations: c.dilations, pads: c.pads)
@@ -86,9 +91,7 @@ import Testing
   func inputGradientMatchesNaiveLoop(_ c: Case, threads: Int) {
     var rng = SplitMix64(seed: 2)
     let k = rng.uniformTensor(c.kernel)
-    let g = Conv2DGeometry(
-      inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations,
-      padding: c.padding)
+    let g = c.geometry
     let dy = rng.uniformTensor(g.outputShape)
     let dx = Convolution.inputGradient(dy, kernel: k, geometry: g, threads: threads)
     let expected = NaiveKernels.conv2DInputGradient(
@@ -102,9 +105,7 @@ import Testing
   func parameterGradientsMatchNaiveLoop(_ c: Case, threads: Int) {
     var rng = SplitMix64(seed: 3)
     let x = rng.uniformTensor(c.input)
-    let g = Conv2DGeometry(
-      inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations,
-      padding: c.padding)
+    let g = c.geometry
     let dy = rng.uniformTensor(g.outputShape)
     let (dk, db) = Convolution.parameterGradients(dy, input: x, geometry: g, threads: threads)
     let expected = NaiveKernels.conv2DParameterGradients(
@@ -121,9 +122,7 @@ import Testing
   /// one after the other.
   @Test(arguments: cases)
   func casesCoverEveryStrategy(_ c: Case) {
-    let g = Conv2DGeometry(
-      inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations,
-      padding: c.padding)
+    let g = c.geometry
     let plan = ConvolutionPlan(geometry: g, threads: 2)
     if g.isPointwise {
       #expect(plan.strategy == .pointwise)
@@ -146,9 +145,7 @@ import Testing
   /// input gradient's two waves rely on).
   @Test(arguments: cases.filter { $0.name.hasPrefix("tiled") })
   func tilesCoverTheRowsAndTilesTwoApartReadDisjointInputRows(_ c: Case) {
-    let g = Conv2DGeometry(
-      inputShape: c.input, kernelShape: c.kernel, strides: c.strides, dilations: c.dilations,
-      padding: c.padding)
+    let g = c.geometry
     let plan = ConvolutionPlan(geometry: g, threads: 2)
     let tiles = (0..<plan.tileCount).map(plan.rows(ofTile:))
     #expect(tiles.first?.lowerBound == 0 && tiles.last?.upperBound == g.patchCount)
