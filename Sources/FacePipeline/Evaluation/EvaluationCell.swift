@@ -58,7 +58,7 @@ public struct EvaluationShard: Sendable, Equatable, CustomStringConvertible {
   public init(index: Int, count: Int) throws(PipelineError) {
     guard count >= 1, (1...count).contains(index) else {
       throw .invalidOption(
-        name: "shard", value: "\(index)/\(count)", rule: "give K/N with N >= 1 and 1 <= K <= N")
+        name: "shard", value: "\(index)/\(count)", rule: "K/N with N >= 1 and 1 <= K <= N")
     }
     self.init(uncheckedIndex: index, count: count)
   }

@@ -166,7 +166,7 @@ extension AdvCLI.Evaluate {
         guard let shard else { return .all }
         let parts = shard.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]) else {
-          throw .invalidOption(name: "shard", value: shard, rule: "K/N with 1 <= K <= N")
+          throw .invalidOption(name: "shard", value: shard, rule: "K/N with N >= 1 and 1 <= K <= N")
         }
         return try EvaluationShard(index: k, count: n)
       }

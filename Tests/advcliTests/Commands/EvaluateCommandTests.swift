@@ -127,3 +127,24 @@ struct EvaluateCommandTests {
       !FileManager.default.fileExists(atPath: folder.appendingPathComponent("cells.jsonl").path))
   }
 }
+
+/// `advcli evaluate` refuses bad grid options as usage errors (64) naming the option, before
+/// reading any photo or writing any folder.
+struct EvaluateUsageTests {
+  @Test(arguments: [
+    (["--methods", "pgd,nope"], "--methods: 'nope' is not a method"),
+    (["--eps", "2,x"], "--eps: 'x' is not a pixel amount"),
+    (["--eot", "0,-1"], "--eot: '-1' is not a count of 0 or more"),
+    (["--dodge", "--shard", "4/3"], "--shard must be K/N with N >= 1 and 1 <= K <= N, got 4/3"),
+    (["--dodge", "--impersonate", "b.jpg"], "give one of --dodge and --impersonate PHOTO"),
+  ])
+  func badGridOptionsAreUsageErrors(arguments: [String], message: String) throws {
+    let folder = EvaluateCommandTests.temporaryFolder()
+    let result = try AdvCLIProcess.run(
+      ["evaluate", "missing.jpg", "--model", "dlib-resnet", "--out-dir", folder.path]
+        + arguments)
+    #expect(result.status == 64)
+    #expect(result.standardError.contains(message), "\(result.standardError)")
+    #expect(!FileManager.default.fileExists(atPath: folder.path))
+  }
+}
