@@ -3,7 +3,7 @@
 #   make test    the examples, the API docs and the whole test suite (release: tests run real
 #                networks; the README test runs the README's shell examples)
 # Also: make build (CLI and examples in .build/release/), make docs, make bench, make lint,
-# make fuzz (libFuzzer, FUZZ_SECONDS per target, default 60), make fuzz-smoke (replay every kept
+# make fuzz (libFuzzer, FUZZ_SECONDS per target, default 60, or FUZZ_RUNS inputs if sooner), make fuzz-smoke (replay every kept
 # fuzz input).
 
 SHELL := /bin/bash
