@@ -68,6 +68,13 @@ for target in "${targets[@]}"; do
   else
     run=(-max_total_time="${FUZZ_SECONDS:-60}" -runs="${FUZZ_RUNS:--1}")
   fi
+  if [ "$mode" = smoke ] && ! LSAN_OPTIONS="suppressions=$PWD/lsan-valid-inputs.supp" \
+      "$bin/$target" "${flags[@]}" -runs=0 "$work/seeds" > "$work/log" 2>&1; then
+    grep -E "ERROR|SUMMARY" "$work/log" || tail -20 "$work/log"
+    echo "$target: FAILED on a valid seed file with libhdf5's error-path suppressions off (log: Fuzz/$work/log)"
+    status=1
+    continue
+  fi
   if "$bin/$target" "${flags[@]}" "${run[@]}" "${dirs[@]}" > "$work/log" 2>&1; then
     grep -E "INITED|DONE|stat::" "$work/log" || true
   else
