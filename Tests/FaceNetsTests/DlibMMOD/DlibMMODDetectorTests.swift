@@ -1,0 +1,114 @@
+import FaceTensor
+import FaceTestSupport
+import Foundation
+import Testing
+
+@testable import FaceNets
+
+/// The detector built from the installed `mmod_human_face_detector.dat` (a missing file fails
+/// the tests that need it, naming `make setup`).
+enum InstalledMMODDetector {
+  static let url =
+    ModelSearchPath.firstExisting(DlibModelFile.mmodHumanFaceDetector.name)
+    ?? ModelSearchPath.folders()[0].appendingPathComponent(DlibModelFile.mmodHumanFaceDetector.name)
+
+  static let loaded: Result<DlibMMODFaceDetector, DlibFormatError> = Result {
+    () throws(DlibFormatError) in try DlibMMODFaceDetector(contentsOf: url)
+  }
+
+  static func detector() throws -> DlibMMODFaceDetector {
+    _ = try MissingModelFile.check(url)
+    return try loaded.get()
+  }
+}
+
+/// The detector's network, decoding and gradient, independent of dlib's reference outputs.
+@Suite struct DlibMMODDetectorTests {
+  @Test func outputPositionsAreEightPixelsApartFromFourteen() throws {
+    let detector = try InstalledMMODDetector.detector()
+    let mapping = detector.decoding.outputToInput
+    #expect(mapping.scale == 8 && mapping.offset == 14)
+    #expect(detector.window == DlibMMODWindow(width: 80, height: 80))
+  }
+
+  @Test func theScoreMapIsAnEighthOfTheTiledImage() throws {
+    let detector = try InstalledMMODDetector.detector()
+    var g = SplitMix64(seed: 41)
+    let map = detector.scoreMap(of: g.uniformTensor([1, 60, 72, 3], in: 0...255))
+    // Three valid 5x5 stride-2 convolutions, then same-size ones.
+    let size = { (n: Int) in (((n - 5) / 2 + 1 - 5) / 2 + 1 - 5) / 2 + 1 }
+    #expect(map.scores.shape == [1, size(map.layout.rows), size(map.layout.columns), 1])
+  }
+
+  @Test func anImageTooSmallForTheNetworkHasNoScores() throws {
+    let detector = try InstalledMMODDetector.detector()
+    let tiny = RGBImage(width: 3, height: 2)
+    #expect(detector.detect(in: tiny, upsample: 0).isEmpty)
+    #expect(detector.scoreMap(of: Tensor(zeros: [1, 2, 3, 3])).scores.count == 0)
+  }
+
+  @Test func overlappingWindowsKeepTheBestAndSeparateOnesBoth() {
+    let decoding = DlibMMODDecoding(
+      window: DlibMMODWindow(width: 80, height: 80),
+      overlap: DlibBoxOverlap(iouThreshold: 0.3382761351109955, percentCoveredThreshold: 1),
+      outputToInput: (8, 14))
+    let layout = DlibTiledPyramidLayout(width: 400, height: 300)
+    // Positions (10, 10) and (11, 10) overlap (windows 8 pixels apart); (30, 10) does not.
+    var scores = Tensor(repeating: -1, shape: [1, 40, 52, 1])
+    scores[0, 10, 10, 0] = 0.5
+    scores[0, 10, 11, 0] = 0.8
+    scores[0, 10, 30, 0] = 0.3
+    let found = decoding.detections(in: scores, layout: layout, threshold: 0)
+    #expect(found.map(\.confidence) == [Double(Float(0.8)), Double(Float(0.3))])
+    // Centre of (11, 10): x = 8 * 11 + 14 = 102, y = 94 in the tiled image; level 0 starts at
+    // (11, 11); corners -+39.5, rounded half away from zero.
+    #expect(found[0].rectangle == DlibRectangle(left: 52, top: 44, right: 131, bottom: 123))
+    #expect(decoding.detections(in: scores, layout: layout, threshold: 0.6).count == 1)
+  }
+
+  /// The gradient of the highest score (what an attack on the detector pushes down) with respect
+  /// to every pixel, through the network, the tiled pyramid and the normalisation. One score
+  /// keeps Float rounding well below the differences of a one-level step.
+  @Test func scoreGradientMatchesFiniteDifferencesOnThePixels() throws {
+    let detector = try InstalledMMODDetector.detector()
+    var g = SplitMix64(seed: 42)
+    let image = g.uniformTensor([1, 30, 38, 3], in: 40...215)
+    let (map, pullback) = detector.valueWithPullback(at: image)
+    let best = try #require(map.scores.scalars.indices.max { map.scores.scalars[$0] < map.scores.scalars[$1] })
+    var upstream = Tensor(zeros: map.scores.shape)
+    upstream.withUnsafeMutableBufferPointer { $0[best] = 1 }
+    let analytic = pullback(upstream)
+    let score = { (x: Tensor) in detector.scoreMap(of: x).scores }
+    // A pixel reaches thousands of relus; a one-level step flips some of them for about one
+    // pixel in eight (the kinks, left out; at most a quarter may be). Pixels outside the score's receptive field have no gradient; relative errors are taken
+    // against at least 10 % of the largest gradient (a Float score of about 1 moves in steps of
+    // 1.2e-7, a few percent of the smallest differences).
+    let floor = 0.1 * Double(analytic.scalars.map(abs).max() ?? 0)
+    #expect(floor > 0)
+    let report = checkGradient(
+      "highest MMOD score wrt pixels", of: score, at: image, upstream: upstream,
+      analytic: analytic, epsilon: 1, tolerance: 2e-2, denominatorFloor: floor, sampleLimit: 400,
+      skippingKinks: true, maximumKinkFraction: 0.25, generator: &g)
+    #expect(report.passes, "\(report)")
+    // The control: a gradient 5 % off fails the same check.
+    var control = SplitMix64(seed: 42)
+    _ = control.uniformTensor([1, 30, 38, 3], in: 40...215)
+    let wrong = checkGradient(
+      "highest MMOD score wrt pixels, 5 % too large", of: score, at: image, upstream: upstream,
+      analytic: analytic * 1.05, epsilon: 1, tolerance: 2e-2, denominatorFloor: floor,
+      sampleLimit: 400, skippingKinks: true, maximumKinkFraction: 0.25, generator: &control)
+    #expect(!wrong.passes, "\(wrong)")
+  }
+
+  @Test func upsamplingGradientMatchesFiniteDifferences() {
+    var g = SplitMix64(seed: 44)
+    let image = g.uniformTensor([1, 5, 7, 3])
+    let (value, pullback) = DlibMMODFaceDetector.upsampled(image, times: 2)
+    #expect(value.shape == [1, 2 * (2 * 5 + 1) + 1, 2 * (2 * 7 + 2) + 2, 3])
+    let upstream = g.uniformTensor(value.shape)
+    let report = checkGradient(
+      "pyramid_up twice", of: { DlibMMODFaceDetector.upsampled($0, times: 2).value }, at: image,
+      upstream: upstream, analytic: pullback(upstream), generator: &g)
+    #expect(report.passes, "\(report)")
+  }
+}
