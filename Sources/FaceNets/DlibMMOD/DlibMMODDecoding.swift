@@ -40,8 +40,10 @@ struct DlibMMODDecoding: Sendable {
           candidates.append(
             DlibMMODFaceDetector.Detection(
               rectangle: DlibRectangle(
-                left: dlibRoundHalfAwayFromZero(mapped.left), top: dlibRoundHalfAwayFromZero(mapped.top),
-                right: dlibRoundHalfAwayFromZero(mapped.right), bottom: dlibRoundHalfAwayFromZero(mapped.bottom)),
+                left: dlibRoundHalfAwayFromZero(mapped.left),
+                top: dlibRoundHalfAwayFromZero(mapped.top),
+                right: dlibRoundHalfAwayFromZero(mapped.right),
+                bottom: dlibRoundHalfAwayFromZero(mapped.bottom)),
               confidence: value))
         }
       }

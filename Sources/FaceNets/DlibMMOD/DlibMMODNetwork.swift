@@ -27,7 +27,8 @@ enum DlibMMODNetwork {
         }
         current = builder.add(conv.layer, named: name + "_conv", from: current)
       case .affine(let gamma, let beta):
-        current = builder.add(Affine(gamma: gamma, beta: beta), named: name + "_affine", from: current)
+        current = builder.add(
+          Affine(gamma: gamma, beta: beta), named: name + "_affine", from: current)
       case .relu:
         current = builder.add(ReLU(), named: name + "_relu", from: current)
       }

@@ -47,7 +47,8 @@ struct DlibTiledPyramid {
           var own = Self.crop(gradient, at: rects[index], shape: levelShapes[index])
           if let carried { own = own + carried }
           if index == 0 { return own }
-          carried = resizers[index - 1].valueWithPullback(at: levels[index - 1], scope: .input)
+          carried =
+            resizers[index - 1].valueWithPullback(at: levels[index - 1], scope: .input)
             .pullback(own).input
         }
         preconditionFailure("[DlibTiledPyramid] no levels")

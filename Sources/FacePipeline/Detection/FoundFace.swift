@@ -14,8 +14,9 @@ public struct FoundFace: Sendable, Equatable {
   public let landmarks: [PixelPoint]
 
   /// A face from its parts.
-  public init(detector: FaceDetectorKind, box: PixelBox, confidence: Double, landmarks: [PixelPoint])
-  {
+  public init(
+    detector: FaceDetectorKind, box: PixelBox, confidence: Double, landmarks: [PixelPoint]
+  ) {
     self.detector = detector
     self.box = box
     self.confidence = confidence

@@ -16,8 +16,9 @@ public struct PhotoDetector: Sendable {
 
   /// The most upsamplings the dlib detectors accept (each one about quadruples the pixels).
   public static let upsampleRange = 0...2
-  /// The most pixels dlib's CNN detector scans after upsampling: 16 megapixels (a 4-megapixel
-  /// photo at `upsample` 1). Its tiled pyramid is about 3.3 times that, and the network's first
+  /// The most pixels dlib's CNN detector scans after upsampling: 16 megapixels.
+  ///
+  /// That is a 4-megapixel photo at `upsample` 1. Its tiled pyramid is about 3.3 times that, and the network's first
   /// layers hold 16 and 32 channels of a quarter and a sixteenth of it.
   public static let cnnPixelLimit = 16_000_000
 

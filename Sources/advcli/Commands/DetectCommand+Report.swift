@@ -3,9 +3,11 @@ import Foundation
 
 /// The text `advcli detect` prints for one image.
 enum DetectionReport {
-  /// One line of JSON: `{"image": ..., "width": W, "height": H, "faces": [{"detector": ...,
-  /// "box": [x, y, w, h], "confidence": c, "keypoints": {"left_eye": [x, y], ...}}]}`, keys in
-  /// this order, `keypoints` for MTCNN's faces only. MTCNN's integers are as the `mtcnn` package
+  /// One line of JSON for one image and its faces.
+  ///
+  /// `{"image": ..., "width": W, "height": H, "faces": [{"detector": ..., "box": [x, y, w, h],
+  /// "confidence": c, "keypoints": {"left_eye": [x, y], ...}}]}`, keys in this order,
+  /// `keypoints` for MTCNN's faces only. MTCNN's integers are as the `mtcnn` package
   /// reports them and its confidence the float64 value of its float32; a dlib face's box is
   /// `[left, top, right - left + 1, bottom - top + 1]` of dlib's rectangle and its confidence
   /// dlib's score.
@@ -51,7 +53,8 @@ enum DetectionReport {
       rows.append(
         ["\(index)"] + (labelled ? [face.detector.rawValue] : [])
           + ["\(box.x), \(box.y), \(box.width), \(box.height)", format(face.confidence)]
-          + (landmarks ? points + Array(repeating: "", count: FaceLandmarks.names.count - points.count) : []))
+          + (landmarks
+            ? points + Array(repeating: "", count: FaceLandmarks.names.count - points.count) : []))
     }
     let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
     for row in rows {

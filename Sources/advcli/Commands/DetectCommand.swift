@@ -34,7 +34,8 @@ extension AdvCLI {
     @Option(
       parsing: .unconditional,
       help: ArgumentHelp(
-        "MTCNN only: the P-Net, R-Net and O-Net score thresholds, each in 0...1.", valueName: "p,r,o"))
+        "MTCNN only: the P-Net, R-Net and O-Net score thresholds, each in 0...1.",
+        valueName: "p,r,o"))
     var thresholds = ThresholdsArgument(MTCNNOptions().thresholds)
 
     @Option(

@@ -8,9 +8,7 @@ import Testing
 /// The detector built from the installed `mmod_human_face_detector.dat` (a missing file fails
 /// the tests that need it, naming `make setup`).
 enum InstalledMMODDetector {
-  static let url =
-    ModelSearchPath.firstExisting(DlibModelFile.mmodHumanFaceDetector.name)
-    ?? ModelSearchPath.folders()[0].appendingPathComponent(DlibModelFile.mmodHumanFaceDetector.name)
+  static let url = DlibTestSupport.mmodURL
 
   static let loaded: Result<DlibMMODFaceDetector, DlibFormatError> = Result {
     () throws(DlibFormatError) in try DlibMMODFaceDetector(contentsOf: url)
@@ -66,15 +64,18 @@ enum InstalledMMODDetector {
     #expect(decoding.detections(in: scores, layout: layout, threshold: 0.6).count == 1)
   }
 
-  /// The gradient of the highest score (what an attack on the detector pushes down) with respect
-  /// to every pixel, through the network, the tiled pyramid and the normalisation. One score
+  /// The gradient of the highest score with respect to every pixel.
+  ///
+  /// That is what an attack on the detector pushes down, through the network, the tiled
+  /// pyramid and the normalisation. One score
   /// keeps Float rounding well below the differences of a one-level step.
   @Test func scoreGradientMatchesFiniteDifferencesOnThePixels() throws {
     let detector = try InstalledMMODDetector.detector()
     var g = SplitMix64(seed: 42)
     let image = g.uniformTensor([1, 30, 38, 3], in: 40...215)
     let (map, pullback) = detector.valueWithPullback(at: image)
-    let best = try #require(map.scores.scalars.indices.max { map.scores.scalars[$0] < map.scores.scalars[$1] })
+    let best = try #require(
+      map.scores.scalars.indices.max { map.scores.scalars[$0] < map.scores.scalars[$1] })
     var upstream = Tensor(zeros: map.scores.shape)
     upstream.withUnsafeMutableBufferPointer { $0[best] = 1 }
     let analytic = pullback(upstream)

@@ -78,7 +78,8 @@ import Testing
   private func expectScores(
     _ scores: Tensor, equal expected: [Float], shape: [Int], _ what: String
   ) throws {
-    try #require(scores.shape == [1, shape[2], shape[3], 1], "\(what): shape \(scores.shape), dlib \(shape)")
+    try #require(
+      scores.shape == [1, shape[2], shape[3], 1], "\(what): shape \(scores.shape), dlib \(shape)")
     let worst = zip(scores.scalars, expected).map { abs($0 - $1) }.max() ?? 0
     #expect(worst <= Self.scoreTolerance, "\(what): largest score difference \(worst)")
   }
