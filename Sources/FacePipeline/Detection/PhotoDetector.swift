@@ -87,12 +87,12 @@ public struct PhotoDetector: Sendable {
     guard !detectors.isEmpty, Set(detectors).count == detectors.count else {
       throw .invalidOption(
         name: "detectors", value: detectors.map(\.rawValue).joined(separator: ","),
-        rule: "must name each detector at most once, at least one")
+        rule: "a list of detectors, each at most once, at least one")
     }
     guard upsampleRange.contains(upsample) else {
       throw .invalidOption(
         name: "upsample", value: "\(upsample)",
-        rule: "must be \(upsampleRange.lowerBound) to \(upsampleRange.upperBound)")
+        rule: "\(upsampleRange.lowerBound) to \(upsampleRange.upperBound)")
     }
   }
 
