@@ -305,12 +305,13 @@ std::string json_photo_case(net_type& net, const std::string& path) {
   const tensor& scores = net.subnet().forward(t);
   const size_t count = scores.k() * scores.nr() * scores.nc();
   const bool whole = count <= 200000;
-  const std::string score_json = whole ? json_values(scores) : json_top_scores(scores, 50);
+  const std::string all_scores = json_values(scores);
+  const std::string score_json = whole ? all_scores : json_top_scores(scores, 50);
   const std::string score_shape = json_shape(scores);
   const std::string input_channels = json_channel_sums(t);
   const std::string input_at = json_values_at(t, input_probe_positions(t, levels));
-  const std::vector<mmod_rect> dets = net(img);
-  const bool same = json_values(net.subnet().get_output()) == json_values(scores);
+  const std::vector<mmod_rect> dets = net(img);  // overwrites the tensor `scores` refers to
+  const bool same = json_values(net.subnet().get_output()) == all_scores;
   return "{\"path\":\"" + path + "\",\"decoder\":\"dlib load_image with the system libjpeg\"" +
          ",\"rows\":" + std::to_string(img.nr()) + ",\"cols\":" + std::to_string(img.nc()) +
          ",\"fnv1a_rgb\":\"" + fnv1a_rgb(img) + "\",\"input_shape\":" + json_shape(t) +
