@@ -148,7 +148,8 @@ std::string json_channel_sums(const tensor& t) {
 std::string json_values(const tensor& t) {
   const float* p = t.host();
   std::string s = "[";
-  for (size_t i = 0; i < (size_t)(t.k() * t.nr() * t.nc()); ++i) s += (i ? "," : "") + json_float(p[i]);
+  const size_t count = t.k() * t.nr() * t.nc();
+  for (size_t i = 0; i < count; ++i) s += (i ? "," : "") + json_float(p[i]);
   return s + "]";
 }
 
@@ -229,7 +230,8 @@ template <size_t I> struct LayerSummaries {
     name << l.layer_details();
     std::vector<Position> at;
     Lcg lcg{I};
-    for (int i = 0; i < 5; ++i) at.push_back({lcg.below(y.k()), lcg.below(y.nr()), lcg.below(y.nc())});
+    for (int i = 0; i < 5; ++i)
+      at.push_back({lcg.below(y.k()), lcg.below(y.nr()), lcg.below(y.nc())});
     std::string kind = name.str().substr(0, name.str().find_first_of("\t ("));
     out.push_back("{\"layer\":" + std::to_string(I) + ",\"kind\":\"" + kind +
                   "\",\"shape\":" + json_shape(y) + ",\"channels\":" + json_channel_sums(y) +
@@ -252,7 +254,8 @@ std::string json_alias_values(alias_tensor_const_instance a) {
 /// norm: gamma / sqrt(running variance + eps), beta - gamma * running mean, in float).
 template <size_t I> void add_affine(net_type& net, std::vector<std::string>& out) {
   const auto& a = layer<I>(net).layer_details();
-  out.push_back("{\"layer\":" + std::to_string(I) + ",\"gamma\":" + json_alias_values(a.get_gamma()) +
+  out.push_back("{\"layer\":" + std::to_string(I) +
+                ",\"gamma\":" + json_alias_values(a.get_gamma()) +
                 ",\"beta\":" + json_alias_values(a.get_beta()) + "}");
 }
 
@@ -283,7 +286,8 @@ std::string json_random_image_case(net_type& net) {
          "20260527; each byte is the new state >> 56; bytes fill R, G, B per pixel, row-major\"" +
          ",\"rgb\":" + json_list(bytes, [](int b) { return std::to_string(b); }) +
          ",\"fnv1a_rgb\":\"" + fnv1a_rgb(img) + "\"" + ",\"input_shape\":" + json_shape(t) +
-         ",\"levels\":" + json_list(levels, json_rect) + ",\"input_channels\":" + json_channel_sums(t) +
+         ",\"levels\":" + json_list(levels, json_rect) +
+         ",\"input_channels\":" + json_channel_sums(t) +
          ",\"input_values_at\":" + json_values_at(t, input_probe_positions(t, levels)) +
          ",\"layers\":[" +
          [&] {
@@ -342,7 +346,8 @@ std::string json_point_mapping(net_type& net, long rows, long cols) {
            const drectangle box = centered_drect(p, window.width, window.height);
            return "{\"output\":[" + std::to_string(o.x()) + "," + std::to_string(o.y()) +
                   "],\"input\":" + json_dpoint(p) + ",\"tensor_rect\":" + json_drect(box) +
-                  ",\"image_rect\":" + json_drect(input_layer(net).tensor_space_to_image_space(t, box)) +
+                  ",\"image_rect\":" +
+                  json_drect(input_layer(net).tensor_space_to_image_space(t, box)) +
                   "}";
          }) +
          "}";
@@ -370,9 +375,11 @@ std::string json_model(net_type& net) {
                             std::to_string(w.height) + ",\"label\":\"" + w.label + "\"}";
                    }) +
          ",\"nms_iou_thresh\":" + json_double(o.overlaps_nms.get_iou_thresh()) +
-         ",\"nms_percent_covered_thresh\":" + json_double(o.overlaps_nms.get_percent_covered_thresh()) +
+         ",\"nms_percent_covered_thresh\":" +
+         json_double(o.overlaps_nms.get_percent_covered_thresh()) +
          ",\"use_bounding_box_regression\":" + (o.use_bounding_box_regression ? "true" : "false") +
-         ",\"avg_rgb\":[" + json_float(in.get_avg_red()) + "," + json_float(in.get_avg_green()) + "," +
+         ",\"avg_rgb\":[" + json_float(in.get_avg_red()) + "," +
+         json_float(in.get_avg_green()) + "," +
          json_float(in.get_avg_blue()) + "],\"pyramid_padding\":" +
          std::to_string(in.get_pyramid_padding()) + ",\"pyramid_outer_padding\":" +
          std::to_string(in.get_pyramid_outer_padding()) + ",\"affine\":[" +
@@ -384,7 +391,10 @@ std::string json_model(net_type& net) {
          "],\"layers\":" +
          json_list(lines, [](const std::string& l) {
            std::string e;
-           for (char ch : l) e += ch == '\t' ? std::string("\\t") : ch == '"' ? std::string("\\\"") : std::string(1, ch);
+           for (char ch : l)
+             e += ch == '\t'  ? std::string("\\t")
+                  : ch == '"' ? std::string("\\\"")
+                              : std::string(1, ch);
            return "\"" + e + "\"";
          }) +
          "}";
