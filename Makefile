@@ -10,7 +10,7 @@ SHELL := /bin/bash
 APT_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg-dev libhdf5-dev \
                 libfreetype-dev fonts-dejavu-core pkg-config python3-pip python3-yaml chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BENCHMARKS := gemm-bench layer-bench model-bench mtcnn-bench jpeg-bench dlib-bench hog-bench \
+BENCHMARKS := gemm-bench layer-bench model-bench mtcnn-bench jpeg-bench dlib-bench hog-bench cnn-bench \
               attack-bench attack-cli-bench
 EXAMPLES := toy-attack photo-attack detect-faces
 

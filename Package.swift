@@ -114,6 +114,9 @@ let package = Package(
       name: "hog-bench", dependencies: ["FaceNets", "FaceTensor", "FaceTestSupport"],
       path: "Benchmarks/hog-bench"),
     .executableTarget(
+      name: "cnn-bench", dependencies: ["FaceNets", "FaceTensor", "FaceTestSupport"],
+      path: "Benchmarks/cnn-bench"),
+    .executableTarget(
       name: "attack-bench",
       dependencies: ["FacePipeline", "FaceNets", "Adversary", "FaceTensor", "FaceTestSupport"],
       path: "Benchmarks/attack-bench"),

@@ -14,6 +14,7 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let targets = [
   "fuzz-png", "fuzz-jpeg", "fuzz-keras-h5", "fuzz-mtcnn-h5", "fuzz-labels-npy",
   "fuzz-labels-json", "fuzz-dlib-resnet", "fuzz-dlib-shape-predictor", "fuzz-dlib-hog",
+  "fuzz-dlib-mmod",
 ]
 
 let package = Package(

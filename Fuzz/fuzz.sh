@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 mode=${1:?usage: Fuzz/fuzz.sh run|smoke [TARGET...]}
 shift
 all=(fuzz-png fuzz-jpeg fuzz-keras-h5 fuzz-mtcnn-h5 fuzz-labels-npy fuzz-labels-json
-     fuzz-dlib-resnet fuzz-dlib-shape-predictor fuzz-dlib-hog)
+     fuzz-dlib-resnet fuzz-dlib-shape-predictor fuzz-dlib-hog fuzz-dlib-mmod)
 targets=("$@")
 [ $# -eq 0 ] && targets=("${all[@]}")
 models=${FACEADVERSARY_MODELS:-$HOME/.local/share/faceadversary/models}
@@ -39,6 +39,7 @@ seeds_of() {
     fuzz-dlib-resnet) echo "$models/dlib_face_recognition_resnet_model_v1.dat" ;;
     fuzz-dlib-shape-predictor) echo "$models/shape_predictor_5_face_landmarks.dat" ;;
     fuzz-dlib-hog) echo $root/Sources/FaceNets/Resources/dlib_frontal_face_detector.svm ;;
+    fuzz-dlib-mmod) echo "$models/mmod_human_face_detector.dat" ;;
   esac
 }
 
@@ -53,7 +54,10 @@ for target in "${targets[@]}"; do
   mkdir -p "$work/seeds" "$work/corpus" "$work/artifacts" "Corpus/$target" "Regressions/$target"
   for seed in $(seeds_of "$target"); do
     [ -f "$seed" ] || { echo "$target: seed $seed is missing (run make setup)"; exit 2; }
-    # The dlib models are MBs of weights: their first 64 KiB hold the header and first layers.
+    # The dlib models are MBs of weights: their first 64 KiB hold the header and first layers
+    # (the CNN face detector's: options, input layer and six of 19 layers, every layer kind; as
+    # in 128 KiB). Seeded whole (730 KB), it ran 113 inputs/s and found 277 edges in 60 s here;
+    # 64 KiB ran 501/s and found 301.
     case $seed in
       *.dat) head -c 65536 "$seed" > "$work/seeds/$(basename "$seed")" ;;
       *) cp "$seed" "$work/seeds/" ;;

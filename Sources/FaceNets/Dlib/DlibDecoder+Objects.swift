@@ -1,19 +1,25 @@
 /// dlib objects built from the primitives: tensors (section 1.4 of the format note), column
 /// matrices and 2-D points (as `shape_predictor` stores them).
 extension DlibDecoder {
-  /// Reads the four extents `N, C, H, W` of a tensor, which must equal `expected`.
-  /// - Throws: `impossibleShape` at the first extent.
-  private mutating func expectExtents(_ expected: [Int], of what: String) throws(DlibFormatError) {
+  /// Reads the four extents `N, C, H, W` of a tensor, which must equal one of `accepted`, and
+  /// returns them.
+  /// - Throws: `impossibleShape` at the first extent; its `expected` lists the accepted shapes.
+  private mutating func expectExtents(oneOf accepted: [[Int]], of what: String)
+    throws(DlibFormatError) -> [Int]
+  {
     let start = offset
     var stored: [Int64] = []
     for axis in ["N", "C", "H", "W"] {
       stored.append(try readInteger("\(what) \(axis)"))
     }
-    if stored != expected.map({ Int64($0) }) {
+    guard let shape = accepted.first(where: { $0.map { Int64($0) } == stored }) else {
       throw DlibFormatError.impossibleShape(
         file: fileName, offset: start, object: what,
-        expected: expected.map(String.init).joined(separator: "x"), found: stored)
+        expected: accepted.map { $0.map(String.init).joined(separator: "x") }
+          .joined(separator: " or "),
+        found: stored)
     }
+    return shape
   }
 
   /// Reads a tensor with data (`resizable_tensor`): version 2, extents `N, C, H, W`, then
@@ -26,9 +32,19 @@ extension DlibDecoder {
   ///   `nonFinite` at the first NaN or infinite value.
   mutating func readTensor(_ what: String, expectedShape: [Int]) throws(DlibFormatError) -> [Float]
   {
+    try readTensor(what, oneOf: [expectedShape]).values
+  }
+
+  /// Reads a tensor with data (see `readTensor(_:expectedShape:)`) whose extents must equal one
+  /// of `accepted`, for a field whose size depends on a flag stored after it.
+  /// - Returns: the shape found and the values in row-major NCHW order.
+  /// - Throws: as `readTensor(_:expectedShape:)`.
+  mutating func readTensor(_ what: String, oneOf accepted: [[Int]]) throws(DlibFormatError) -> (
+    shape: [Int], values: [Float]
+  ) {
     try expectVersion(of: "\(what) tensor", equals: 2)
-    try expectExtents(expectedShape, of: what)
-    let count = expectedShape.reduce(1, *)
+    let shape = try expectExtents(oneOf: accepted, of: what)
+    let count = shape.reduce(1, *)
     guard count <= remaining / 4 else {
       throw DlibFormatError.truncated(
         file: fileName, offset: offset, expected: "\(what) data (\(count) float32)",
@@ -40,7 +56,7 @@ extension DlibDecoder {
       throw DlibFormatError.nonFinite(
         file: fileName, offset: start + 4 * bad, field: "\(what) value \(bad)")
     }
-    return values
+    return (shape, values)
   }
 
   /// Reads a shape-only view (`alias_tensor`): version 1 and extents `N, C, H, W`, no data;
@@ -49,7 +65,7 @@ extension DlibDecoder {
     throws(DlibFormatError)
   {
     try expectVersion(of: "\(what) view", equals: 1)
-    try expectExtents(expectedShape, of: what)
+    _ = try expectExtents(oneOf: [expectedShape], of: what)
   }
 
   /// Reads a `dlib::matrix<float,0,1>`: rows and columns (stored negated by current dlib,

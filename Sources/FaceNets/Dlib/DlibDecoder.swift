@@ -243,6 +243,14 @@ struct DlibDecoder {
   /// Reads a layer's or object's version string, which must equal `expected`.
   /// - Throws: `unexpectedVersionString` at the string's first byte.
   mutating func expectVersionString(_ expected: String) throws(DlibFormatError) {
+    _ = try expectVersionString(oneOf: [expected])
+  }
+
+  /// Reads a version string that must be one of `accepted` (the versions of one object that a
+  /// reader understands, such as `relu_` and `relu_2`) and returns it.
+  /// - Throws: `unexpectedVersionString` at the string's first byte; its `expected` joins the
+  ///   accepted strings with `' or '`, so that the message quotes each one.
+  mutating func expectVersionString(oneOf accepted: [String]) throws(DlibFormatError) -> String {
     let start = offset
     let found: String
     do {
@@ -250,10 +258,12 @@ struct DlibDecoder {
     } catch DlibFormatError.unexpectedValue(_, _, _, _, let length) {
       found = "<a string of length \(length)>"
     }
-    if found != expected {
+    guard accepted.contains(found) else {
       throw DlibFormatError.unexpectedVersionString(
-        file: fileName, offset: start, expected: expected, found: found)
+        file: fileName, offset: start, expected: accepted.joined(separator: "' or '"),
+        found: found)
     }
+    return found
   }
 
   // MARK: - Little-endian IEEE floats (tensor data)

@@ -13,6 +13,7 @@ public enum DlibFormatError: Error, Equatable, CustomStringConvertible {
   /// An object's version number is not the one this reader understands.
   case unknownVersion(file: String, offset: Int, object: String, expected: Int, found: Int64)
   /// A layer's version string differs from the one the network's topology has at this place.
+  /// Where several versions are accepted, `expected` joins them with `' or '`.
   case unexpectedVersionString(file: String, offset: Int, expected: String, found: String)
   /// A shape or element count that cannot be right: negative, too large to represent, or unlike
   /// the shape this place requires. `found` lists the extents as stored.

@@ -161,3 +161,12 @@ func dlibRoundToPixel(_ value: Double) -> Int {
   guard rounded.isFinite else { return rounded > 0 ? 1 << 62 : -(1 << 62) }
   return Int(max(min(rounded, 0x1p62), -0x1p62))
 }
+
+/// C's `lround` (half away from zero) as an `Int`, which is how dlib turns a `drectangle` into a
+/// `rectangle`; values beyond +-2^62 (never produced by valid inputs) are clamped.
+@inlinable
+func dlibRoundHalfAwayFromZero(_ value: Double) -> Int {
+  let rounded = value.rounded(.toNearestOrAwayFromZero)
+  guard rounded.isFinite else { return rounded > 0 ? 1 << 62 : -(1 << 62) }
+  return Int(max(min(rounded, 0x1p62), -0x1p62))
+}

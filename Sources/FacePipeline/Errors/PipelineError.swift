@@ -30,6 +30,9 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
   /// The part of the photo an attack would change is larger than `limit` pixels
   /// (`PhotoAttacker.maximumAttackedPixels`), found before the attack runs.
   case attackedRegionTooLarge(image: String, width: Int, height: Int, limit: Int)
+  /// A detector would scan more than `limit` pixels of the photo (`pixels` after upsampling),
+  /// found before it runs (`PhotoDetector.cnnPixelLimit`).
+  case scanTooLarge(image: String, detector: String, pixels: Int, limit: Int)
 
   // MARK: Models
 
@@ -94,6 +97,10 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
       return "\(image): the attack would change \(width)x\(height) pixels, more than the "
         + "\(limit) (\(Double(limit) / 1e6) megapixels) an attack may change; crop or shrink "
         + "the photo"
+    case .scanTooLarge(let image, let detector, let pixels, let limit):
+      return "\(image): \(detector) would scan \(pixels) pixels after upsampling, more than its "
+        + "limit of \(limit) (\(Double(limit) / 1e6) megapixels); use a lower --upsample or a "
+        + "smaller photo"
     case .lossyOutput(let path):
       return "\(path): JPEG output is lossy and would undo the perturbation; write a .png, or "
         + "set a JPEG quality to make the attack survive JPEG at that quality"

@@ -15,6 +15,8 @@ enum DlibTestSupport {
   static let resNetURL = installed(DlibModelFile.faceRecognitionResNetV1.name)
   /// The installed 5-point shape predictor file.
   static let shapePredictorURL = installed(DlibModelFile.shapePredictor5Landmarks.name)
+  /// The installed CNN (MMOD) face detector file.
+  static let mmodURL = installed(DlibModelFile.mmodHumanFaceDetector.name)
 
   /// The first existing `name` along the search path, else where `make setup` would put it.
   private static func installed(_ name: String) -> URL {

@@ -57,6 +57,16 @@ private func openCVTaps(input: Int, output: Int) -> [(Int, Int, Double)] {
     #expect(BilinearResize(outputHeight: 4, outputWidth: 6)(x) == x)
   }
 
+  @Test func alignedCornersKeepTheCornersAndInterpolateBetween() {
+    // 2x3 to 3x5: rows sample 0, 0.5, 1 and columns 0, 0.5, 1, 1.5, 2 (dlib's resize_image).
+    let x = Tensor(shape: [1, 2, 3, 1], scalars: [0, 2, 4, 10, 12, 20])
+    let y = BilinearResize(outputHeight: 3, outputWidth: 5, sampling: .alignedCorners)(x)
+    #expect(y.scalars == [0, 1, 2, 3, 4, 5, 6, 7, 9.5, 12, 10, 11, 12, 16, 20])
+    // One output row or column samples the first input row or column.
+    let single = BilinearResize(outputHeight: 1, outputWidth: 1, sampling: .alignedCorners)(x)
+    #expect(single.scalars == [0])
+  }
+
   @Test func affineSamplerFollowsDlibsBilinearRuleAndBlackBorder() {
     var g = SplitMix64(seed: 3)
     let (h, w) = (6, 7)
@@ -117,6 +127,17 @@ private func openCVTaps(input: Int, output: Int) -> [(Int, Int, Double)] {
     var g = SplitMix64(seed: 6)
     let report = LayerGradientCheck.input(
       of: BilinearResize(outputHeight: oh, outputWidth: ow), at: g.uniformTensor(shape), seed: 7)
+    #expect(report.passes, "\(report)")
+  }
+
+  @Test(arguments: [([1, 5, 4, 3], 9, 7), ([2, 9, 8, 2], 4, 3), ([1, 1, 5, 1], 3, 9)])
+  func alignedCornersResizeInputGradientMatchesFiniteDifferences(
+    _ shape: [Int], _ oh: Int, _ ow: Int
+  ) {
+    var g = SplitMix64(seed: 16)
+    let report = LayerGradientCheck.input(
+      of: BilinearResize(outputHeight: oh, outputWidth: ow, sampling: .alignedCorners),
+      at: g.uniformTensor(shape), seed: 17)
     #expect(report.passes, "\(report)")
   }
 

@@ -34,6 +34,11 @@ import Testing
       ["detect", "a.jpg", "--scale-factor", "-1"], "--scale-factor must be in 0.1...0.95, got -1.0"
     ),
     (["detect", "a.jpg", "--draw", ""], "--draw: the path is empty"),
+    (["detect", "a.jpg", "--detector", "dlib"], "The value 'dlib' is invalid for '--detector"),
+    (["detect", "a.jpg", "--detector", "mtcnn,mtcnn"], "is invalid for '--detector"),
+    (["detect", "a.jpg", "--detector", ""], "is invalid for '--detector"),
+    (["detect", "a.jpg", "--upsample", "3"], "--upsample must be 0 to 2, got 3"),
+    (["detect", "a.jpg", "--upsample", "-1"], "--upsample must be 0 to 2, got -1"),
   ])
   func invalidArgumentsAreUsageErrors(_ arguments: [String], message: String) {
     do {
@@ -65,6 +70,55 @@ import Testing
     let detect = try #require(try AdvCLI.parseAsRoot(["detect", "a.jpg"]) as? AdvCLI.Detect)
     #expect(detect.options == MTCNNOptions())
     #expect(!detect.json)
+    #expect(detect.detectors.value == [.mtcnn] && detect.upsample == 1)
+  }
+
+  @Test func detectorsComeInTheOrderGiven() throws {
+    let detect = try #require(
+      try AdvCLI.parseAsRoot([
+        "detect", "a.jpg", "--detector", "dlib-cnn, mtcnn", "--upsample", "0",
+      ])
+        as? AdvCLI.Detect)
+    #expect(detect.detectors.value == [.dlibCNN, .mtcnn] && detect.upsample == 0)
+  }
+
+  /// Every detector on one photo: each face labelled, the detectors in the order given, dlib's
+  /// boxes as `[left, top, right - left + 1, bottom - top + 1]` of dlib 20's rectangles (the
+  /// reference of Tests/FaceNetsTests/Fixtures/dlib_cnn), and each detector's colour drawn.
+  @Test(.enabled(if: SharedData.isAvailable(for: "everyDetectorLabelsItsFaces")))
+  func everyDetectorLabelsItsFaces() throws {
+    try AdvCLIProcess.requireDlibModels()
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let photo = SharedData.url("data/faces/two_people.jpg").path
+    let drawing = folder.appendingPathComponent("boxes.png")
+    let run = try AdvCLIProcess.run([
+      "detect", photo, "--json", "--detector", "dlib-cnn,mtcnn,dlib-hog", "--draw", drawing.path,
+    ])
+    #expect(run.status == 0, "\(run.standardError)")
+    let object = try #require(
+      JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+    let faces = try #require(object["faces"] as? [[String: Any]])
+    let detectors = faces.compactMap { $0["detector"] as? String }
+    #expect(detectors == ["dlib-cnn", "dlib-cnn", "mtcnn", "mtcnn", "dlib-hog", "dlib-hog"])
+    let cnnBoxes = faces.prefix(2).compactMap { $0["box"] as? [Int] }
+    let reference = try DlibCNNReference.rectangles(of: "data/faces/two_people.jpg")
+    #expect(cnnBoxes == reference.map { [$0[0], $0[1], $0[2] - $0[0] + 1, $0[3] - $0[1] + 1] })
+    #expect(
+      faces.prefix(2).allSatisfy {
+        $0["keypoints"] == nil && ($0["confidence"] as? Double ?? 0) > 0
+      })
+    #expect(faces[2]["keypoints"] != nil)
+
+    let drawn = try RGBImage(contentsOf: drawing)
+    let box = cnnBoxes[0]
+    let edge = drawn[box[0], box[1] + box[3] / 2]
+    #expect(edge.red == 255 && edge.green == 160 && edge.blue == 0, "\(edge)")
+
+    let table = try AdvCLIProcess.run(["detect", photo, "--detector", "dlib-cnn"])
+    #expect(table.status == 0)
+    #expect(table.standardOutput.contains("detector  box x, y, w, h"))
+    #expect(!table.standardOutput.contains("left_eye"))
   }
 
   @Test func jsonEscapesTheImageName() {

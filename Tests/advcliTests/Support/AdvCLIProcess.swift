@@ -50,7 +50,9 @@ enum AdvCLIProcess {
   /// - Throws: `MissingModelFile` naming the first missing file where `make setup` puts it.
   static func requireDlibModels() throws {
     let folder = ModelDirectory()
-    for file in [DlibModelFile.faceRecognitionResNetV1, .shapePredictor5Landmarks] {
+    for file in [
+      DlibModelFile.faceRecognitionResNetV1, .shapePredictor5Landmarks, .mmodHumanFaceDetector,
+    ] {
       guard (try? folder.locate(file.name, howToGet: "")) != nil else {
         throw MissingModelFile(path: folder.writableFolder.appendingPathComponent(file.name).path)
       }
@@ -74,5 +76,22 @@ enum MTCNNReference {
   /// The boxes `[x, y, w, h]` of photo `name`'s faces, in the detector's order.
   static func boxes(of name: String) throws -> [[Int]] {
     try faces(of: name).map { face in try #require(face["box"] as? [Int]) }
+  }
+}
+
+/// dlib 20's CNN face detector on the shared photos at upsample 1
+/// (`Tests/FaceNetsTests/Fixtures/dlib_cnn/detections.json`).
+enum DlibCNNReference {
+  /// The rectangles `[left, top, right, bottom]` of photo `path` (relative to `../shared`), in
+  /// dlib's order.
+  static func rectangles(of path: String) throws -> [[Int]] {
+    let url = SharedData.packageRoot.appendingPathComponent(
+      "Tests/FaceNetsTests/Fixtures/dlib_cnn/detections.json")
+    let root = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    let photos = try #require(root["photos"] as? [[String: Any]])
+    let photo = try #require(photos.first { $0["path"] as? String == path })
+    let run = try #require(photo["upsample1"] as? [String: Any])
+    return try #require(run["rects_ltrb"] as? [[Int]])
   }
 }

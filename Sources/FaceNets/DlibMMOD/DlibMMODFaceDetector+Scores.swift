@@ -1,0 +1,107 @@
+import FaceTensor
+
+extension DlibMMODFaceDetector {
+  /// The score map of an image given as floats.
+  ///
+  /// - Parameter image: `[1, H, W, 3]`, RGB, pixel values on the 0...255 scale (no upsampling is
+  ///   applied: pass the image the network should scan).
+  /// - Returns: an empty map (`OH = OW = 0`) for an image too small for the network.
+  public func scoreMap(of image: Tensor) -> DlibMMODScoreMap {
+    let layout = tiledLayout(for: image)
+    guard networkAccepts(layout) else { return DlibMMODScoreMap(empty: layout) }
+    let tiled = DlibTiledPyramid(layout: layout).valueWithPullback(at: normalization(image)).value
+    return DlibMMODScoreMap(scores: network(tiled)[0], layout: layout)
+  }
+
+  /// The score map of an image given as floats, and the pullback from a score gradient
+  /// `[1, OH, OW, 1]` to the image gradient `[1, H, W, 3]` (with respect to the 0...255 pixel
+  /// values), through the network, the tiled pyramid's resampling and the normalisation.
+  ///
+  /// - Parameter image: `[1, H, W, 3]`, RGB, 0...255 (no upsampling is applied).
+  /// - Returns: an empty map, whose pullback gives zeros, for an image too small for the network.
+  public func valueWithPullback(at image: Tensor)
+    -> (value: DlibMMODScoreMap, pullback: (_ scoreGradient: Tensor) -> Tensor)
+  {
+    let layout = tiledLayout(for: image)
+    guard networkAccepts(layout) else {
+      return (DlibMMODScoreMap(empty: layout), { _ in Tensor(zeros: image.shape) })
+    }
+    let (normalized, normalizePullback) = normalization.valueWithPullback(at: image, scope: .input)
+    let (tiled, pyramidPullback) = DlibTiledPyramid(layout: layout).valueWithPullback(
+      at: normalized)
+    let (outputs, networkPullback) = network.valueWithPullback(at: tiled, scope: .input)
+    return (
+      DlibMMODScoreMap(scores: outputs[0], layout: layout),
+      { scoreGradient in
+        let tiledGradient = networkPullback([scoreGradient]).input
+        return normalizePullback(pyramidPullback(tiledGradient)).input
+      }
+    )
+  }
+
+  /// The upsampled image `pyramid_up` gives, computed in floats (dlib rounds it to 8 bits),
+  /// and its pullback: `upsample` times a bilinear resize (`.alignedCorners`) to
+  /// `(2 H + 1) x (2 W + 2)`, the size of the image rectangle mapped one `pyramid_down<2>` level
+  /// up.
+  ///
+  /// - Parameters:
+  ///   - image: `[1, H, W, C]`.
+  ///   - upsample: how many times to upsample, `>= 0`.
+  public static func upsampled(_ image: Tensor, times upsample: Int)
+    -> (value: Tensor, pullback: (Tensor) -> Tensor)
+  {
+    precondition(upsample >= 0 && image.rank == 4, "[DlibMMODFaceDetector] upsample \(upsample)")
+    var current = image
+    var pullbacks: [(Tensor) -> Tensor] = []
+    for _ in 0..<upsample {
+      let resize = BilinearResize(
+        outputHeight: 2 * current.shape[1] + 1, outputWidth: 2 * current.shape[2] + 2,
+        sampling: .alignedCorners)
+      let (value, pullback) = resize.valueWithPullback(at: current, scope: .input)
+      pullbacks.append { pullback($0).input }
+      current = value
+    }
+    return (
+      current,
+      { gradient in pullbacks.reversed().reduce(gradient) { $1($0) } }
+    )
+  }
+
+  /// `(pixel - mean) / 256` per channel, as an `Affine` layer (exact: 256 is a power of two).
+  var normalization: Affine {
+    Affine(
+      gamma: Tensor(repeating: 1 / 256, shape: [3]),
+      beta: Tensor(shape: [3], scalars: inputMeans.map { -$0 / 256 }))
+  }
+
+  /// The tiled pyramid layout for `image` `[1, H, W, 3]`.
+  private func tiledLayout(for image: Tensor) -> DlibTiledPyramidLayout {
+    precondition(
+      image.rank == 4 && image.shape[0] == 1 && image.shape[3] == 3,
+      "[DlibMMODFaceDetector] image must be [1, H, W, 3], got \(image.shape)")
+    return DlibTiledPyramidLayout(
+      width: image.shape[2], height: image.shape[1], padding: pyramidPadding,
+      outerPadding: pyramidOuterPadding)
+  }
+
+  /// Whether the network gives at least one score on a tiled image of this layout (each
+  /// convolution needs its input at least as large as its kernel after padding).
+  private func networkAccepts(_ layout: DlibTiledPyramidLayout) -> Bool {
+    guard !layout.levels.isEmpty else { return false }
+    var (rows, columns) = (layout.rows, layout.columns)
+    for conv in convolutions {
+      let kernel = conv.kernel.shape[0]
+      guard rows + 2 * conv.padY >= kernel, columns + 2 * conv.padX >= kernel else { return false }
+      rows = (rows + 2 * conv.padY - kernel) / conv.strideY + 1
+      columns = (columns + 2 * conv.padX - kernel) / conv.strideX + 1
+    }
+    return true
+  }
+}
+
+extension DlibMMODScoreMap {
+  /// The map of an image too small for the network: no scores.
+  init(empty layout: DlibTiledPyramidLayout) {
+    self.init(scores: Tensor(zeros: [1, 0, 0, 1]), layout: layout)
+  }
+}

@@ -1,0 +1,51 @@
+import FaceTensor
+
+/// The network of dlib's MMOD face detector as a FaceNets `Network`, and where its output
+/// positions sit in its input.
+///
+/// Input: the tiled pyramid `[1, rows, columns, 3]` of normalised pixels
+/// (`(level - mean) / 256`, zero between levels). Output: `[1, OH, OW, 1]` detection scores, one
+/// per position of the detector window; a face is where the score exceeds 0. Each convolution is
+/// built with the affine layer after it folded in (`kernel' = kernel · gamma`, `bias' = bias ·
+/// gamma + beta`), named `layerK_conv_affine` after its stored index; the relus are
+/// `layerK_relu`, the last convolution `layer18_conv`.
+enum DlibMMODNetwork {
+  /// The network for `layers` (input side first).
+  static func network(for layers: [DlibMMODLayer]) -> Network {
+    var builder = NetworkBuilder()
+    var current = builder.input
+    var index = 0
+    while index < layers.count {
+      let name = "layer\(index)"
+      switch layers[index] {
+      case .convolution(let conv):
+        if index + 1 < layers.count, case .affine(let gamma, let beta) = layers[index + 1] {
+          current = builder.add(
+            conv.folded(gamma: gamma, beta: beta), named: name + "_conv_affine", from: current)
+          index += 2
+          continue
+        }
+        current = builder.add(conv.layer, named: name + "_conv", from: current)
+      case .affine(let gamma, let beta):
+        current = builder.add(
+          Affine(gamma: gamma, beta: beta), named: name + "_affine", from: current)
+      case .relu:
+        current = builder.add(ReLU(), named: name + "_relu", from: current)
+      }
+      index += 1
+    }
+    return builder.build(outputs: [current])
+  }
+
+  /// Where output position `p` (a column or a row) is centred in the input: `scale · p +
+  /// offset`, composed from every convolution's `p_in = stride · p_out + KH / 2 - pad` (dlib's
+  /// `map_output_to_input`); `(8, 14)` for the published detector.
+  static func outputToInput(for layers: [DlibMMODLayer]) -> (scale: Int, offset: Int) {
+    var (scale, offset) = (1, 0)
+    for case .convolution(let conv) in layers.reversed() {
+      let kernel = conv.kernel.shape[0]
+      (scale, offset) = (scale * conv.strideY, offset * conv.strideY + kernel / 2 - conv.padY)
+    }
+    return (scale, offset)
+  }
+}
