@@ -84,18 +84,10 @@ extension DlibMMODFaceDetector {
       outerPadding: pyramidOuterPadding)
   }
 
-  /// Whether the network gives at least one score on a tiled image of this layout (each
-  /// convolution needs its input at least as large as its kernel after padding).
+  /// Whether the network gives at least one score on a tiled image of this layout.
   private func networkAccepts(_ layout: DlibTiledPyramidLayout) -> Bool {
-    guard !layout.levels.isEmpty else { return false }
-    var (rows, columns) = (layout.rows, layout.columns)
-    for conv in convolutions {
-      let kernel = conv.kernel.shape[0]
-      guard rows + 2 * conv.padY >= kernel, columns + 2 * conv.padX >= kernel else { return false }
-      rows = (rows + 2 * conv.padY - kernel) / conv.strideY + 1
-      columns = (columns + 2 * conv.padX - kernel) / conv.strideX + 1
-    }
-    return true
+    !layout.levels.isEmpty && layout.rows >= smallestTiledSide
+      && layout.columns >= smallestTiledSide
   }
 }
 

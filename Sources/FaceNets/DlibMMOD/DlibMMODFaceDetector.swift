@@ -34,8 +34,8 @@ public struct DlibMMODFaceDetector: Sendable {
   /// Pixels around the tiled image.
   public let pyramidOuterPadding: Int
   let decoding: DlibMMODDecoding
-  /// The network's convolutions, input side first (their geometry decides the smallest input).
-  let convolutions: [DlibConvolution]
+  /// The smallest side of a tiled image the network gives a score for.
+  let smallestTiledSide: Int
 
   /// Reads and builds the detector from `mmod_human_face_detector.dat`.
   ///
@@ -53,9 +53,7 @@ public struct DlibMMODFaceDetector: Sendable {
     inputMeans = description.inputMeans
     pyramidPadding = description.pyramidPadding
     pyramidOuterPadding = description.pyramidOuterPadding
-    convolutions = description.layers.compactMap {
-      if case .convolution(let conv) = $0 { return conv } else { return nil }
-    }
+    smallestTiledSide = DlibMMODNetwork.smallestInputSide(for: description.layers)
     decoding = DlibMMODDecoding(
       window: description.window,
       overlap: DlibBoxOverlap(

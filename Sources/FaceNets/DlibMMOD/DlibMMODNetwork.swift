@@ -37,6 +37,18 @@ enum DlibMMODNetwork {
     return builder.build(outputs: [current])
   }
 
+  /// The smallest side (rows or columns) of an input that gives at least one output position:
+  /// each convolution's `out = (in + 2 pad - KH) / stride + 1` inverted from one output back to
+  /// the input (29 for the published detector).
+  static func smallestInputSide(for layers: [DlibMMODLayer]) -> Int {
+    var side = 1
+    for case .convolution(let conv) in layers.reversed() {
+      let kernel = conv.kernel.shape[0]
+      side = max(1, (side - 1) * conv.strideY + kernel - 2 * conv.padY)
+    }
+    return side
+  }
+
   /// Where output position `p` (a column or a row) is centred in the input: `scale · p +
   /// offset`, composed from every convolution's `p_in = stride · p_out + KH / 2 - pad` (dlib's
   /// `map_output_to_input`); `(8, 14)` for the published detector.

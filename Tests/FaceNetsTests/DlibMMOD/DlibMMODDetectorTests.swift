@@ -26,6 +26,7 @@ enum InstalledMMODDetector {
     let detector = try InstalledMMODDetector.detector()
     let mapping = detector.decoding.outputToInput
     #expect(mapping.scale == 8 && mapping.offset == 14)
+    #expect(detector.smallestTiledSide == 29)
     #expect(detector.window == DlibMMODWindow(width: 80, height: 80))
   }
 
