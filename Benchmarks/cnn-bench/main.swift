@@ -104,3 +104,30 @@ print(
     format:
       "total over the shared photos and the 1-MP one: %.0f ms; dlib's total over the shared photos: %.0f ms wall",
     total, dlibTotal))
+
+// Where the time of the 1-megapixel photo goes: each layer of the network on its tiled pyramid
+// (the network is a chain), with the convolutions' GFLOP/s.
+if let (_, image, _) = photos.last, photos.count > 1 {
+  let upsampled = DlibMMODFaceDetector.upsampled(Tensor(image: image), times: 1).value
+  let layout = DlibTiledPyramidLayout(
+    width: upsampled.shape[2], height: upsampled.shape[1], padding: detector.pyramidPadding,
+    outerPadding: detector.pyramidOuterPadding)
+  var current = Tensor(zeros: [1, layout.rows, layout.columns, 3])
+  print(
+    "per layer on the 1-MP photo's tiled pyramid \(layout.columns)x\(layout.rows) (median of 3):")
+  for name in detector.network.layerNames {
+    guard let layer = detector.network.layer(named: name) else { continue }
+    let input = current
+    let timing = BenchmarkClock.measure(repetitions: 3, warmup: 0, singleThreaded: false) {
+      current = layer.callAsFunction(input)
+    }
+    var line = String(
+      format: "  %-22@ %@ -> %@: %8.1f ms", name, "\(input.shape)", "\(current.shape)",
+      timing.median)
+    if let conv = layer as? Conv2D {
+      let macs = Double(current.count) * Double(conv.kernel.count / conv.kernel.shape[3])
+      line += String(format: ", %.1f GFLOP/s", 2 * macs / timing.median / 1e6)
+    }
+    print(line)
+  }
+}

@@ -46,6 +46,11 @@ public enum Convolution {
       kernel.withUnsafeBufferPointer { w in
         output.withUnsafeMutableBufferPointer { y in
           let (x, w, y) = (x.baseAddress!, w.baseAddress!, y.baseAddress!)
+          guard plan.strategy != .taps else {
+            TapConvolution.forward(
+              x, kernel: w, bias: bias?.scalars, into: y, geometry: g, threads: plan.threads)
+            return
+          }
           guard plan.strategy != .pointwise else {
             // Y[M×OC] = X[M×C] · K[C×OC] (+ b)
             let beta = fillBias(bias, into: y, rows: 0..<g.patchCount, channels: oc)
@@ -96,13 +101,19 @@ public enum Convolution {
       kernel.shape == g.kernelShape,
       "[conv2D backward] kernel \(kernel.shape), geometry \(g.kernelShape)")
     let (k, oc) = (g.patchLength, g.outputChannels)
-    // The pointwise GEMM writes every element (beta = 0); col2im adds onto zeros.
+    // The pointwise and tap GEMMs write every element (beta = 0); col2im adds onto zeros.
     let pointwise = plan.strategy == .pointwise
-    var dx = pointwise ? Tensor(shape: g.inputShape) { _ in } : Tensor(zeros: g.inputShape)
+    let writesAll = pointwise || plan.strategy == .taps
+    var dx = writesAll ? Tensor(shape: g.inputShape) { _ in } : Tensor(zeros: g.inputShape)
     outputGradient.withUnsafeBufferPointer { dy in
       kernel.withUnsafeBufferPointer { w in
         dx.withUnsafeMutableBufferPointer { dx in
           let (dy, w, dx) = (dy.baseAddress!, w.baseAddress!, dx.baseAddress!)
+          guard plan.strategy != .taps else {
+            TapConvolution.inputGradient(
+              dy, kernel: w, into: dx, geometry: g, threads: plan.threads)
+            return
+          }
           guard !pointwise else {
             // dX[M×C] = dY[M×OC] · K[C×OC]ᵀ
             gemm(
@@ -160,6 +171,11 @@ public enum Convolution {
       input.withUnsafeBufferPointer { x in
         dKernel.withUnsafeMutableBufferPointer { dk in
           let (dy, x, dk) = (dy.baseAddress!, x.baseAddress!, dk.baseAddress!)
+          guard plan.strategy != .taps else {
+            TapConvolution.kernelGradient(
+              dy, input: x, into: dk, geometry: g, threads: plan.threads)
+            return
+          }
           guard plan.strategy != .pointwise else {
             // dK[C×OC] = X[M×C]ᵀ · dY[M×OC]
             gemm(

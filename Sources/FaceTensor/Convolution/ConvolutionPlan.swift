@@ -9,6 +9,8 @@
 /// - within tiles, when there are few rows (late layers at batch 1): tiles one after the other,
 ///   each GEMM split over the threads.
 /// A pointwise convolution (1x1, stride 1, no padding) needs no im2col: one GEMM on the input.
+/// A stride-1 convolution with at least four input channels per output channel goes one kernel
+/// tap at a time (`TapConvolution`): less to write per pixel than im2col.
 public struct ConvolutionPlan: Sendable, Equatable {
   /// How the work of a pass is laid out.
   public enum Strategy: Sendable, Equatable {
@@ -18,6 +20,9 @@ public struct ConvolutionPlan: Sendable, Equatable {
     case acrossTiles
     /// Tiles run one after the other, each GEMM split over the threads.
     case withinTiles
+    /// Every tap's products from one GEMM on the input's rows, summed at shifted pixels
+    /// (`TapConvolution`), in tiles of image rows.
+    case taps
   }
 
   /// The convolution.
@@ -26,9 +31,10 @@ public struct ConvolutionPlan: Sendable, Equatable {
   public let threads: Int
   /// How the work is laid out.
   public let strategy: Strategy
-  /// Patch rows per tile (the last tile may be shorter); all rows for `.pointwise`.
+  /// Patch rows per tile (the last tile may be shorter); all rows for `.pointwise`; image rows
+  /// (output rows forward) for `.taps`.
   public let rowsPerTile: Int
-  /// Tiles covering the `N·OH·OW` patch rows.
+  /// Tiles covering the `N·OH·OW` patch rows (for `.taps`: the forward pass's tiles).
   public let tileCount: Int
 
   /// The im2col bytes a tile should at least fill: a tile of this size is still in cache (a
@@ -55,6 +61,12 @@ public struct ConvolutionPlan: Sendable, Equatable {
       (strategy, rowsPerTile, tileCount) = (.pointwise, max(rows, 1), 1)
       return
     }
+    guard !TapConvolution.applies(to: g) else {
+      let tile = TapConvolution.rowsPerTile(for: g)
+      (strategy, rowsPerTile) = (.taps, tile)
+      tileCount = g.batch * ((g.outputHeight + tile - 1) / tile)
+      return
+    }
     let rowBytes = MemoryLayout<Float>.size * max(g.patchLength, 1)
     let overlappingRows = (g.kernelHeight - 1) * g.dilationY / g.strideY
     var tile = max(Self.tileBytes / rowBytes, Self.rowsPerOutputChannel * g.outputChannels)
@@ -66,6 +78,7 @@ public struct ConvolutionPlan: Sendable, Equatable {
   }
 
   /// The patch rows of tile `tile`.
+  /// - Precondition: `strategy` is `.acrossTiles` or `.withinTiles`.
   public func rows(ofTile tile: Int) -> Range<Int> {
     (tile * rowsPerTile)..<min(geometry.patchCount, (tile + 1) * rowsPerTile)
   }
@@ -91,7 +104,9 @@ public struct ConvolutionPlan: Sendable, Equatable {
     scratchPerRow: Int, writes: TileWrites,
     _ body: (_ tile: Int, _ threads: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void
   ) {
-    precondition(strategy != .pointwise, "[ConvolutionPlan] a pointwise plan has no tiles")
+    precondition(
+      strategy != .pointwise && strategy != .taps,
+      "[ConvolutionPlan] \(strategy) has no im2col tiles")
     let scratchCount = rowsPerTile * scratchPerRow
     guard strategy == .acrossTiles, threads > 1, writes != .sharedResult else {
       withScratch(count: scratchCount) { scratch in

@@ -17,7 +17,8 @@ struct Conv2DCase: CustomStringConvertible, Sendable {
   }
 
   /// The grid: valid/same/explicit, stride 1 and 2 (same + stride 2 on odd and even sizes, where
-  /// TensorFlow puts the odd padding row at the bottom), dilation 2, 1x1, non-square kernels.
+  /// TensorFlow puts the odd padding row at the bottom), dilation 2, 1x1, non-square kernels, and
+  /// two with at least four input channels per output channel (computed tap by tap).
   static let all: [Conv2DCase] = [
     Conv2DCase([2, 5, 5, 3], [3, 3, 3, 4], (1, 1), (1, 1), .valid, true),
     Conv2DCase([2, 5, 6, 2], [3, 3, 2, 3], (1, 1), (1, 1), .same, true),
@@ -36,6 +37,10 @@ struct Conv2DCase: CustomStringConvertible, Sendable {
       true),
     Conv2DCase([2, 4, 5, 3], [1, 1, 3, 4], (1, 1), (1, 1), .valid, true),
     Conv2DCase([2, 5, 5, 3], [1, 1, 3, 4], (2, 2), (1, 1), .same, false),
+    Conv2DCase([2, 6, 5, 8], [3, 3, 8, 2], (1, 1), (1, 1), .same, true),
+    Conv2DCase(
+      [1, 7, 6, 4], [5, 3, 4, 1], (1, 1), (1, 1), .explicit(top: 2, bottom: 1, left: 0, right: 2),
+      false),
   ]
 
   init(

@@ -24,6 +24,17 @@ import Testing
     #expect(Conv2DCase.all.contains { $0.useBias })
   }
 
+  /// The grid reaches every way `ConvolutionPlan` computes a convolution.
+  @Test func casesCoverEveryStrategy() {
+    let strategies = Set(
+      Conv2DCase.all.map { c in
+        let layer = c.make(seed: 1).layer
+        return
+          "\(ConvolutionPlan(geometry: layer.geometry(forInputShape: c.inputShape), threads: 2).strategy)"
+      })
+    #expect(strategies == ["pointwise", "withinTiles", "taps"], "\(strategies)")
+  }
+
   @Test(arguments: Conv2DCase.all.filter(\.useBias))
   func biasGradientMatchesFiniteDifferences(_ c: Conv2DCase) throws {
     let (layer, x) = c.make(seed: 31)
