@@ -12,7 +12,8 @@ extension DlibConvolution {
   ///
   /// `gamma` and `beta` are `[OC]`; `kernel'[..., oc] = kernel[..., oc] · gamma[oc]` and
   /// `bias' = bias · gamma + beta`. The same function up to `Float` rounding, with one pass over the activations fewer.
-  func folded(gamma: Tensor, beta: Tensor) -> Conv2D {
+  /// With `fusedReLU`, the relu that follows is computed by the convolution too.
+  func folded(gamma: Tensor, beta: Tensor, fusedReLU: Bool = false) -> Conv2D {
     let oc = bias.count
     let scaledKernel = Tensor(
       shape: kernel.shape,
@@ -22,6 +23,6 @@ extension DlibConvolution {
     )
     return Conv2D(
       kernel: scaledKernel, bias: shiftedBias, strides: (strideY, strideX),
-      padding: .explicit(top: padY, bottom: padY, left: padX, right: padX))
+      padding: .explicit(top: padY, bottom: padY, left: padX, right: padX), fusedReLU: fusedReLU)
   }
 }

@@ -7,8 +7,9 @@ import FaceTensor
 /// (`(level - mean) / 256`, zero between levels). Output: `[1, OH, OW, 1]` detection scores, one
 /// per position of the detector window; a face is where the score exceeds 0. Each convolution is
 /// built with the affine layer after it folded in (`kernel' = kernel · gamma`, `bias' = bias ·
-/// gamma + beta`), named `layerK_conv_affine` after its stored index; the relus are
-/// `layerK_relu`, the last convolution `layer18_conv`.
+/// gamma + beta`) and the relu after that computed by the convolution too (`Conv2D.fusedReLU`),
+/// named `layerK_conv_affine_relu` after its stored index; the last convolution is
+/// `layer18_conv`.
 enum DlibMMODNetwork {
   /// The network for `layers` (input side first).
   static func network(for layers: [DlibMMODLayer]) -> Network {
@@ -20,9 +21,11 @@ enum DlibMMODNetwork {
       switch layers[index] {
       case .convolution(let conv):
         if index + 1 < layers.count, case .affine(let gamma, let beta) = layers[index + 1] {
+          let rectified = index + 2 < layers.count && layers[index + 2] == .relu
           current = builder.add(
-            conv.folded(gamma: gamma, beta: beta), named: name + "_conv_affine", from: current)
-          index += 2
+            conv.folded(gamma: gamma, beta: beta, fusedReLU: rectified),
+            named: name + (rectified ? "_conv_affine_relu" : "_conv_affine"), from: current)
+          index += rectified ? 3 : 2
           continue
         }
         current = builder.add(conv.layer, named: name + "_conv", from: current)

@@ -40,28 +40,28 @@ public struct ReLU: InPlaceLayer {
     -> (value: Tensor, pullback: Pullback<NoParameters>)
   {
     let output = self(input)
-    return (
-      output,
-      { dy in
-        precondition(
-          dy.shape == output.shape, "[ReLU backward] gradient \(dy.shape), output \(output.shape)")
-        let dx = output.withUnsafeBufferPointer { y in
-          dy.withUnsafeBufferPointer { g in
-            Tensor(shape: output.shape) { d in
-              ElementLoop.forEachChunk(d.count, work: d.count) { range in
-                // Branch-free: the mask is all ones where y > 0 (a branch mispredicts on half
-                // the elements of a ReLU output).
-                for i in range {
-                  let keep: UInt32 = y[i] > 0 ? .max : 0
-                  d[i] = Float(bitPattern: g[i].bitPattern & keep)
-                }
-              }
+    return (output, { dy in (ReLU.mask(dy, where: output), nil) })
+  }
+
+  /// The backward pass given the forward output: `dy` where `output > 0`, else 0.
+  /// - Precondition: both have the same shape.
+  public static func mask(_ dy: Tensor, where output: Tensor) -> Tensor {
+    precondition(
+      dy.shape == output.shape, "[ReLU backward] gradient \(dy.shape), output \(output.shape)")
+    return output.withUnsafeBufferPointer { y in
+      dy.withUnsafeBufferPointer { g in
+        Tensor(shape: output.shape) { d in
+          ElementLoop.forEachChunk(d.count, work: d.count) { range in
+            // Branch-free: the mask is all ones where y > 0 (a branch mispredicts on half the
+            // elements of a ReLU output).
+            for i in range {
+              let keep: UInt32 = y[i] > 0 ? .max : 0
+              d[i] = Float(bitPattern: g[i].bitPattern & keep)
             }
           }
         }
-        return (dx, nil)
       }
-    )
+    }
   }
 }
 

@@ -8,6 +8,8 @@ import FaceTensor
 /// im2col + `sgemm` by `Convolution.forward`, along a `ConvolutionPlan` made once per input shape.
 /// Backward: `dx = col2im(dy · kernelᵀ)`; `dKernel = cols(x)ᵀ · dy`; `dBias = Σ_{n, oh, ow} dy`.
 /// With `GradientScope.input` the pullback neither keeps the input nor computes `dKernel`/`dBias`.
+/// With `fusedReLU` the output is `max(0, y)`, computed on each tile while it is in cache, and
+/// the backward first masks `dy` where the output is 0.
 ///
 /// Padding: `.valid`, `.same` (TensorFlow's rule: output `ceil(in / stride)`, the odd extra
 /// row/column at the bottom/right, which matters for stride 2), or `.explicit` per side.
@@ -22,6 +24,8 @@ public struct Conv2D: Layer {
   public let dilations: (Int, Int)
   /// How the input borders are padded.
   public let padding: Padding
+  /// Whether a ReLU is applied to the output (fused into the convolution's tiles).
+  public let fusedReLU: Bool
 
   /// `kernel` and `bias` gradients.
   public typealias Gradient = KernelBiasGradient
@@ -30,7 +34,7 @@ public struct Conv2D: Layer {
   /// - Precondition: `kernel` has rank 4; `bias`, if given, has shape `[OC]`.
   public init(
     kernel: Tensor, bias: Tensor?, strides: (Int, Int) = (1, 1), dilations: (Int, Int) = (1, 1),
-    padding: Padding = .valid
+    padding: Padding = .valid, fusedReLU: Bool = false
   ) {
     precondition(kernel.rank == 4, "[Conv2D] kernel must be HWIO, got shape \(kernel.shape)")
     if let bias {
@@ -43,6 +47,7 @@ public struct Conv2D: Layer {
     self.strides = strides
     self.dilations = dilations
     self.padding = padding
+    self.fusedReLU = fusedReLU
   }
 
   /// A convolution with zero weights of the given shape, to be filled by a loader.
@@ -67,7 +72,8 @@ public struct Conv2D: Layer {
   /// `[N, OH, OW, OC]` for an input `[N, H, W, C]`.
   public func callAsFunction(_ input: Tensor) -> Tensor {
     Convolution.forward(
-      input, kernel: kernel, bias: bias, geometry: geometry(forInputShape: input.shape))
+      input, kernel: kernel, bias: bias, geometry: geometry(forInputShape: input.shape),
+      rectified: fusedReLU)
   }
 
   /// The forward pass and its pullback (see the type's doc for the backward formula).
@@ -76,13 +82,16 @@ public struct Conv2D: Layer {
   {
     // One plan for the shape, shared by the forward pass and both adjoints.
     let plan = ConvolutionPlan(geometry: geometry(forInputShape: input.shape))
-    let output = Convolution.forward(input, kernel: kernel, bias: bias, plan: plan)
+    let output = Convolution.forward(
+      input, kernel: kernel, bias: bias, plan: plan, rectified: fusedReLU)
     let kernel = self.kernel
     let hasBias = bias != nil
     let savedInput: Tensor? = scope == .inputAndParameters ? input : nil
+    let rectifiedOutput: Tensor? = fusedReLU ? output : nil
     return (
       output,
-      { dy in
+      { outputGradient in
+        let dy = rectifiedOutput.map { ReLU.mask(outputGradient, where: $0) } ?? outputGradient
         let dx = Convolution.inputGradient(dy, kernel: kernel, plan: plan)  // [N, H, W, C]
         guard let savedInput else { return (dx, nil) }
         let (dKernel, dBias) = Convolution.parameterGradients(dy, input: savedInput, plan: plan)

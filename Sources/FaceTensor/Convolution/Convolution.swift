@@ -16,20 +16,23 @@ public enum Convolution {
   ///   - kernel: `[KH, KW, C, OC]`.
   ///   - bias: `[OC]`, or nil for none.
   ///   - geometry: built from the same shapes.
+  ///   - rectified: whether to apply a ReLU, `max(0, y)`, to each tile of the output while it is
+  ///     still in cache.
   /// - Precondition: shapes match `geometry`.
   public static func forward(
     _ input: Tensor, kernel: Tensor, bias: Tensor?, geometry: Conv2DGeometry,
-    threads: Int = ComputeThreads.count
+    threads: Int = ComputeThreads.count, rectified: Bool = false
   ) -> Tensor {
     forward(
-      input, kernel: kernel, bias: bias, plan: ConvolutionPlan(geometry: geometry, threads: threads)
-    )
+      input, kernel: kernel, bias: bias,
+      plan: ConvolutionPlan(geometry: geometry, threads: threads),
+      rectified: rectified)
   }
 
-  /// The forward pass run by `plan` (see `forward(_:kernel:bias:geometry:threads:)`).
-  public static func forward(_ input: Tensor, kernel: Tensor, bias: Tensor?, plan: ConvolutionPlan)
-    -> Tensor
-  {
+  /// The forward pass run by `plan` (see `forward(_:kernel:bias:geometry:threads:rectified:)`).
+  public static func forward(
+    _ input: Tensor, kernel: Tensor, bias: Tensor?, plan: ConvolutionPlan, rectified: Bool = false
+  ) -> Tensor {
     let g = plan.geometry
     precondition(
       input.shape == g.inputShape, "[conv2D] input \(input.shape), geometry \(g.inputShape)")
@@ -48,7 +51,8 @@ public enum Convolution {
           let (x, w, y) = (x.baseAddress!, w.baseAddress!, y.baseAddress!)
           guard plan.strategy != .taps else {
             TapConvolution.forward(
-              x, kernel: w, bias: bias?.scalars, into: y, geometry: g, threads: plan.threads)
+              x, kernel: w, bias: bias?.scalars, into: y, geometry: g, threads: plan.threads,
+              rectified: rectified)
             return
           }
           guard plan.strategy != .pointwise else {
@@ -57,6 +61,7 @@ public enum Convolution {
             gemm(
               m: g.patchCount, n: oc, k: k, a: x, lda: k, b: w, ldb: oc, beta: beta, c: y,
               ldc: oc, threads: plan.threads)
+            if rectified { rectify(y, count: g.patchCount * oc) }
             return
           }
           let (input, kernel, output) = (UnsafeSendable(x), UnsafeSendable(w), UnsafeSendable(y))
@@ -69,6 +74,7 @@ public enum Convolution {
             gemm(
               m: rows.count, n: oc, k: k, a: cols, lda: k, b: kernel.pointer, ldb: oc, beta: beta,
               c: y, ldc: oc, threads: threads)
+            if rectified { rectify(y, count: rows.count * oc) }
           }
         }
       }
@@ -222,6 +228,12 @@ public enum Convolution {
         rows: (rows.lowerBound + part.lowerBound)..<(rows.lowerBound + part.upperBound),
         into: target.pointer + part.lowerBound * g.patchLength)
     }
+  }
+
+  /// `y[i] = max(y[i], 0)` for the first `count` values.
+  @inline(__always)
+  static func rectify(_ y: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { y[i] = max(y[i], 0) }
   }
 
   /// Writes `bias` into rows `rows` of `y`; returns the GEMM `beta` that adds onto them.

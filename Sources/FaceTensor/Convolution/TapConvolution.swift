@@ -41,10 +41,12 @@ enum TapConvolution {
     g.kernelHeight * g.kernelWidth * g.outputChannels
   }
 
-  /// The forward pass into `y` (`[N, OH, OW, OC]`), bias included.
+  /// The forward pass into `y` (`[N, OH, OW, OC]`), bias included, each row rectified
+  /// (`max(0, y)`) when it is complete if `rectified`.
   static func forward(
     _ x: UnsafePointer<Float>, kernel: UnsafePointer<Float>, bias: [Float]?,
-    into y: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry, threads: Int
+    into y: UnsafeMutablePointer<Float>, geometry g: Conv2DGeometry, threads: Int,
+    rectified: Bool
   ) {
     let columns = tapColumns(g)
     let weights = tapMatrix(kernel, geometry: g)
@@ -88,6 +90,7 @@ enum TapConvolution {
             }
           }
         }
+        if rectified { Convolution.rectify(row, count: g.outputWidth * g.outputChannels) }
       }
     }
   }
