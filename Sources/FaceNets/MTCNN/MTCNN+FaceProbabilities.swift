@@ -6,9 +6,10 @@ extension MTCNN {
   /// scale), in the order of `candidates.stages`, and the pullback from their gradient (`[K]`)
   /// to the image's `[1, H, W, 3]`.
   ///
-  /// P-Net runs on each level's region around the cells only (`MTCNNPNetCells`); R-Net and O-Net on their
-  /// candidates' crops, `MTCNN.batchSize` at a time. Everything the pullback needs is kept until
-  /// it is released: per level, P-Net's activations on the region; per batch, the networks'.
+  /// P-Net runs only on each level's region around its cells (`MTCNNPNetCells`), R-Net and
+  /// O-Net on their candidates' crops, `MTCNN.batchSize` at a time. Everything the pullback needs
+  /// is kept until it is released: per level, P-Net's activations on the region; per batch, the
+  /// networks'.
   func faceProbabilitiesWithPullback(of candidates: MTCNNFaceCandidates, in image: Tensor)
     -> (value: [Float], pullback: (_ probabilityGradient: Tensor) -> Tensor)
   {
