@@ -9,7 +9,12 @@ extension MTCNN {
   /// this (or NaN) comes from damaged weights, and the candidate is dropped
   /// (`CandidateBox.isUsable`).
   static func coordinateLimit(for image: RGBImage) -> Double {
-    Double(4 * max(image.width, image.height) + 1024)
+    coordinateLimit(width: image.width, height: image.height)
+  }
+
+  /// `coordinateLimit(for:)` for an image of `width x height` pixels.
+  static func coordinateLimit(width: Int, height: Int) -> Double {
+    Double(4 * max(width, height) + 1024)
   }
 
   /// Stage 1: P-Net over the pyramid; the candidates after NMS, regression, squaring and
@@ -20,12 +25,21 @@ extension MTCNN {
       scaleFactor: options.scaleFactor)
     var candidates: [CandidateBox] = []
     for scale in scales {
-      let windows = pnetWindows(in: MTCNNPyramid.level(of: image, scale: scale), scale: scale)
-      let kept = nonMaximumSuppression(windows, threshold: 0.5, measure: .union)
-      candidates += kept.map { windows[$0] }
+      candidates += MTCNN.suppressedWithinLevel(
+        pnetWindows(in: MTCNNPyramid.level(of: image, scale: scale), scale: scale))
     }
+    return MTCNN.proposals(merging: candidates, limit: MTCNN.coordinateLimit(for: image))
+  }
+
+  /// Stage 1's NMS within one level (IoU 0.5): the windows kept, highest score first.
+  static func suppressedWithinLevel(_ windows: [CandidateBox]) -> [CandidateBox] {
+    nonMaximumSuppression(windows, threshold: 0.5, measure: .union).map { windows[$0] }
+  }
+
+  /// The end of stage 1 on the windows every level kept: NMS over all levels (IoU 0.7),
+  /// regression, squaring, truncation; the usable boxes (`limit`, `CandidateBox.isUsable`).
+  static func proposals(merging candidates: [CandidateBox], limit: Double) -> [CandidateBox] {
     let kept = nonMaximumSuppression(candidates, threshold: 0.7, measure: .union)
-    let limit = MTCNN.coordinateLimit(for: image)
     return kept.map { candidates[$0].regressedWithoutBorder().squared().truncated() }
       .filter { $0.isUsable(within: limit) }
   }
@@ -37,7 +51,11 @@ extension MTCNN {
   /// NOTE: when exactly one cell passes, the package reads its regression from the mirrored
   /// cell `(W' - 1 - a, b)` (an `np.flipud` meant for MATLAB's orientation); so does this.
   func pnetWindows(in level: Tensor, scale: Double) -> [CandidateBox] {
-    let outputs = pnet(level)
+    pnetWindows(fromOutputs: pnet(level), scale: scale)
+  }
+
+  /// `pnetWindows(in:scale:)` from P-Net's outputs on the level (`[regression, probabilities]`).
+  func pnetWindows(fromOutputs outputs: [Tensor], scale: Double) -> [CandidateBox] {
     let (regression, probabilities) = (outputs[0], outputs[1])
     let (width, height) = (probabilities.shape[1], probabilities.shape[2])
     let threshold = Float(options.thresholds.pnet)
@@ -47,24 +65,42 @@ extension MTCNN {
         return cells.map { cell in
           let (a, b) = (cell / height, cell % height)
           let source = (cells.count == 1 ? (width - 1 - a) * height + b : cell) * 4
-          return CandidateBox(
-            x1: (Double(2 * a + 1) / scale).rounded(.towardZero),
-            y1: (Double(2 * b + 1) / scale).rounded(.towardZero),
-            x2: (Double(2 * a + 12) / scale).rounded(.towardZero),
-            y2: (Double(2 * b + 12) / scale).rounded(.towardZero),
-            score: Double(p[cell * 2 + 1]),
-            regression: (
-              Double(r[source]), Double(r[source + 1]), Double(r[source + 2]), Double(r[source + 3])
-            ))
+          return MTCNN.pnetWindow(
+            column: a, row: b, scale: scale, score: p[cell * 2 + 1], regression: r, at: source)
         }
       }
     }
+  }
+
+  /// The image box of P-Net's output cell `(a, b)` (level x, level y) on the level at `scale`:
+  /// its 12x12 window mapped to the image, `fix((2a + 1) / scale)...fix((2a + 12) / scale)`
+  /// (likewise for y), with `score` and the regression `r[source..<source + 4]`.
+  static func pnetWindow(
+    column a: Int, row b: Int, scale: Double, score: Float,
+    regression r: UnsafeBufferPointer<Float>, at source: Int
+  ) -> CandidateBox {
+    CandidateBox(
+      x1: (Double(2 * a + 1) / scale).rounded(.towardZero),
+      y1: (Double(2 * b + 1) / scale).rounded(.towardZero),
+      x2: (Double(2 * a + 12) / scale).rounded(.towardZero),
+      y2: (Double(2 * b + 12) / scale).rounded(.towardZero),
+      score: Double(score),
+      regression: (
+        Double(r[source]), Double(r[source + 1]), Double(r[source + 2]), Double(r[source + 3])
+      ))
   }
 
   /// Stage 2: R-Net on the proposals; the candidates scoring above `thresholds.rnet` after NMS,
   /// regression and squaring (not truncated), highest score first.
   func refine(_ proposals: [CandidateBox], in image: RGBImage) -> [CandidateBox] {
     guard let outputs = runOnCrops(rnet, boxes: proposals, size: 24, in: image) else { return [] }
+    return refine(proposals, rnetOutputs: outputs, limit: MTCNN.coordinateLimit(for: image))
+  }
+
+  /// `refine(_:in:)` from R-Net's outputs on the proposals' crops (as `runOnCrops` gives them).
+  func refine(_ proposals: [CandidateBox], rnetOutputs outputs: [[Float]], limit: Double)
+    -> [CandidateBox]
+  {
     let (regression, probabilities) = (outputs[0], outputs[1])
     let threshold = Float(options.thresholds.rnet)
     var passed: [CandidateBox] = []
@@ -78,7 +114,6 @@ extension MTCNN {
           )))
     }
     let kept = nonMaximumSuppression(passed, threshold: 0.7, measure: .union)
-    let limit = MTCNN.coordinateLimit(for: image)
     return kept.map { passed[$0].regressed().squared() }.filter { $0.isUsable(within: limit) }
   }
 
@@ -136,12 +171,20 @@ extension MTCNN {
   func runOnCrops(_ network: Network, boxes: [CandidateBox], size: Int, in image: RGBImage)
     -> [[Float]]?
   {
+    runOnCrops(network, boxes: boxes) { MTCNNCrops.batch($0, of: image, size: size) }
+  }
+
+  /// `runOnCrops(_:boxes:size:in:)` with the network inputs made by `batch` from up to
+  /// `MTCNN.batchSize` windows at a time.
+  func runOnCrops(
+    _ network: Network, boxes: [CandidateBox],
+    batch: (ArraySlice<MTCNNCrops.Window>) -> Tensor
+  ) -> [[Float]]? {
     let crops = boxes.map(MTCNNCrops.Window.init)
     guard crops.allSatisfy({ $0.width >= 1 && $0.height >= 1 }) else { return nil }
     var outputs = [[Float]](repeating: [], count: network.outputCount)
     for start in stride(from: 0, to: crops.count, by: MTCNN.batchSize) {
-      let batch = crops[start..<min(start + MTCNN.batchSize, crops.count)]
-      let results = network(MTCNNCrops.batch(batch, of: image, size: size))
+      let results = network(batch(crops[start..<min(start + MTCNN.batchSize, crops.count)]))
       for (o, result) in results.enumerated() { outputs[o] += result.scalars }
     }
     return outputs
