@@ -21,4 +21,22 @@ public enum SmallFacePhoto {
     try obama().writePNG(to: url)
     return url
   }
+
+  /// `data/seed/sharon_stone1.jpg` (565x800) cut to 340x340 around the face (from column 150,
+  /// row 20) and shrunk to 200x200 with INTER_AREA: one face of about 58x80 pixels (MTCNN's
+  /// box), which both MTCNN and dlib-cnn (at upsample 1) find.
+  /// - Throws: `ImageIOError` when the shared photo cannot be read.
+  public static func sharonStone() throws -> RGBImage {
+    try RGBImage(contentsOf: SharedData.url("data/seed/sharon_stone1.jpg"))
+      .cropped(x: 150, y: 20, width: 340, height: 340)
+      .resized(width: 200, height: 200, method: .area)
+  }
+
+  /// `sharonStone()` written as a PNG file in `folder`.
+  /// - Returns: the file's URL (`sharon-small.png`).
+  public static func writeSharonStone(in folder: URL) throws -> URL {
+    let url = folder.appendingPathComponent("sharon-small.png")
+    try sharonStone().writePNG(to: url)
+    return url
+  }
 }

@@ -139,9 +139,12 @@ public struct DlibCNNHidingModel: AttackableModel, Sendable {
     var values: [Float] = []
     values.reserveCapacity(n * windows.count)
     for i in 0..<n {
-      let image = Tensor(
-        shape: [1, photoSize[0], photoSize[1], 3],
-        scalars: Array(images.scalars[(i * pixels)..<((i + 1) * pixels)]))
+      let image =
+        n == 1
+        ? images
+        : Tensor(
+          shape: [1, photoSize[0], photoSize[1], 3],
+          scalars: Array(images.scalars[(i * pixels)..<((i + 1) * pixels)]))
       let map = scores(image)
       precondition(
         Array(map.shape[1...2]) == scoreMapSize,

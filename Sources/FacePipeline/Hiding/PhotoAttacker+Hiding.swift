@@ -76,8 +76,11 @@ extension PhotoAttacker {
         model = DlibCNNHidingModel(
           detector: cnn, photo: pixels, face: own.box, upsample: detectors.upsample,
           minimumOverlap: FaceToHide.minimumOverlap)
-      case .mtcnn, .dlibHOG:
-        preconditionFailure("[PhotoAttacker] no hiding model for \(own.detector.rawValue)")
+      case .mtcnn:
+        model = MTCNNHidingModel(
+          mtcnn: detectors.mtcnn, face: own.box, minimumOverlap: FaceToHide.minimumOverlap)
+      case .dlibHOG:
+        preconditionFailure("[PhotoAttacker] dlib-hog has no gradient")
       }
       return (model, margin ?? own.detector.defaultHidingMargin ?? 0)
     }

@@ -180,7 +180,7 @@ extension AdvCLI {
     ])
 
     /// What `--hide` hides from without `--detector`.
-    static let defaultHidingDetectors: [FaceDetectorKind] = [.dlibCNN]
+    static let defaultHidingDetectors: [FaceDetectorKind] = [.mtcnn]
 
     /// `dlib-cnn 0.5`: the default margin of each detector `--hide` can take.
     static var hidingMarginDefaults: String {

@@ -73,4 +73,74 @@ struct HidingPhotoAttackTests {
     try report.write(to: picture)
     #expect(try RGBImage(contentsOf: picture).width > 0)
   }
+
+  /// MTCNN and dlib-cnn at once on the small Sharon Stone photo (about 30 steps; 100 allowed):
+  /// each detector's own box before, none of them finds the face on the saved file.
+  @Test func hidingFromBothDetectorsLeavesNeitherAFace() throws {
+    let detectors = try HidingSupport.bothDetectors.get()
+    let folder = try HidingSupport.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let input = try SmallFacePhoto.writeSharonStone(in: folder)
+    let output = folder.appendingPathComponent("sharon.hidden.png")
+    let outcome = try PhotoAttacker(detectors: detectors).attack(
+      photoAt: input, goal: .hide(from: [.mtcnn, .dlibCNN]),
+      options: PhotoAttackOptions(settings: AttackSettings(steps: 100)), output: output)
+    #expect(outcome.model == "mtcnn+dlib-cnn" && outcome.success, "\(outcome.after)")
+    guard case .detections(let before) = outcome.before else {
+      Issue.record("\(outcome.before)")
+      return
+    }
+    #expect(before.map(\.detector) == [.mtcnn, .dlibCNN] && outcome.box == before[0].box)
+    let saved = try RGBImage(contentsOf: output)
+    for face in before {
+      let found = detectors.faces(in: saved, by: face.detector)
+      #expect(found.allSatisfy { $0.box.intersectionOverUnion(with: face.box) < 0.3 })
+    }
+  }
+
+  /// Made for JPEG at quality 90 with EOT over 2 draws (about 40 steps; 100 allowed): the face
+  /// is gone from MTCNN's view of the decoded JPEG file.
+  @Test func hidingFromMTCNNSurvivesJPEG() throws {
+    let detectors = try PhotoDetector()
+    let folder = try HidingSupport.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let input = try SmallFacePhoto.writeSharonStone(in: folder)
+    let output = folder.appendingPathComponent("sharon.hidden.jpg")
+    let outcome = try PhotoAttacker(detectors: detectors).attack(
+      photoAt: input, goal: .hide(from: [.mtcnn]),
+      options: PhotoAttackOptions(
+        settings: AttackSettings(steps: 100), eotSamples: 2, jpegQuality: 90),
+      output: output)
+    #expect(outcome.success, "\(outcome.after) \(outcome.notes)")
+    #expect(outcome.maskBox.x % 16 == 0 && outcome.maskBox.y % 16 == 0)
+    let face = try #require(detectors.faces(in: try RGBImage(contentsOf: input), by: .mtcnn).first)
+    let saved = detectors.faces(in: try RGBImage(contentsOf: output), by: .mtcnn)
+    #expect(saved.allSatisfy { $0.box.intersectionOverUnion(with: face.box) < 0.3 })
+  }
+
+  /// A second detector that does not see the face chosen by the first: nothing to hide from it,
+  /// said before any attack.
+  @Test func aDetectorThatDoesNotSeeTheFaceIsNamed() throws {
+    let detectors = try HidingSupport.bothDetectors.get()
+    let folder = try HidingSupport.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // The bottom right of obama.jpg: a small face MTCNN finds and dlib-cnn does not.
+    let corner = try RGBImage(contentsOf: SharedData.url("data/faces/obama.jpg"))
+      .cropped(x: 600, y: 850, width: 310, height: 287)
+    let input = folder.appendingPathComponent("corner.png")
+    try corner.writePNG(to: input)
+    let face = try #require(detectors.faces(in: corner, by: .mtcnn).first)
+    #expect(detectors.faces(in: corner, by: .dlibCNN).isEmpty)
+    let refusal = PipelineError.faceNotSeen(image: input.path, detector: .dlibCNN, box: face.box)
+    #expect(throws: refusal) {
+      try PhotoAttacker(detectors: detectors).attack(
+        photoAt: input, goal: .hide(from: [.mtcnn, .dlibCNN]), options: PhotoAttackOptions(),
+        output: folder.appendingPathComponent("out.png"))
+    }
+    #expect(
+      refusal.description
+        == "\(input.path): dlib-cnn finds no face overlapping the face at \(face.box.array) "
+        + "(intersection over union at least 0.3): there is nothing to hide from it")
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out.png").path))
+  }
 }

@@ -10,7 +10,7 @@ import Testing
   static let goalCases: [(PhotoAttackGoal, PipelineError, String)] = [
     (
       .hide(from: [.dlibHOG]), .detectorNotDifferentiable(.dlibHOG),
-      "dlib-hog cannot be hidden from: its scores have no gradient here; hide from dlib-cnn"
+      "dlib-hog cannot be hidden from: its scores have no gradient here; hide from mtcnn or dlib-cnn"
     ),
     (
       .hide(from: []),

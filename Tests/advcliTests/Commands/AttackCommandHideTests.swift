@@ -23,7 +23,7 @@ import Testing
           jpegQuality: 90))
     let defaults = try #require(
       try AdvCLI.parseAsRoot(["attack", "a.png", "--hide"]) as? AdvCLI.Attack)
-    #expect(defaults.goal == .hide(from: AdvCLI.Attack.defaultHidingDetectors))
+    #expect(defaults.goal == .hide(from: [.mtcnn]))
   }
 
   @Test(arguments: [
@@ -51,12 +51,12 @@ import Testing
     (
       ["attack", "a.png", "--hide", "--detector", "dlib-hog"],
       "--detector dlib-hog: dlib-hog cannot be hidden from: its scores have no gradient here; "
-        + "hide from dlib-cnn"
+        + "hide from mtcnn or dlib-cnn"
     ),
     (
       ["attack", "a.png", "--hide", "--detector", "dlib-cnn,dlib-hog"],
       "--detector dlib-hog: dlib-hog cannot be hidden from: its scores have no gradient here; "
-        + "hide from dlib-cnn"
+        + "hide from mtcnn or dlib-cnn"
     ),
     (["attack", "a.png", "--detector", "dlib-cnn"], "--detector applies to --hide"),
     (
