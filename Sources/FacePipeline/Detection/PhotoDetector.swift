@@ -146,7 +146,9 @@ public struct PhotoDetector: Sendable {
 
   /// Checks that dlib-cnn, when loaded, would scan at most `cnnPixelLimit` pixels of `photo`
   /// after upsampling.
-  /// - Parameter name: the photo's path, for the error.
+  /// - Parameters:
+  ///   - photo: the photo to scan.
+  ///   - name: the photo's path, for the error.
   /// - Throws: `PipelineError.scanTooLarge`.
   public func checkScanSize(of photo: RGBImage, name: String) throws(PipelineError) {
     guard dlibCNN != nil else { return }

@@ -58,6 +58,8 @@ public struct MTCNNHidingModel: AttackableModel, Sendable {
   /// A hiding model for the face at `face` (`FoundFace.box`: MTCNN's reported `[x, y, w, h]`,
   /// whose last column is `x + w`).
   /// - Parameters:
+  ///   - mtcnn: the detector.
+  ///   - face: the face's box as MTCNN reports it.
   ///   - stages: the stages whose candidates count (default: O-Net's).
   ///   - capacity: the most margins per row (default 512).
   ///   - minimumOverlap: see the property (default 0.3).
