@@ -12,7 +12,7 @@ extension AdvCLI {
   struct Attack: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract:
-        "Make photos that look unchanged but that a face recognizer gets wrong, or where face detectors find no face.",
+        "Make photos that look unchanged but fool a face recognizer, or hide a face from detectors.",
       discussion: """
         The face (MTCNN's largest, or --face I) is cut out of the photo by differentiable \
         resampling (VGGFace: box crop resized to 224x224; dlib: the aligned 150x150 chip), the \
@@ -27,7 +27,14 @@ extension AdvCLI {
         object per image: {"image", "output", "model", "method", "eps", "steps_used", \
         "seconds", "box", "mask_box", "success", "success_after_rounding", "before", "after", \
         "linf", "l2", "psnr", "ssim"} (eps, linf, l2 in pixel levels of 0...255; metrics over \
-        mask_box).         With --hide, no recognizer: the face (the first --detector's largest, or --face I) is         hidden from every detector listed, through the whole photo, changing only its boxes grown         by half on each side (mask_box); success means that no listed detector, run on the saved         file as `detect` runs it, finds a face overlapping its own box of the original face         (intersection over union 0.3 or more). --json then gives before/after as {"faces":         [{"detector", "box", "confidence"}]} and "detectors": [{"detector", "before", "after",         "success"}] (boxes [x, y, w, h] as `detect` prints them).
+        mask_box). \
+        With --hide, no recognizer: the face (the first --detector's largest, or --face I) is \
+        hidden from every detector listed, through the whole photo, changing only its boxes \
+        grown by half on each side (mask_box); success means that no listed detector, run on \
+        the saved file as `detect` runs it, finds a face overlapping its own box of the \
+        original face (intersection over union 0.3 or more). --json then gives before/after \
+        as {"faces": [{"detector", "box", "confidence"}]} and "detectors": [{"detector", \
+        "before", "after", "success"}] (boxes [x, y, w, h] as `detect` prints them).
         """)
 
     @Argument(help: "The photos (JPEG or PNG) or folders of photos.")
@@ -59,7 +66,9 @@ extension AdvCLI {
       name: .customLong("detector"),
       help: ArgumentHelp(
         """
-        With --hide: the detectors to hide from, comma-separated:         \(FaceDetectorKind.allCases.filter(\.isDifferentiable).map(\.rawValue).joined(separator: ", "))         (default: \(AdvCLI.Attack.defaultHidingDetectors.map(\.rawValue).joined(separator: ","))).
+        With --hide: the detectors to hide from, comma-separated: \
+        \(FaceDetectorKind.allCases.filter(\.isDifferentiable).map(\.rawValue).joined(separator: ", ")) \
+        (default: \(AdvCLI.Attack.defaultHidingDetectors.map(\.rawValue).joined(separator: ","))).
         """, valueName: "names"))
     var detectors: DetectorListArgument?
 
@@ -121,7 +130,8 @@ extension AdvCLI {
     @Option(
       parsing: .unconditional,
       help: """
-        How far past success to go before stopping (logits; dlib distance, default 0.1; --hide:         each detector's score units, default \(AdvCLI.Attack.hidingMarginDefaults)).
+        How far past success to go before stopping (logits; dlib distance, default 0.1; --hide: \
+        each detector's score units, default \(AdvCLI.Attack.hidingMarginDefaults)).
         """)
     var margin: Float?
 

@@ -24,6 +24,14 @@ import Testing
     let defaults = try #require(
       try AdvCLI.parseAsRoot(["attack", "a.png", "--hide"]) as? AdvCLI.Attack)
     #expect(defaults.goal == .hide(from: [.mtcnn]))
+    let help = AdvCLI.helpMessage(for: AdvCLI.Attack.self, columns: 1_000)
+    for text in [
+      "the detectors to hide from, comma-separated: mtcnn, dlib-cnn (default: mtcnn).",
+      "--hide: each detector's score units, default mtcnn 0.5, dlib-cnn 0.5).",
+      "mask_box). With --hide, no recognizer:",
+    ] {
+      #expect(help.contains(text), "\(text)")
+    }
   }
 
   @Test(arguments: [
