@@ -73,7 +73,7 @@ struct AttackEvaluator<Model: AttackableModel> {
     let losses = goal.objective.losses(outputs: outputs, samples: samples)
     let assessments = goal.assess(outputs: outputs, samples: samples)
     let metrics = PerturbationMetrics.perImage(originals: inputs.original, images: images)
-    let topClasses = goal.isEmbedding ? nil : outputs.topSoftmax(count: 5)
+    let topClasses = goal.comparesClasses ? outputs.topSoftmax(count: 5) : nil
     let evaluations = samples.map { i in
       SampleEvaluation(
         success: assessments[i].success, reachedMargin: assessments[i].reachedMargin,

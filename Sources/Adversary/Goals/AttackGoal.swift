@@ -2,11 +2,12 @@ import FaceTensor
 
 /// What an attack tries to achieve, and how success is judged.
 ///
-/// Classification goals look at logits `[N, K]`; embedding goals at descriptors `[N, D]`.
-/// Every goal has a **margin** saying how far past the success line an attack must get before it
-/// may stop early (and, for C&W, its confidence κ): in logits for classifiers (default 0), in
-/// distance units for embeddings (default 0.1). Success and early stopping are judged on the image
-/// rounded to 8 bits (`PixelRounding`), the one a saved PNG holds.
+/// Classification goals look at logits `[N, K]`; embedding goals at descriptors `[N, D]`; the
+/// hiding goal at face score margins `[N, K]`. Every goal has a **margin** saying how far past
+/// the success line an attack must get before it may stop early (and, for C&W, its confidence
+/// κ): in logits for classifiers (default 0), in distance units for embeddings (default 0.1), in
+/// the detector's score units for hiding (default 0). Success and early stopping are judged on
+/// the image rounded to 8 bits (`PixelRounding`), the one a saved PNG holds.
 ///
 /// Success tests:
 /// - `untargeted`: the top-1 class differs from the label; margin reached when
@@ -16,6 +17,7 @@ import FaceTensor
 ///   `≥ threshold + margin`.
 /// - `impersonation`: distance to the target descriptor `≤ threshold`; margin reached when
 ///   `≤ threshold − margin`.
+/// - `hiding`: every face score margin `< 0`; margin reached when every one is `≤ −margin`.
 public enum AttackGoal: Sendable, Equatable {
   /// Push the top-1 class away from `labels` (one per image), or from each image's clean top-1
   /// class when `labels` is nil.
@@ -34,13 +36,25 @@ public enum AttackGoal: Sendable, Equatable {
   case impersonation(
     targets: Tensor, metric: DistanceMetric = .euclidean, threshold: Float = 0.6,
     margin: Float = 0.1)
+  /// Hide a face from detectors whose outputs are its candidates' score margins: row `i` holds
+  /// image `i`'s `K` margins `s − t` (a candidate window's face score minus the detector's
+  /// threshold; above 0 the detector reports it). The attack minimises the hinge sum
+  /// `Σ_k max(0, m_k + margin)` (`HidingObjective`): every candidate is pushed to `−margin` or
+  /// below.
+  ///
+  /// `K` may be 0 (nothing left to hide) but must be the same for every call of one attack: a
+  /// model whose candidates change from image to image pads its rows with values at or below
+  /// `−margin` (a large negative number such as `-1e9`), which count as hidden and have no
+  /// gradient.
+  case hiding(margin: Float = 0)
 
   /// How far past the success line an attack must get before it may stop early (logits for
-  /// classification, distance units for embeddings); C&W's confidence κ.
+  /// classification, distance units for embeddings, score units for hiding); C&W's confidence κ.
   public var margin: Float {
     switch self {
     case .untargeted(_, _, let margin), .targeted(_, _, let margin): return margin
     case .dodging(_, _, _, let margin), .impersonation(_, _, _, let margin): return margin
+    case .hiding(let margin): return margin
     }
   }
 

@@ -7,6 +7,8 @@ struct ResolvedGoal: Sendable {
   enum Reference: Sendable {
     case classes(labels: [Int], targeted: Bool)
     case descriptors(Tensor, metric: DistanceMetric, intent: EmbeddingIntent, threshold: Float)
+    /// Face score margins, each to be pushed below 0.
+    case scoreMargins
   }
 
   let reference: Reference
@@ -65,6 +67,10 @@ struct ResolvedGoal: Sendable {
       hinge = EmbeddingHingeObjective(
         references: references, metric: metric, intent: .impersonation, threshold: threshold,
         kappa: margin)
+    case .hiding:
+      reference = .scoreMargins
+      objective = HidingObjective(kappa: margin)
+      hinge = objective
     }
   }
 
@@ -86,6 +92,11 @@ struct ResolvedGoal: Sendable {
       let reached = intent == .dodging ? d >= threshold + margin : d <= threshold - margin
       return Assessment(
         success: success, reachedMargin: success && reached, prediction: nil, distance: d)
+    case .scoreMargins:
+      let highest = output.max() ?? -.infinity
+      return Assessment(
+        success: highest < 0, reachedMargin: highest < 0 && highest <= -margin, prediction: nil,
+        distance: nil)
     }
   }
 
@@ -104,9 +115,10 @@ struct ResolvedGoal: Sendable {
     }
   }
 
-  /// Whether the goal compares descriptors by distance (rather than classes).
-  var isEmbedding: Bool {
-    if case .descriptors = reference { return true }
+  /// Whether the goal compares classes (rather than descriptors or score margins): the outputs
+  /// are logits.
+  var comparesClasses: Bool {
+    if case .classes = reference { return true }
     return false
   }
 

@@ -63,7 +63,7 @@ public struct AttackEvaluation: Sendable {
 /// How one image fares against its goal, and how far it is from its original.
 public struct SampleEvaluation: Sendable, Equatable {
   /// The goal's success test holds (top-1 changed / equals the target / distance past the
-  /// threshold).
+  /// threshold / every face score margin below 0).
   public let success: Bool
   /// Success holds with the goal's margin to spare.
   public let reachedMargin: Bool
@@ -71,7 +71,7 @@ public struct SampleEvaluation: Sendable, Equatable {
   public let loss: Float
   /// Classification: the five most probable classes (softmax of the logits), most probable first.
   ///
-  /// Empty for embedding goals.
+  /// Empty for embedding and hiding goals.
   public let topClasses: [ClassScore]
   /// Embedding goals: the distance to the reference descriptor; nil for classification.
   public let distance: Float?

@@ -75,14 +75,25 @@ public struct DlibMMODFaceDetector: Sendable {
   public func detect(in image: RGBImage, upsample: Int = 1, adjustThreshold: Double = 0)
     -> [Detection]
   {
+    detections(
+      in: scoreMap(of: image, upsample: upsample), upsampledTimes: upsample,
+      adjustThreshold: adjustThreshold)
+  }
+
+  /// The score map `detect(in:upsample:adjustThreshold:)` decodes: of `image` upsampled in 8 bits,
+  /// as dlib does, `upsample` times.
+  /// - Returns: an empty map (`OH = OW = 0`) for an image too small for the network.
+  /// - Precondition: `upsample >= 0`.
+  public func scoreMap(of image: RGBImage, upsample: Int) -> DlibMMODScoreMap {
     precondition(upsample >= 0, "[DlibMMODFaceDetector] upsample \(upsample)")
     var scanned = image
     for _ in 0..<upsample {
       scanned = DlibHOGImagePyramid.up(scanned)
     }
-    guard scanned.width > 0, scanned.height > 0 else { return [] }
-    let scores = scoreMap(of: Tensor(image: scanned))
-    return detections(in: scores, upsampledTimes: upsample, adjustThreshold: adjustThreshold)
+    guard scanned.width > 0, scanned.height > 0 else {
+      return DlibMMODScoreMap(empty: DlibTiledPyramidLayout(width: 0, height: 0))
+    }
+    return scoreMap(of: Tensor(image: scanned))
   }
 
   /// The detections of a score map, best first, in the pixels of the photo that was upsampled

@@ -67,6 +67,15 @@ public struct PhotoDetector: Sendable {
     }
   }
 
+  /// MTCNN alone, as given (what a recognizer's `PhotoAttacker` detects faces with).
+  init(mtcnn: MTCNN) {
+    self.mtcnn = mtcnn
+    detectors = [.mtcnn]
+    upsample = 1
+    dlibHOG = nil
+    dlibCNN = nil
+  }
+
   /// Checks every option's range (`MTCNNOptions.validate()`).
   /// - Throws: `PipelineError.invalidOption` for the first option out of range.
   public static func check(_ options: MTCNNOptions) throws(PipelineError) {
@@ -102,32 +111,53 @@ public struct PhotoDetector: Sendable {
   ///   scan more than `cnnPixelLimit` pixels after upsampling.
   public func detect(photoAt url: URL) throws(PipelineError) -> PhotoDetections {
     let photo = try PhotoFile.read(url)
-    if dlibCNN != nil {
-      let scanned = photo.width * photo.height << (2 * upsample)
-      guard scanned <= Self.cnnPixelLimit else {
-        throw .scanTooLarge(
-          image: url.path, detector: FaceDetectorKind.dlibCNN.rawValue, pixels: scanned,
-          limit: Self.cnnPixelLimit)
-      }
-    }
+    try checkScanSize(of: photo, name: url.path)
     var mtcnnFaces: [FaceDetection] = []
     var found: [FoundFace] = []
     for detector in detectors {
-      switch detector {
-      case .mtcnn:
+      if detector == .mtcnn {
         mtcnnFaces = mtcnn.detect(in: photo)
         found += mtcnnFaces.map(FoundFace.init(mtcnn:))
-      case .dlibHOG:
-        found += (dlibHOG?.detect(in: photo, upsample: upsample) ?? []).map {
-          FoundFace(.dlibHOG, rectangle: $0.rectangle, confidence: $0.score)
-        }
-      case .dlibCNN:
-        found += (dlibCNN?.detect(in: photo, upsample: upsample) ?? []).map {
-          FoundFace(.dlibCNN, rectangle: $0.rectangle, confidence: $0.confidence)
-        }
+      } else {
+        found += faces(in: photo, by: detector)
       }
     }
     return PhotoDetections(photo: photo, faces: mtcnnFaces, detected: found)
+  }
+
+  /// The faces one of the detectors finds in `photo`, best first, as `detect(photoAt:)` reports
+  /// them.
+  /// - Precondition: `detectors` holds `detector`.
+  public func faces(in photo: RGBImage, by detector: FaceDetectorKind) -> [FoundFace] {
+    precondition(detectors.contains(detector), "[PhotoDetector] \(detector.rawValue) not loaded")
+    switch detector {
+    case .mtcnn:
+      return mtcnn.detect(in: photo).map(FoundFace.init(mtcnn:))
+    case .dlibHOG:
+      return (dlibHOG?.detect(in: photo, upsample: upsample) ?? []).map {
+        FoundFace(.dlibHOG, rectangle: $0.rectangle, confidence: $0.score)
+      }
+    case .dlibCNN:
+      return (dlibCNN?.detect(in: photo, upsample: upsample) ?? []).map {
+        FoundFace(.dlibCNN, rectangle: $0.rectangle, confidence: $0.confidence)
+      }
+    }
+  }
+
+  /// Checks that dlib-cnn, when loaded, would scan at most `cnnPixelLimit` pixels of `photo`
+  /// after upsampling.
+  /// - Parameters:
+  ///   - photo: the photo to scan.
+  ///   - name: the photo's path, for the error.
+  /// - Throws: `PipelineError.scanTooLarge`.
+  public func checkScanSize(of photo: RGBImage, name: String) throws(PipelineError) {
+    guard dlibCNN != nil else { return }
+    let scanned = photo.width * photo.height << (2 * upsample)
+    guard scanned <= Self.cnnPixelLimit else {
+      throw .scanTooLarge(
+        image: name, detector: FaceDetectorKind.dlibCNN.rawValue, pixels: scanned,
+        limit: Self.cnnPixelLimit)
+    }
   }
 }
 

@@ -33,6 +33,9 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
   /// A detector would scan more than `limit` pixels of the photo (`pixels` after upsampling),
   /// found before it runs (`PhotoDetector.cnnPixelLimit`).
   case scanTooLarge(image: String, detector: String, pixels: Int, limit: Int)
+  /// A detector a hide goal names finds no face overlapping the face to hide (`box`, the first
+  /// detector's) by an intersection over union of 0.3: there is nothing to hide from it.
+  case faceNotSeen(image: String, detector: FaceDetectorKind, box: PixelBox)
 
   // MARK: Models
 
@@ -67,6 +70,15 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
   /// The goal does not fit the recognizer: a class name for a descriptor network, dodging for a
   /// classifier.
   case goalDoesNotFitModel(goal: PhotoAttackGoal, model: RecognizerName)
+  /// The goal fools a recognizer, but the attacker has none (it was made to hide faces).
+  case noRecognizer(goal: PhotoAttackGoal)
+  /// A hide goal names a detector without a gradient (dlib-hog).
+  case detectorNotDifferentiable(FaceDetectorKind)
+  /// A hide goal names a detector the attacker has not loaded.
+  case detectorNotLoaded(FaceDetectorKind)
+  /// A parameter (`name`, its Swift name) has no meaning when hiding a face (a same-person
+  /// threshold).
+  case optionDoesNotApplyToHiding(name: String)
   /// No class of the labels file matches the target name; `suggestions` are the closest names.
   case unknownTarget(name: String, labels: String, suggestions: [String])
   /// Several classes match the target name equally well.
@@ -101,6 +113,9 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
       return "\(image): \(detector) would scan \(pixels) pixels after upsampling, more than its "
         + "limit of \(limit) (\(Double(limit) / 1e6) megapixels); use a lower --upsample or a "
         + "smaller photo"
+    case .faceNotSeen(let image, let detector, let box):
+      return "\(image): \(detector.rawValue) finds no face overlapping the face at "
+        + "\(box.array) (intersection over union at least 0.3): there is nothing to hide from it"
     case .lossyOutput(let path):
       return "\(path): JPEG output is lossy and would undo the perturbation; write a .png, or "
         + "set a JPEG quality to make the attack survive JPEG at that quality"
@@ -137,6 +152,19 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case .goalDoesNotFitModel(let goal, let model):
       return "the goal \(goal.name) does not apply to \(model.rawValue), "
         + "\(model.kindDescription) (it takes \(model.goalNames.joined(separator: " or ")))"
+    case .noRecognizer(let goal):
+      return "the goal \(goal.name) fools a recognizer, but this attacker has none (it was made "
+        + "to hide faces from detectors)"
+    case .detectorNotDifferentiable(let detector):
+      return "\(detector.rawValue) cannot be hidden from: its scores have no gradient here; hide "
+        + "from "
+        + FaceDetectorKind.allCases.filter(\.isDifferentiable).map(\.rawValue).joined(
+          separator: " or ")
+    case .detectorNotLoaded(let detector):
+      return "\(detector.rawValue) is not loaded: make the attacker from a PhotoDetector whose "
+        + "detectors include it"
+    case .optionDoesNotApplyToHiding(let name):
+      return "\(name) does not apply to hiding a face: each detector's own threshold decides"
     case .unknownTarget(let name, let labels, let suggestions):
       let closest = suggestions.isEmpty ? "" : "; closest: \(suggestions.joined(separator: ", "))"
       return "\(labels): no label matches the target '\(name)'\(closest)"

@@ -69,11 +69,15 @@ public struct EvaluationRun {
 
   /// The goal as the grid records it: `dodge`, `untargeted`, `target:NAME`,
   /// `impersonate:SHA256` (the other photo by content).
+  /// - Throws: `PipelineError.invalidOption` for `hide`: a grid records a recognizer's verdicts.
   static func gridName(of goal: PhotoAttackGoal) throws(PipelineError) -> String {
     switch goal {
     case .dodge, .untargeted: return goal.name
     case .targeted(let name): return "target:\(name)"
     case .impersonate(let photo): return "impersonate:\(try PhotoDigest.sha256(of: photo))"
+    case .hide:
+      throw .invalidOption(
+        name: "goal", value: goal.name, rule: "a recognizer's goal (a grid records its verdicts)")
     }
   }
 
@@ -204,7 +208,8 @@ extension CellRecord {
 }
 
 extension CellRecord.Verdict {
-  /// A recognizer's verdict as recorded.
+  /// A recognizer's verdict as recorded (detections, which only a hide goal gives and grids
+  /// refuse, as nothing).
   init(_ verdict: RecognitionVerdict) {
     switch verdict {
     case .predictions(let predictions):
@@ -214,7 +219,7 @@ extension CellRecord.Verdict {
         })
     case .distance(let distance, let samePerson):
       self.init(distance: distance, samePerson: samePerson)
-    case .noFace:
+    case .noFace, .detections:
       self.init()
     }
   }

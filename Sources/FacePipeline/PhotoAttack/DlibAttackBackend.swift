@@ -46,7 +46,7 @@ struct DlibAttackBackend: PhotoAttackBackend {
           margin: margin),
         judge: .descriptor(target, threshold: Double(threshold), dodging: false),
         before: .distance(distance, samePerson: distance <= Double(threshold)))
-    case .untargeted, .targeted:
+    case .untargeted, .targeted, .hide:
       throw .goalDoesNotFitModel(goal: goal, model: name)
     }
   }

@@ -57,6 +57,8 @@ struct PreparedPhotoAttack<Network: AttackableModel & Sendable>: Sendable {
     case .impersonation(let targets, let metric, let threshold, _):
       raised = .impersonation(
         targets: targets, metric: metric, threshold: threshold, margin: margin)
+    case .hiding:
+      raised = .hiding(margin: margin)
     }
     return PreparedPhotoAttack(
       cut: cut, network: network, goal: raised, judge: judge, before: before)

@@ -12,12 +12,14 @@ public struct PhotoAttackOptions: Sendable, Equatable {
   /// Descriptor goals: the largest distance that counts as the same person (dlib: 0.6).
   public var threshold: Float?
   /// How far past the success line the attack goes before it stops early: logits for a
-  /// classifier (default 0), distance for descriptors (default 0.1).
+  /// classifier (default 0), distance for descriptors (default 0.1); when hiding, in each
+  /// detector's score units (default `FaceDetectorKind.defaultHidingMargin`).
   public var margin: Float?
   /// Detect faces (MTCNN); false takes the whole photo as the model's input, resized to the
-  /// model's side if needed.
+  /// model's side if needed (not when hiding a face).
   public var detectFaces: Bool
-  /// The face to attack, in the detector's order (0-based); nil: the largest.
+  /// The face to attack, in the detector's order (0-based; when hiding, the first chosen
+  /// detector's); nil: the largest.
   public var faceIndex: Int?
   /// Expectation over transformation: each gradient is the mean over this many random small
   /// changes of the resampling (shift ±3 px, scale ±5 %, rotation ±3°); 0 or 1 is off, at most
@@ -59,6 +61,33 @@ public struct PhotoAttackOptions: Sendable, Equatable {
   /// - Throws: `PipelineError.invalidOption`, `.conflictingOptions`, `.optionDoesNotApply`,
   ///   `.invalidAttack`.
   public func validated(for model: RecognizerName) throws(PipelineError) -> ConfiguredAttack {
+    try checkRanges()
+    if threshold != nil && !model.comparesDescriptors {
+      throw .optionDoesNotApply(name: "threshold", model: model)
+    }
+    return try configuredAttack()
+  }
+
+  /// The configured attack of a hide goal, after checking every option against its rule.
+  ///
+  /// The rules of `validated(for:)`, but no `threshold` at all (each detector's own decides) and
+  /// detection on (the detectors find the face to hide). `margin` is in every chosen detector's
+  /// own units.
+  /// - Throws: `PipelineError.invalidOption`, `.conflictingOptions`,
+  ///   `.optionDoesNotApplyToHiding`, `.invalidAttack`.
+  public func validatedForHiding() throws(PipelineError) -> ConfiguredAttack {
+    try checkRanges()
+    if threshold != nil { throw .optionDoesNotApplyToHiding(name: "threshold") }
+    guard detectFaces else {
+      throw .conflictingOptions(
+        name: "detectFaces", other: "hide", reason: "the detectors find the face to hide")
+    }
+    return try configuredAttack()
+  }
+
+  /// Checks the rules every goal shares: `jpegQuality`, `eotSamples`, `faceIndex`, `threshold`
+  /// and `margin`.
+  private func checkRanges() throws(PipelineError) {
     if let jpegQuality, !(1...100).contains(jpegQuality) {
       throw .invalidOption(name: "jpegQuality", value: "\(jpegQuality)", rule: "in 1...100")
     }
@@ -85,9 +114,10 @@ public struct PhotoAttackOptions: Sendable, Equatable {
         throw .invalidOption(name: name, value: "\(value)", rule: "a finite number >= 0")
       }
     }
-    if threshold != nil && !model.comparesDescriptors {
-      throw .optionDoesNotApply(name: "threshold", model: model)
-    }
+  }
+
+  /// The attack the settings describe.
+  private func configuredAttack() throws(PipelineError) -> ConfiguredAttack {
     do {
       return try method.makeAttack(with: settings)
     } catch {

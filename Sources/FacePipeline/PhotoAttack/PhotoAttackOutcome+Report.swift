@@ -5,15 +5,19 @@ extension PhotoAttackOutcome {
   /// The outcome as a report a person reads at a glance: the attacked region of the input, its
   /// perturbation amplified, the same region of the saved file, with the verdicts before and
   /// after under them (`AttackReport.write(to:)` draws it as a PNG or an HTML page).
+  ///
+  /// For a hide goal the regions show the detectors' boxes of the face, drawn as `detect` draws
+  /// them (`RGBImage.annotated(with:)`): each detector's own box on the input, the boxes still
+  /// found on the saved file.
   public var report: AttackReport {
     AttackReport(
       title: AttackReportTitle(
         imageName: image.lastPathComponent, model: model,
         method: "\(method.rawValue.uppercased()) \(goalName)",
         epsilonLevels: epsilon.map(Double.init), steps: stepsUsed, seconds: seconds),
-      original: originalRegion,
+      original: regionWithBoxes(originalRegion, before),
       perturbation: AmplifiedPerturbation(original: originalRegion, adversarial: adversarialRegion),
-      adversarial: adversarialRegion,
+      adversarial: regionWithBoxes(adversarialRegion, after),
       before: caption(before, when: "before"),
       measurements: ReportCaption(
         heading: "perturbation, \(maskBox.width)x\(maskBox.height) px",
@@ -37,17 +41,21 @@ extension PhotoAttackOutcome {
       verdict: verdictLine)
   }
 
-  /// "untargeted", "targeted at NAME", "dodging", "impersonating FILE".
+  /// "untargeted", "targeted at NAME", "dodging", "impersonating FILE", "hiding from
+  /// DETECTORS".
   var goalName: String {
     switch goal {
     case .untargeted: return "untargeted"
     case .targeted(let name): return "targeted at \(name)"
     case .dodge: return "dodging"
     case .impersonate(let photo): return "impersonating \(photo.lastPathComponent)"
+    case .hide(let detectors):
+      return "hiding from \(detectors.map(\.rawValue).joined(separator: ", "))"
     }
   }
 
-  /// One line: success or failure, with the top-1 names or distances before and after.
+  /// One line: success or failure, with the top-1 names, distances or detections before and
+  /// after.
   public var verdictLine: String {
     let outcome = success ? "success" : "failure"
     switch (before, after) {
@@ -56,6 +64,8 @@ extension PhotoAttackOutcome {
     case (.distance(let old, _), .distance(let new, let same)):
       return "\(outcome): distance \(ReportNumberFormat.fixed(old, decimals: 3)) -> "
         + "\(ReportNumberFormat.fixed(new, decimals: 3)) (\(same ? "same person" : "different person"))"
+    case (.detections, .detections):
+      return "\(outcome): \(before.summary) -> \(after.summary)"
     default:
       return "\(outcome): no face found in the saved file"
     }
@@ -84,6 +94,43 @@ extension PhotoAttackOutcome {
       return ReportCaption(
         heading: when, nameTitle: "Measure", valueTitle: "Value",
         rows: [ReportRow(name: "no face found", value: "")])
+    case .detections(let faces):
+      var rows: [ReportRow] = []
+      if case .hide(let detectors) = goal {
+        for detector in detectors {
+          let found = faces.filter { $0.detector == detector }
+          for face in found {
+            rows.append(
+              ReportRow(
+                name: detector.rawValue,
+                value: "score \(ReportNumberFormat.fixed(face.confidence, decimals: 3))"))
+            rows.append(
+              ReportRow(
+                name: "  box", value: face.box.array.map(String.init).joined(separator: ", ")))
+          }
+          if found.isEmpty { rows.append(ReportRow(name: detector.rawValue, value: "no face")) }
+        }
+      }
+      return ReportCaption(
+        heading: "\(when): faces found", nameTitle: "Detector", valueTitle: "Score, box",
+        rows: rows)
     }
+  }
+
+  /// `region` (the `maskBox` part of a photo) with the boxes of `verdict`'s detections drawn,
+  /// moved into the region; `region` itself for the other verdicts.
+  private func regionWithBoxes(_ region: RGBImage, _ verdict: RecognitionVerdict) -> RGBImage {
+    guard case .detections(let faces) = verdict else { return region }
+    let (dx, dy) = (maskBox.x, maskBox.y)
+    return region.annotated(
+      with: faces.map { face in
+        FoundFace(
+          detector: face.detector,
+          box: PixelBox(
+            x: face.box.x - dx, y: face.box.y - dy, width: face.box.width,
+            height: face.box.height),
+          confidence: face.confidence,
+          landmarks: face.landmarks.map { PixelPoint(x: $0.x - dx, y: $0.y - dy) })
+      })
   }
 }

@@ -4,7 +4,7 @@ import FaceTensor
 import Foundation
 
 /// What a recognizer made of one face: a classifier's top names, or a descriptor's distance to
-/// the reference face.
+/// the reference face; for a hide goal, what the detectors found where the face was.
 public enum RecognitionVerdict: Sendable, Equatable {
   /// The five most probable classes, most probable first.
   case predictions([ClassPrediction])
@@ -14,8 +14,14 @@ public enum RecognitionVerdict: Sendable, Equatable {
   case distance(Double, samePerson: Bool)
   /// The re-check found no face where the attacked face was.
   case noFace
+  /// Hide goal: the faces the chosen detectors find where the face is, in their order. Before
+  /// the attack, each detector's own box of the face (one per detector); on the saved file,
+  /// each detector's faces whose box overlaps its own box of the original face by an
+  /// intersection over union of at least 0.3 (none: the face is hidden from it).
+  case detections([FoundFace])
 
-  /// A few words for notes: `top-1 NAME (p)`, `distance D`, or `no face`.
+  /// A few words for notes: `top-1 NAME (p)`, `distance D`, `no face`, or `found by mtcnn (1),
+  /// dlib-cnn (2)` (the faces per detector, for `detections`).
   public var summary: String {
     switch self {
     case .predictions(let predictions):
@@ -23,6 +29,14 @@ public enum RecognitionVerdict: Sendable, Equatable {
       return "top-1 \(top.label) (\(String(format: "%.3f", top.probability)))"
     case .distance(let distance, _): return String(format: "distance %.3f", distance)
     case .noFace: return "no face"
+    case .detections(let faces):
+      guard !faces.isEmpty else { return "no face" }
+      var detectors: [FaceDetectorKind] = []
+      for face in faces where !detectors.contains(face.detector) { detectors.append(face.detector) }
+      return "found by "
+        + detectors.map { kind in "\(kind.rawValue) (\(faces.filter { $0.detector == kind }.count))"
+        }
+        .joined(separator: ", ")
     }
   }
 
@@ -41,7 +55,8 @@ public struct PhotoAttackOutcome: Sendable {
   public let image: URL
   /// The adversarial photo written (the input's size; only `maskBox` differs for PNG).
   public let output: URL
-  /// The recognizer (`PhotoRecognizer.modelName`).
+  /// The recognizer (`PhotoRecognizer.modelName`); for a hide goal, the detectors joined by
+  /// `+` (`mtcnn+dlib-cnn`).
   public let model: String
   /// The goal.
   public let goal: PhotoAttackGoal
@@ -58,20 +73,22 @@ public struct PhotoAttackOutcome: Sendable {
   public let seconds: Double
   /// Wall-clock seconds of the attack loop alone.
   public let attackSeconds: Double
-  /// The detector's box of the face attacked (`[x, y, w, h]`, as MTCNN reports it); nil with
-  /// detection off.
+  /// The detector's box of the face attacked (`[x, y, w, h]`, as MTCNN reports it; for a hide
+  /// goal, as its first detector reports it); nil with detection off.
   public let box: PixelBox?
   /// The only part of the photo the attack may change: the pixels the model's input is
   /// resampled from (grown to cover the EOT warps, aligned to JPEG's 16-pixel blocks when made
-  /// for JPEG).
+  /// for JPEG); for a hide goal, the detectors' boxes of the face grown by half on each side
+  /// (`PhotoAttackGoal.hide(from:)`).
   public let maskBox: PixelBox
   /// The goal is met when the whole pipeline runs again on the saved file (decode, detect, cut,
-  /// recognise).
+  /// recognise; for a hide goal, decode and run every chosen detector).
   public let success: Bool
   /// The goal is met by the attacked region rounded to 8 bits, judged by the attack's own
-  /// differentiable cut (before the file is written and decoded again; with EOT, by the mean
-  /// output over the unjittered cut and fixed warps; with JPEG, after a JPEG round trip that
-  /// rounds as the codec does).
+  /// differentiable cut, or for a hide goal by the detectors' scores of the region pasted into
+  /// the photo (before the file is written and decoded again; with EOT, by the mean output over
+  /// the unjittered cut and fixed warps; with JPEG, after a JPEG round trip that rounds as the
+  /// codec does).
   public let successAfterRounding: Bool
   /// The verdict on the input photo.
   public let before: RecognitionVerdict

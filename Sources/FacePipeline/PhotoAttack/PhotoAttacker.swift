@@ -1,7 +1,8 @@
 import Foundation
 
-/// "Attack this photo" as one call: find the face, attack the recognizer through the photo's own
-/// pixels, write the full-size adversarial photo, and prove the result on the saved file.
+/// "Attack this photo" as one call: find the face, attack the recognizer (or hide the face from
+/// the detectors) through the photo's own pixels, write the full-size adversarial photo, and
+/// prove the result on the saved file.
 ///
 /// ```swift
 /// let attacker = try PhotoAttacker(
@@ -21,11 +22,21 @@ import Foundation
 /// (for PNG; JPEG re-encodes everything). Options add EOT (random warps of the resampling) and a
 /// differentiable JPEG round trip. The output is written atomically (a temporary file, then a
 /// rename), decoded again and recognised from scratch.
+///
+/// A `.hide(from:)` goal needs no recognizer (`init(detectors:)`): the chosen detectors' face
+/// scores are pushed below their thresholds through the whole photo, changing only a region
+/// around the face, until none of them finds the face in the saved file (see
+/// `PhotoAttackGoal.hide(from:)`).
 public struct PhotoAttacker: Sendable {
-  /// The recognizer attacked.
-  public let recognizer: PhotoRecognizer
-  /// The face detector (also used by the re-check and for the impersonation target).
-  public let detector: MTCNN
+  /// The recognizer attacked; nil for an attacker that only hides faces.
+  public let recognizer: PhotoRecognizer?
+  /// The face detectors: MTCNN finds the face a recognizer's attack cuts (and the impersonation
+  /// target's); a hide goal may name any of them but dlib-hog.
+  public let detectors: PhotoDetector
+
+  /// MTCNN, the face detector of the recognizers' attacks (also used by the re-check and for the
+  /// impersonation target).
+  public var detector: MTCNN { detectors.mtcnn }
 
   /// The most pixels an attack may change (`PhotoAttackOutcome.maskBox`'s area): 16 megapixels.
   ///
@@ -37,7 +48,7 @@ public struct PhotoAttacker: Sendable {
   /// An attacker for `recognizer`, detecting faces with `detector`.
   public init(recognizer: PhotoRecognizer, detector: MTCNN) {
     self.recognizer = recognizer
-    self.detector = detector
+    detectors = PhotoDetector(mtcnn: detector)
   }
 
   /// An attacker for `recognizer` with MTCNN's bundled weights.
@@ -50,6 +61,14 @@ public struct PhotoAttacker: Sendable {
     }
   }
 
+  /// An attacker without a recognizer, for `.hide(from:)` goals naming detectors of
+  /// `detectors` (which also sets MTCNN's options and the dlib detectors' upsampling, as
+  /// `detect` takes them).
+  public init(detectors: PhotoDetector) {
+    recognizer = nil
+    self.detectors = detectors
+  }
+
   /// Attacks the face in the photo at `input` and writes the adversarial photo to `output`.
   ///
   /// Nothing is written when an error is thrown before the attack runs (bad options, an
@@ -58,37 +77,44 @@ public struct PhotoAttacker: Sendable {
   /// - Parameters:
   ///   - input: a PNG or JPEG photo.
   ///   - goal: `.untargeted` / `.targeted(name:)` for a VGGFace classifier, `.dodge` /
-  ///     `.impersonate(photo:)` for dlib.
+  ///     `.impersonate(photo:)` for dlib, `.hide(from:)` for the detectors.
   ///   - options: the face, the attack and its settings, EOT and JPEG (checked by
-  ///     `PhotoAttackOptions.validated(for:)`).
+  ///     `PhotoAttackOptions.validated(for:)`, or `validatedForHiding()` for a hide goal).
   ///   - output: a `.png` file, or `.jpg`/`.jpeg` when `options.jpegQuality` is set (saved at
   ///     that quality); never the input.
   ///   - progress: called after every step with the loss and the current verdict (which costs
-  ///     one more forward pass per step; pass nil to skip it).
-  /// - Throws: `PipelineError`: a goal that does not fit the recognizer, invalid options, an
-  ///   output equal to the input, in a refused format or where no file can be written
-  ///   (`OutputDestination.check`), an unreadable photo, no face, a face index out of range, a
-  ///   region to change over `maximumAttackedPixels`, an unknown target name (with the closest
-  ///   names), a failed write.
+  ///     one more forward pass per step, or for a hide goal a run of its detectors; pass nil to
+  ///     skip it).
+  /// - Throws: `PipelineError`: a goal that does not fit the recognizer (or needs one the
+  ///   attacker lacks, or names a detector it has not loaded or that has no gradient), invalid
+  ///   options, an output equal to the input, in a refused format or where no file can be
+  ///   written (`OutputDestination.check`), an unreadable photo, no face (or, hiding, a detector
+  ///   that does not see it), a face index out of range, a region to change over
+  ///   `maximumAttackedPixels`, an unknown target name (with the closest names), a failed write.
   public func attack(
     photoAt input: URL, goal: PhotoAttackGoal, options: PhotoAttackOptions, output: URL,
     progress: ((PhotoAttackProgress) -> Void)? = nil
   ) throws(PipelineError) -> PhotoAttackOutcome {
+    if case .hide(let kinds) = goal {
+      return try hide(
+        from: kinds, photoAt: input, options: options, output: output, progress: progress)
+    }
+    guard let recognizer else { throw .noRecognizer(goal: goal) }
     try goal.check(fits: recognizer.name)
     let attack = try options.validated(for: recognizer.name)
     let format = try OutputFormat.checked(
       output: output, input: input, jpegQuality: options.jpegQuality)
     try OutputDestination.check(output)
     return try run(
-      recognizer.backend, on: input, goal: goal, options: options, attack: attack,
-      output: output, format: format, progress: progress)
+      recognizer.backend, model: recognizer.modelName, on: input, goal: goal, options: options,
+      attack: attack, output: output, format: format, progress: progress)
   }
 
   /// The attack once the options are checked: read, detect, prepare, attack and re-check,
   /// measure.
   private func run<Backend: PhotoAttackBackend>(
-    _ backend: Backend, on input: URL, goal: PhotoAttackGoal, options: PhotoAttackOptions,
-    attack: ConfiguredAttack, output: URL, format: OutputFormat,
+    _ backend: Backend, model: String, on input: URL, goal: PhotoAttackGoal,
+    options: PhotoAttackOptions, attack: ConfiguredAttack, output: URL, format: OutputFormat,
     progress: ((PhotoAttackProgress) -> Void)?
   ) throws(PipelineError) -> PhotoAttackOutcome {
     let started = Date()
@@ -116,7 +142,7 @@ public struct PhotoAttacker: Sendable {
     }
     let (originalRegion, savedRegion) = (crop(photo), crop(attempt.saved))
     return PhotoAttackOutcome(
-      image: input, output: output, model: recognizer.modelName, goal: goal,
+      image: input, output: output, model: model, goal: goal,
       method: options.method, epsilon: attack.epsilon, norm: attack.norm,
       stepsUsed: attempt.stepsUsed, seconds: Date().timeIntervalSince(started),
       attackSeconds: attackSeconds, box: face?.box, maskBox: region,
@@ -157,16 +183,8 @@ public struct PhotoAttacker: Sendable {
       let margin = PhotoJitter().margin(radius: radius)
       (left, top, right, bottom) = (left - margin, top - margin, right + margin, bottom + margin)
     }
-    if options.jpegQuality != nil {
-      // libjpeg's 4:2:0 MCUs are 16x16 from the photo's origin: the region's blocks must be the
-      // file's blocks.
-      left = max(left, 0) / 16 * 16
-      top = max(top, 0) / 16 * 16
-      right = (right + 15) / 16 * 16
-      bottom = (bottom + 15) / 16 * 16
-    }
-    (left, top) = (max(left, 0), max(top, 0))
-    (right, bottom) = (min(right, photo.width), min(bottom, photo.height))
-    return PixelBox(x: left, y: top, width: right - left, height: bottom - top)
+    return PixelBox.attackedRegion(
+      left: left, top: top, right: right, bottom: bottom, jpegBlocks: options.jpegQuality != nil,
+      width: photo.width, height: photo.height)
   }
 }

@@ -21,7 +21,7 @@ struct VGGFaceAttackBackend: PhotoAttackBackend {
     switch goal {
     case .untargeted: target = nil
     case .targeted(let targetName): target = try classIndex(of: targetName)
-    case .dodge, .impersonate: throw .goalDoesNotFitModel(goal: goal, model: name)
+    case .dodge, .impersonate, .hide: throw .goalDoesNotFitModel(goal: goal, model: name)
     }
     let margin = options.margin ?? 0
     return PreparedPhotoAttack(

@@ -11,7 +11,8 @@ extension AdvCLI {
   /// saved file.
   struct Attack: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Make photos that look unchanged but that a face recognizer gets wrong.",
+      abstract:
+        "Make photos that look unchanged but fool a face recognizer, or hide a face from detectors.",
       discussion: """
         The face (MTCNN's largest, or --face I) is cut out of the photo by differentiable \
         resampling (VGGFace: box crop resized to 224x224; dlib: the aligned 150x150 chip), the \
@@ -26,14 +27,21 @@ extension AdvCLI {
         object per image: {"image", "output", "model", "method", "eps", "steps_used", \
         "seconds", "box", "mask_box", "success", "success_after_rounding", "before", "after", \
         "linf", "l2", "psnr", "ssim"} (eps, linf, l2 in pixel levels of 0...255; metrics over \
-        mask_box).
+        mask_box). \
+        With --hide, no recognizer: the face (the first --detector's largest, or --face I) is \
+        hidden from every detector listed, through the whole photo, changing only its boxes \
+        grown by half on each side (mask_box); success means that no listed detector, run on \
+        the saved file as `detect` runs it, finds a face overlapping its own box of the \
+        original face (intersection over union 0.3 or more). --json then gives before/after \
+        as {"faces": [{"detector", "box", "confidence"}]} and "detectors": [{"detector", \
+        "before", "after", "success"}] (boxes [x, y, w, h] as `detect` prints them).
         """)
 
     @Argument(help: "The photos (JPEG or PNG) or folders of photos.")
     var images: [String]
 
-    @Option(help: "The recognizer to fool.")
-    var model: RecognizerName = .vggface2ResNet50
+    @Option(help: "The recognizer to fool (default: vggface2-resnet50).")
+    var model: RecognizerName?
 
     @OptionGroup var files: ModelFileOptions
 
@@ -50,6 +58,19 @@ extension AdvCLI {
 
     @Option(help: "dlib: move the descriptor to the largest face of this photo.")
     var impersonate: String?
+
+    @Flag(help: "Hide the face from face detectors (--detector) instead of fooling a recognizer.")
+    var hide = false
+
+    @Option(
+      name: .customLong("detector"),
+      help: ArgumentHelp(
+        """
+        With --hide: the detectors to hide from, comma-separated: \
+        \(FaceDetectorKind.allCases.filter(\.isDifferentiable).map(\.rawValue).joined(separator: ", ")) \
+        (default: \(AdvCLI.Attack.defaultHidingDetectors.map(\.rawValue).joined(separator: ","))).
+        """, valueName: "names"))
+    var detectors: DetectorListArgument?
 
     @Flag(help: "Take the whole photo as the model's input (resized to its size if needed).")
     var noDetect = false
@@ -108,7 +129,10 @@ extension AdvCLI {
 
     @Option(
       parsing: .unconditional,
-      help: "How far past success to go before stopping (logits; dlib distance, default 0.1).")
+      help: """
+        How far past success to go before stopping (logits; dlib distance, default 0.1; --hide: \
+        each detector's score units, default \(AdvCLI.Attack.hidingMarginDefaults)).
+        """)
     var margin: Float?
 
     @Flag(help: "Run every step even after success.")
@@ -162,7 +186,18 @@ extension AdvCLI {
       "norm": "--norm", "randomStart": "--random-start", "restarts": "--restarts",
       "threshold": "--threshold", "margin": "--margin", "faceIndex": "--face",
       "detectFaces": "--no-detect", "eotSamples": "--eot", "jpegQuality": "--jpeg-quality",
+      "hide": "--hide", "detectors": "--detector",
     ])
+
+    /// What `--hide` hides from without `--detector`.
+    static let defaultHidingDetectors: [FaceDetectorKind] = [.mtcnn]
+
+    /// `dlib-cnn 0.5`: the default margin of each detector `--hide` can take.
+    static var hidingMarginDefaults: String {
+      FaceDetectorKind.allCases.compactMap { kind in
+        kind.defaultHidingMargin.map { "\(kind.rawValue) \($0)" }
+      }.joined(separator: ", ")
+    }
 
     /// The rules of the command line itself; every rule on a value is the library's
     /// (`PhotoAttackGoal.check(fits:)`, `PhotoRecognizer.check(_:weights:labels:)`,
@@ -177,9 +212,11 @@ extension AdvCLI {
         throw ValidationError(
           BatchError.outputNeedsSingleInput(path: output, inputCount: images.count).description)
       }
+      try checkHidingArguments()
       if dodge && impersonate != nil {
         throw ValidationError(
-          "--model \(model.rawValue) needs exactly one of --dodge and --impersonate PHOTO")
+          "--model \(recognizerName.rawValue) needs exactly one of --dodge and --impersonate PHOTO"
+        )
       }
       if output != nil && outDir != nil { throw ValidationError("give -o or --out-dir, not both") }
       for (name, text) in [("--eps", eps), ("--step", step)] {
@@ -195,11 +232,16 @@ extension AdvCLI {
         throw ValidationError("--report must end in .png or .html, got '\(report)'")
       }
       do {
-        try goal.check(fits: model)
-        try PhotoRecognizer.check(
-          model, weights: files.weights.map { URL(fileURLWithPath: $0) },
-          labels: files.labels.map { URL(fileURLWithPath: $0) })
-        _ = try attackOptions.validated(for: model)
+        if hide {
+          try goal.checkDetectors()
+          _ = try attackOptions.validatedForHiding()
+        } else {
+          try goal.check(fits: recognizerName)
+          try PhotoRecognizer.check(
+            recognizerName, weights: files.weights.map { URL(fileURLWithPath: $0) },
+            labels: files.labels.map { URL(fileURLWithPath: $0) })
+          _ = try attackOptions.validated(for: recognizerName)
+        }
         if let output {
           _ = try OutputFormat(path: URL(fileURLWithPath: output), jpegQuality: jpegQuality)
         }
@@ -220,9 +262,32 @@ extension AdvCLI {
         eotSamples: eot, jpegQuality: jpegQuality)
     }
 
-    /// The library's goal for these arguments (`--target` first, so that a target given to dlib
-    /// is refused as such).
+    /// `--hide`'s rules: no recognizer option with it, no `--detector` without it.
+    private func checkHidingArguments() throws {
+      guard hide else {
+        if detectors != nil { throw ValidationError("--detector applies to --hide") }
+        return
+      }
+      let recognizerOptions = [
+        ("--model", model != nil), ("--target", target != nil), ("--dodge", dodge),
+        ("--impersonate", impersonate != nil), ("--weights", files.weights != nil),
+        ("--labels", files.labels != nil),
+        ("--approximate-alignment", alignment.approximateAlignment),
+      ]
+      for (name, given) in recognizerOptions where given {
+        throw ValidationError(
+          "\(name) cannot be used with --hide: hiding a face fools the detectors, not a recognizer"
+        )
+      }
+    }
+
+    /// The recognizer attacked (`--model`, default vggface2-resnet50).
+    var recognizerName: RecognizerName { model ?? .vggface2ResNet50 }
+
+    /// The library's goal for these arguments (`--hide` first; then `--target`, so that a target
+    /// given to dlib is refused as such).
     var goal: PhotoAttackGoal {
+      if hide { return .hide(from: detectors?.value ?? Self.defaultHidingDetectors) }
       if let target { return .targeted(name: target) }
       if dodge { return .dodge }
       if let impersonate { return .impersonate(photo: URL(fileURLWithPath: impersonate)) }
@@ -234,8 +299,12 @@ extension AdvCLI {
         let plan = try makePlan()
         try plan.checkDestinations(
           creatingFolders: outDir != nil, summary: summary, report: report)
+        if case .hide(let kinds) = goal {
+          let detector = try PhotoDetector(detectors: kinds, models: files.modelDirectory)
+          return (plan, PhotoAttacker(detectors: detector))
+        }
         let recognizer = try PhotoRecognizer.load(
-          model, weights: files.weights.map { URL(fileURLWithPath: $0) },
+          recognizerName, weights: files.weights.map { URL(fileURLWithPath: $0) },
           labels: files.labels.map { URL(fileURLWithPath: $0) }, directory: files.modelDirectory,
           allowingApproximateAlignment: alignment.approximateAlignment)
         return (plan, try PhotoAttacker(recognizer: recognizer))

@@ -9,7 +9,8 @@ enum AttackOutput {
   ///
   /// Both files are named as given: a relative output path stays relative.
   static func tables(image: String, outcome: PhotoAttackOutcome) -> String {
-    var lines = ["\(image): before (\(outcome.model))"]
+    let judge = outcome.goal.name == "hide" ? "detectors \(outcome.model)" : outcome.model
+    var lines = ["\(image): before (\(judge))"]
     lines += table(outcome.before, outcome: outcome)
     lines.append("\(outcome.output.relativePath): after (re-checked on the saved file)")
     lines += table(outcome.after, outcome: outcome)
@@ -60,17 +61,35 @@ enum AttackOutput {
       ]
     case .noFace:
       return ["  no face found"]
+    case .detections(let faces):
+      return hidingDetectors(of: outcome).flatMap { detector in
+        let found = faces.filter { $0.detector == detector }
+        guard !found.isEmpty else { return ["  \(detector.rawValue): no face"] }
+        return found.map { face in
+          "  \(detector.rawValue): box \(face.box.array), score "
+            + String(format: "%.3f", face.confidence)
+        }
+      }
     }
+  }
+
+  /// The detectors a hide goal names (none for the other goals).
+  private static func hidingDetectors(of outcome: PhotoAttackOutcome) -> [FaceDetectorKind] {
+    guard case .hide(let detectors) = outcome.goal else { return [] }
+    return detectors
   }
 
   /// One line of JSON with the keys in the issue's order.
   ///
   /// The keys: image, output, model, method, eps, steps_used, seconds, box, mask_box, success,
-  /// success_after_rounding, before, after, linf, l2, psnr, ssim. `before`/`after` hold `{"predictions": [{"index", "label", "probability"}]}` or
-  /// `{"distance", "same_person"}`; numbers that are not finite (PSNR of identical images) and
-  /// absent values are `null`.
+  /// success_after_rounding, before, after, linf, l2, psnr, ssim. `before`/`after` hold
+  /// `{"predictions": [{"index", "label", "probability"}]}` or `{"distance", "same_person"}`; for
+  /// a hide goal `{"faces": [{"detector", "box", "confidence"}]}`, and `detectors` follows
+  /// `after`: one `{"detector", "before", "after", "success"}` per detector, its boxes before and
+  /// after as `[{"box", "confidence"}]`. Numbers that are not finite (PSNR of identical images)
+  /// and absent values are `null`.
   static func jsonLine(image: String, outcome: PhotoAttackOutcome) throws -> String {
-    let fields: [(String, String)] = [
+    var fields: [(String, String)] = [
       ("image", try json(image)),
       ("output", try json(outcome.output.path)),
       ("model", try json(outcome.model)),
@@ -86,6 +105,11 @@ enum AttackOutput {
       ("success_after_rounding", "\(outcome.successAfterRounding)"),
       ("before", try verdictJSON(outcome.before)),
       ("after", try verdictJSON(outcome.after)),
+    ]
+    if case .hide(let detectors) = outcome.goal {
+      fields.append(("detectors", hidingJSON(detectors, outcome: outcome)))
+    }
+    fields += [
       ("linf", number(outcome.metrics.lInfinity)),
       ("l2", number(outcome.metrics.l2)),
       ("psnr", number(outcome.metrics.psnr)),
@@ -108,7 +132,39 @@ enum AttackOutput {
       return #"{"distance":\#(number(distance)),"same_person":\#(same)}"#
     case .noFace:
       return #"{"predictions":[],"distance":null,"same_person":null}"#
+    case .detections(let faces):
+      let items = faces.map { face in
+        #"{"detector":"\#(face.detector.rawValue)",\#(boxFields(face))}"#
+      }
+      return #"{"faces":[\#(items.joined(separator: ","))]}"#
     }
+  }
+
+  /// Per detector of a hide goal: `{"detector", "before", "after", "success"}`.
+  private static func hidingJSON(_ detectors: [FaceDetectorKind], outcome: PhotoAttackOutcome)
+    -> String
+  {
+    let faces = { (verdict: RecognitionVerdict, detector: FaceDetectorKind) -> [FoundFace] in
+      guard case .detections(let faces) = verdict else { return [] }
+      return faces.filter { $0.detector == detector }
+    }
+    let items = detectors.map { detector in
+      let (before, after) = (faces(outcome.before, detector), faces(outcome.after, detector))
+      return #"{"detector":"\#(detector.rawValue)","#
+        + #""before":[\#(before.map(boxJSON).joined(separator: ","))],"#
+        + #""after":[\#(after.map(boxJSON).joined(separator: ","))],"#
+        + #""success":\#(after.isEmpty)}"#
+    }
+    return "[\(items.joined(separator: ","))]"
+  }
+
+  /// `{"box": [x, y, w, h], "confidence": c}` of a face.
+  private static func boxJSON(_ face: FoundFace) -> String { "{\(boxFields(face))}" }
+
+  /// `"box": [x, y, w, h], "confidence": c` of a face.
+  private static func boxFields(_ face: FoundFace) -> String {
+    let box = face.box.array.map(String.init).joined(separator: ",")
+    return #""box":[\#(box)],"confidence":\#(number(face.confidence))"#
   }
 
   /// A JSON number in its shortest form, `null` when absent or not finite.
@@ -144,7 +200,8 @@ enum AttackOutput {
     return URL(fileURLWithPath: "\(base).\(stem).\((report as NSString).pathExtension)")
   }
 
-  /// `step 12/50 loss -0.5123 top-1 Sharon Stone (97.1%)` or `... distance 0.4321`.
+  /// `step 12/50 loss -0.5123 top-1 Sharon Stone (97.1%)`, `... distance 0.4321` or, hiding,
+  /// `... found by dlib-cnn (1)` / `... no face`.
   static func progressNote(_ progress: PhotoAttackProgress) -> String {
     var note = "step \(progress.step)/\(progress.steps)"
     if progress.runs > 1 { note += " run \(progress.run + 1)/\(progress.runs)" }
@@ -156,6 +213,8 @@ enum AttackOutput {
       }
     case .distance(let distance, _):
       note += String(format: " distance %.4f", distance)
+    case .detections:
+      note += " \(progress.current.summary)"
     case .noFace:
       break
     }

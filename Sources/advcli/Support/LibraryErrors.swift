@@ -20,7 +20,8 @@ struct LibraryErrors {
   func isUsageError(_ error: PipelineError) -> Bool {
     switch error {
     case .invalidOption, .conflictingOptions, .optionDoesNotApply, .goalDoesNotFitModel,
-      .unknownModelName, .lossyOutput, .unsupportedOutput:
+      .unknownModelName, .lossyOutput, .unsupportedOutput, .detectorNotDifferentiable,
+      .optionDoesNotApplyToHiding:
       return true
     case .invalidAttack(let attackError):
       return attackError.parameter != nil
@@ -48,6 +49,11 @@ struct LibraryErrors {
       return "\(option(name)) applies to --model \(applies.joined(separator: ", "))"
     case .goalDoesNotFitModel(let goal, let model):
       return goalMessage(goal, model: model)
+    case .optionDoesNotApplyToHiding(let name):
+      return "\(option(name)) does not apply to \(option("hide")): each detector's own threshold "
+        + "decides"
+    case .detectorNotDifferentiable(let detector):
+      return "\(option("detectors")) \(detector.rawValue): \(error.description)"
     case .invalidAttack(let attackError):
       return attackError.parameter.map { attackError.message(naming: option($0)) }
         ?? attackError.description

@@ -65,6 +65,30 @@ enum InstalledMMODDetector {
     #expect(decoding.detections(in: scores, layout: layout, threshold: 0.6).count == 1)
   }
 
+  /// `rectangle(atRow:column:of:upsampledTimes:)` names the rectangle a position's detection has,
+  /// whatever its score, at level 0 and mapped back through upsampling.
+  @Test func aPositionsRectangleIsTheRectangleItsDetectionReports() throws {
+    let detector = try InstalledMMODDetector.detector()
+    var scores = Tensor(repeating: -1, shape: [1, 40, 52, 1])
+    scores[0, 10, 11, 0] = 0.8
+    scores[0, 25, 3, 0] = 0.2
+    let map = DlibMMODScoreMap(
+      scores: scores, layout: DlibTiledPyramidLayout(width: 400, height: 300))
+    for upsample in [0, 1, 2] {
+      let found = detector.detections(in: map, upsampledTimes: upsample)
+      #expect(
+        found.map(\.rectangle)
+          == [(10, 11), (25, 3)].map {
+            detector.rectangle(atRow: $0.0, column: $0.1, of: map, upsampledTimes: upsample)
+          })
+    }
+    #expect(
+      detector.rectangle(atRow: 10, column: 11, of: map)
+        == DlibRectangle(left: 52, top: 44, right: 131, bottom: 123))
+    // A position below the threshold still has its window.
+    #expect(detector.rectangle(atRow: 10, column: 10, of: map).left == 44)
+  }
+
   /// The gradient of the highest score with respect to the pixels, along random directions.
   ///
   /// That score is what an attack on the detector pushes down, through the network, the tiled

@@ -42,7 +42,7 @@ import Testing
         "attack", "a.png", "--weights", "w.h5", "--labels", "l.npy", "--target", "Sharon Stone",
         "-o", "x.png", "--no-detect", "--method", "cw", "--norm", "l2",
       ]) as? AdvCLI.Attack)
-    #expect(vggFace.model == .vggface2ResNet50 && vggFace.output == "x.png")
+    #expect(vggFace.recognizerName == .vggface2ResNet50 && vggFace.output == "x.png")
     #expect(vggFace.goal == .targeted(name: "Sharon Stone"))
     #expect(
       vggFace.attackOptions

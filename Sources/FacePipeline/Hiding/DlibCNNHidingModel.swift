@@ -1,0 +1,164 @@
+import Adversary
+import FaceNets
+import FaceTensor
+
+/// dlib's CNN face detector as a hiding target: an `AttackableModel` from whole photos to the
+/// scores of the detector windows that would report one face.
+///
+/// The windows are the score-map positions whose rectangle (as `detect` reports it,
+/// `DlibMMODFaceDetector.rectangle(atRow:column:of:upsampledTimes:)`) overlaps `face` with an
+/// intersection over union of at least `minimumOverlap`. A window's rectangle depends only on
+/// the photo's size, so the same windows are scored at every call: when every one scores at or
+/// below 0 (the detector's threshold), `detect` can report no face overlapping `face` that much,
+/// whatever its non-max suppression keeps. Attack it with `AttackGoal.hiding(margin:)`, the
+/// margin in score units (`FaceDetectorKind.dlibCNN.defaultHidingMargin`).
+///
+/// ```swift
+/// let model = DlibCNNHidingModel(detector: cnn, photo: Tensor(image: photo), face: box)
+/// let result = try PGD().run(on: model, images: Tensor(image: photo), goal: .hiding(margin: 0.5))
+/// ```
+///
+/// Inputs are photos `[N, H, W, 3]` of the size given (RGB, 0...255); outputs `[N, K]`, one
+/// score per window (above 0: the detector reports it). `outputsWithPullback(for:)` scores the
+/// float photo upsampled in floats (`DlibMMODFaceDetector.upsampled(_:times:)`) through
+/// `valueWithPullback(at:)`; `outputs(for:)` scores it as `detect` does, rounded to 8 bits and
+/// upsampled in 8 bits, so that an attack judges success on what a saved PNG gives dlib.
+public struct DlibCNNHidingModel: AttackableModel, Sendable {
+  /// A window of the score map: its position and the rectangle it reports.
+  public struct Window: Sendable, Equatable {
+    /// The row of the score map `[1, OH, OW, 1]`.
+    public let row: Int
+    /// The column of the score map.
+    public let column: Int
+    /// The face rectangle the detector reports for it, in the photo's pixels.
+    public let rectangle: DlibRectangle
+  }
+
+  /// The detector.
+  public let detector: DlibMMODFaceDetector
+  /// How many times the photo is upsampled before scanning (`detect`'s `upsample`).
+  public let upsample: Int
+  /// The windows scored, in the order of the outputs.
+  public let windows: [Window]
+  /// The photo's size, `[H, W]`.
+  public let photoSize: [Int]
+  /// The score map's size, `[OH, OW]`.
+  private let scoreMapSize: [Int]
+
+  /// Pixel levels.
+  public var inputBounds: ClosedRange<Float> { 0...255 }
+
+  /// The windows of `detector` on `photo` that overlap `face`.
+  /// - Parameters:
+  ///   - detector: dlib's CNN face detector.
+  ///   - photo: `[1, H, W, 3]`, RGB, 0...255: the photo to attack (its size fixes the windows).
+  ///   - face: the detector's own box of the face (`FoundFace.box`, `[left, top, right - left +
+  ///     1, bottom - top + 1]`).
+  ///   - upsample: as `detect`'s (1, `face_recognition`'s default).
+  ///   - minimumOverlap: the intersection over union with `face` from which a window counts.
+  /// - Precondition: `photo` is `[1, H, W, 3]`, `upsample >= 0`, `minimumOverlap` in `0...1`.
+  public init(
+    detector: DlibMMODFaceDetector, photo: Tensor, face: PixelBox, upsample: Int = 1,
+    minimumOverlap: Double = 0.3
+  ) {
+    precondition(
+      photo.rank == 4 && photo.shape[0] == 1 && photo.shape[3] == 3,
+      "[DlibCNNHidingModel] photo must be [1, H, W, 3], got \(photo.shape)")
+    precondition(
+      (0...1).contains(minimumOverlap), "[DlibCNNHidingModel] minimumOverlap \(minimumOverlap)")
+    let map = detector.scoreMap(of: DlibMMODFaceDetector.upsampled(photo, times: upsample).value)
+    let (rows, columns) = (map.scores.shape[1], map.scores.shape[2])
+    var windows: [Window] = []
+    for row in 0..<rows {
+      for column in 0..<columns {
+        let rectangle = detector.rectangle(
+          atRow: row, column: column, of: map, upsampledTimes: upsample)
+        guard Self.box(of: rectangle).intersectionOverUnion(with: face) >= minimumOverlap else {
+          continue
+        }
+        windows.append(Window(row: row, column: column, rectangle: rectangle))
+      }
+    }
+    self.detector = detector
+    self.upsample = upsample
+    self.windows = windows
+    photoSize = [photo.shape[1], photo.shape[2]]
+    scoreMapSize = [rows, columns]
+  }
+
+  /// The windows' scores `[N, K]` as `detect` computes them (8-bit rounding and upsampling).
+  public func outputs(for images: Tensor) -> Tensor {
+    rows(of: images) { image in
+      detector.scoreMap(of: RGBImage(tensor: PixelRounding.rounded(image)), upsample: upsample)
+        .scores
+    }
+  }
+
+  /// The windows' scores `[N, K]` of the float photos and the pullback from `[N, K]` to the
+  /// photos' gradient `[N, H, W, 3]`.
+  public func outputsWithPullback(for images: Tensor) -> (
+    outputs: Tensor, pullback: (Tensor) -> Tensor
+  ) {
+    var pullbacks: [(Tensor) -> Tensor] = []
+    let outputs = rows(of: images) { image in
+      let (upsampled, upsamplePullback) = DlibMMODFaceDetector.upsampled(image, times: upsample)
+      let (map, scorePullback) = detector.valueWithPullback(at: upsampled)
+      pullbacks.append { dScores in upsamplePullback(scorePullback(dScores)) }
+      return map.scores
+    }
+    let (windows, shape, mapSize) = (self.windows, images.shape, scoreMapSize)
+    return (
+      outputs,
+      { dOutputs in
+        let k = windows.count
+        let dRows = dOutputs.scalars
+        var dImages: [Float] = []
+        dImages.reserveCapacity(shape.reduce(1, *))
+        for (i, pullback) in pullbacks.enumerated() {
+          var dScores = Tensor(zeros: [1, mapSize[0], mapSize[1], 1])
+          dScores.withUnsafeMutableBufferPointer { d in
+            for (j, window) in windows.enumerated() {
+              d[window.row * mapSize[1] + window.column] = dRows[i * k + j]
+            }
+          }
+          dImages += pullback(dScores).scalars
+        }
+        return Tensor(shape: shape, scalars: dImages)
+      }
+    )
+  }
+
+  /// One row of window scores per photo of `images` `[N, H, W, 3]`, each gathered from the
+  /// score map `[1, OH, OW, 1]` that `scores` gives for the photo `[1, H, W, 3]`.
+  private func rows(of images: Tensor, scores: (Tensor) -> Tensor) -> Tensor {
+    precondition(
+      images.rank == 4 && Array(images.shape[1...]) == photoSize + [3],
+      "[DlibCNNHidingModel] photos must be [N, \(photoSize[0]), \(photoSize[1]), 3], got "
+        + "\(images.shape)")
+    let (n, pixels) = (images.shape[0], photoSize[0] * photoSize[1] * 3)
+    var values: [Float] = []
+    values.reserveCapacity(n * windows.count)
+    for i in 0..<n {
+      let image =
+        n == 1
+        ? images
+        : Tensor(
+          shape: [1, photoSize[0], photoSize[1], 3],
+          scalars: Array(images.scalars[(i * pixels)..<((i + 1) * pixels)]))
+      let map = scores(image)
+      precondition(
+        Array(map.shape[1...2]) == scoreMapSize,
+        "[DlibCNNHidingModel] a score map \(map.shape), expected \(scoreMapSize)")
+      let (columns, scalars) = (scoreMapSize[1], map.scalars)
+      values += windows.map { scalars[$0.row * columns + $0.column] }
+    }
+    return Tensor(shape: [n, windows.count], scalars: values)
+  }
+
+  /// `FoundFace`'s box of a dlib rectangle: `[left, top, right - left + 1, bottom - top + 1]`.
+  static func box(of rectangle: DlibRectangle) -> PixelBox {
+    PixelBox(
+      x: rectangle.left, y: rectangle.top, width: rectangle.right - rectangle.left + 1,
+      height: rectangle.bottom - rectangle.top + 1)
+  }
+}
