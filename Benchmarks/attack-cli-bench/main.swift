@@ -1,7 +1,9 @@
 // attack-cli-bench: the whole `advcli attack` process, from start to written PNG, on
 // two_people.jpg resized to 800x600: wall time and peak resident memory of the child process,
 // for dlib dodging (defaults: PGD, 8/255, 50 steps), the same with --eot 8, and keras-vggface
-// ResNet-50 untargeted with random full-size weights (50 steps, no early stop).
+// ResNet-50 untargeted with random full-size weights (50 steps, no early stop); and hiding the
+// larger face of two_people.jpg at 1224x816 (1 megapixel) from MTCNN, from dlib-cnn and from both
+// (defaults: PGD, 8/255, 50 steps; one run each, these take minutes).
 //
 // Needs the shared photos (FACEADVERSARY_SHARED, default ../shared), the dlib model files
 // (`make setup`) and advcli built next to this executable (`make bench` builds both).
@@ -45,10 +47,13 @@ func runMeasured(_ executable: String, _ arguments: [String]) -> ChildUsage? {
     status: exitStatus, wallSeconds: seconds, peakResidentMiB: Double(usage.ru_maxrss) / 1024)
 }
 
-/// One configuration of the attack.
+/// One configuration of the attack: its arguments after the photo, the photo, and how many runs
+/// are timed.
 struct Configuration {
   let name: String
   let arguments: [String]
+  var photo: URL? = nil
+  var runs = 3
 }
 
 /// `attack-cli-bench --write-random-weights PATH`: the child that writes the weights file.
@@ -99,6 +104,10 @@ let labels = work.appendingPathComponent("labels.json")
 let names = Dictionary(uniqueKeysWithValues: (0..<8631).map { ("identity_\($0)", $0) })
 try JSONSerialization.data(withJSONObject: names).write(to: labels)
 
+let megapixelPhoto = work.appendingPathComponent("two_people_1224x816.png")
+try RGBImage(contentsOf: SharedData.url("data/faces/two_people.jpg"))
+  .resized(width: 1224, height: 816, method: .bilinear).writePNG(to: megapixelPhoto)
+
 let output = work.appendingPathComponent("out.png").path
 let configurations = [
   Configuration(
@@ -111,21 +120,31 @@ let configurations = [
       "--model", "vggface2-resnet50", "--weights", weights.path, "--labels", labels.path,
       "--no-early-stop",
     ]),
+  Configuration(
+    name: "1 MP, hide from mtcnn", arguments: ["--hide", "--detector", "mtcnn"],
+    photo: megapixelPhoto, runs: 1),
+  Configuration(
+    name: "1 MP, hide from dlib-cnn", arguments: ["--hide", "--detector", "dlib-cnn"],
+    photo: megapixelPhoto, runs: 1),
+  Configuration(
+    name: "1 MP, hide from mtcnn,dlib-cnn", arguments: ["--hide", "--detector", "mtcnn,dlib-cnn"],
+    photo: megapixelPhoto, runs: 1),
 ]
 
 print("photo: two_people.jpg resized to 800x600 (INTER_AREA); times are the whole process")
-print("(start, weight loading, detection, attack, PNG written, re-check); median of 3 runs")
+print("(start, weight loading, detection, attack, PNG written, re-check); median of 3 runs,")
+print("the hide attacks on two_people.jpg at 1224x816 one run each")
 print(
   "\n" + "configuration".padding(toLength: 40, withPad: " ", startingAt: 0)
     + "  exit   median s   min s   peak MiB")
 for configuration in configurations {
   var runs: [ChildUsage] = []
-  for _ in 0..<3 {
+  let input = (configuration.photo ?? photo).path
+  for _ in 0..<configuration.runs {
     try? FileManager.default.removeItem(atPath: output)
     guard
       let usage = runMeasured(
-        advcli,
-        ["attack", photo.path, "-o", output, "--quiet", "--force"] + configuration.arguments)
+        advcli, ["attack", input, "-o", output, "--quiet", "--force"] + configuration.arguments)
     else {
       print("\(configuration.name): could not start \(advcli)")
       exit(1)
@@ -133,7 +152,7 @@ for configuration in configurations {
     runs.append(usage)
   }
   if let failed = runs.first(where: { $0.status != 0 && $0.status != 1 }) {
-    let command = ([advcli, "attack", photo.path, "-o", output] + configuration.arguments)
+    let command = ([advcli, "attack", input, "-o", output] + configuration.arguments)
       .joined(separator: " ")
     print("\(configuration.name): advcli exited with \(failed.status); to see why, run: \(command)")
     continue
