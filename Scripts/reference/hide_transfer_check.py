@@ -11,9 +11,10 @@ Tools, whichever import:
   dlib-hog   dlib.get_frontal_face_detector(), upsample 1 (face_recognition's "hog")
   dlib-cnn   dlib.cnn_face_detection_model_v1(mmod_human_face_detector.dat), upsample 1
 
-Run it once per venv (see Scripts/reference/README.md) and merge the outputs:
-  venv-mtcnn/bin/python Scripts/reference/hide_transfer_check.py pairs.json > mtcnn.json
-  venv-dlib/bin/python  Scripts/reference/hide_transfer_check.py pairs.json > dlib.json
+Run it once per venv (see Scripts/reference/README.md); it writes its JSON to the second argument
+(Keras prints progress bars on stdout):
+  venv-mtcnn/bin/python Scripts/reference/hide_transfer_check.py pairs.json mtcnn.json
+  venv-dlib/bin/python  Scripts/reference/hide_transfer_check.py pairs.json dlib.json
 
 pairs.json: [{"original": PATH, "hidden": PATH, "box": [x, y, width, height]}, ...] (the box is
 the attacked face as `advcli attack --json` reports it).
@@ -97,8 +98,9 @@ def main():
                 "still_found": still,
             }
         results.append(entry)
-    json.dump({"tools": sorted(tools), "results": results}, sys.stdout, indent=1)
-    print()
+    with open(sys.argv[2], "w") as out:
+        json.dump({"tools": sorted(tools), "results": results}, out, indent=1)
+        out.write("\n")
 
 
 if __name__ == "__main__":
