@@ -30,11 +30,7 @@ extension PhotoAttacker {
       faceIndex: options.faceIndex)
     let region = face.region(
       width: photo.width, height: photo.height, jpegBlocks: options.jpegQuality != nil)
-    guard region.width * region.height <= Self.maximumAttackedPixels else {
-      throw .attackedRegionTooLarge(
-        image: input.path, width: region.width, height: region.height,
-        limit: Self.maximumAttackedPixels)
-    }
+    try Self.checkAttackedRegion(region, image: input.path)
     let attackStarted = Date()
     let attempt = try RecheckedHidingAttack(
       detectors: detectors, photo: photo, face: face, region: region, options: options,

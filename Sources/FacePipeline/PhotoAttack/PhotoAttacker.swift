@@ -126,11 +126,7 @@ public struct PhotoAttacker: Sendable {
       throw .noFace(image: input.path)
     }
     let region = PhotoAttacker.attackedRegion(readBox: readBox, photo: photo, options: options)
-    guard region.width * region.height <= Self.maximumAttackedPixels else {
-      throw .attackedRegionTooLarge(
-        image: input.path, width: region.width, height: region.height,
-        limit: Self.maximumAttackedPixels)
-    }
+    try Self.checkAttackedRegion(region, image: input.path)
     let attackStarted = Date()
     let attempt = try RecheckedPhotoAttack(
       backend: backend, detector: detector, photo: photo, face: face, readBox: readBox,
@@ -166,6 +162,15 @@ public struct PhotoAttacker: Sendable {
       throw .faceIndexOutOfRange(image: name, index: index, count: faces.count)
     }
     return faces[index]
+  }
+
+  /// Refuses a region over `maximumAttackedPixels`.
+  /// - Throws: `PipelineError.attackedRegionTooLarge` naming `image`.
+  static func checkAttackedRegion(_ region: PixelBox, image: String) throws(PipelineError) {
+    guard region.width * region.height <= maximumAttackedPixels else {
+      throw .attackedRegionTooLarge(
+        image: image, width: region.width, height: region.height, limit: maximumAttackedPixels)
+    }
   }
 
   /// The region attacked: the pixels the cut reads, grown by the EOT warps' reach, aligned to
