@@ -79,13 +79,17 @@ extension DlibMMODFaceDetector {
     precondition(
       image.rank == 4 && image.shape[0] == 1 && image.shape[3] == 3,
       "[DlibMMODFaceDetector] image must be [1, H, W, 3], got \(image.shape)")
-    return DlibTiledPyramidLayout(
-      width: image.shape[2], height: image.shape[1], padding: pyramidPadding,
-      outerPadding: pyramidOuterPadding)
+    return tiledLayout(width: image.shape[2], height: image.shape[1])
+  }
+
+  /// The tiled pyramid layout for an image of `width x height` pixels.
+  func tiledLayout(width: Int, height: Int) -> DlibTiledPyramidLayout {
+    DlibTiledPyramidLayout(
+      width: width, height: height, padding: pyramidPadding, outerPadding: pyramidOuterPadding)
   }
 
   /// Whether the network gives at least one score on a tiled image of this layout.
-  private func networkAccepts(_ layout: DlibTiledPyramidLayout) -> Bool {
+  func networkAccepts(_ layout: DlibTiledPyramidLayout) -> Bool {
     !layout.levels.isEmpty && layout.rows >= smallestTiledSide
       && layout.columns >= smallestTiledSide
   }

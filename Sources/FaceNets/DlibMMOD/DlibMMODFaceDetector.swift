@@ -81,7 +81,8 @@ public struct DlibMMODFaceDetector: Sendable {
   }
 
   /// The score map `detect(in:upsample:adjustThreshold:)` decodes: of `image` upsampled in 8 bits,
-  /// as dlib does, `upsample` times.
+  /// as dlib does, `upsample` times. The tiled pyramid is built straight from the 8-bit pixels,
+  /// with the same values as `scoreMap(of: Tensor(image: upsampledImage))`.
   /// - Returns: an empty map (`OH = OW = 0`) for an image too small for the network.
   /// - Precondition: `upsample >= 0`.
   public func scoreMap(of image: RGBImage, upsample: Int) -> DlibMMODScoreMap {
@@ -90,10 +91,12 @@ public struct DlibMMODFaceDetector: Sendable {
     for _ in 0..<upsample {
       scanned = DlibHOGImagePyramid.up(scanned)
     }
-    guard scanned.width > 0, scanned.height > 0 else {
-      return DlibMMODScoreMap(empty: DlibTiledPyramidLayout(width: 0, height: 0))
-    }
-    return scoreMap(of: Tensor(image: scanned))
+    let layout = tiledLayout(width: scanned.width, height: scanned.height)
+    guard networkAccepts(layout) else { return DlibMMODScoreMap(empty: layout) }
+    let affine = normalization
+    let tiled = DlibTiledPyramid(layout: layout).render(
+      scanned, scale: affine.gamma.scalars, shift: affine.beta.scalars)
+    return DlibMMODScoreMap(scores: network(tiled)[0], layout: layout)
   }
 
   /// The detections of a score map, best first, in the pixels of the photo that was upsampled

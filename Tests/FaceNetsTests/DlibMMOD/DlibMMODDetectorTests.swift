@@ -39,6 +39,17 @@ enum InstalledMMODDetector {
     #expect(map.scores.shape == [1, size(map.layout.rows), size(map.layout.columns), 1])
   }
 
+  @Test func theEightBitPathScoresAsTheFloatPath() throws {
+    let detector = try InstalledMMODDetector.detector()
+    var g = SplitMix64(seed: 42)
+    let image = RGBImage(
+      width: 90, height: 70, pixels: (0..<(90 * 70 * 3)).map { _ in UInt8(g.next() % 256) })
+    let bytes = detector.scoreMap(of: image, upsample: 0)
+    let floats = detector.scoreMap(of: Tensor(image: image))
+    #expect(bytes.layout == floats.layout)
+    #expect(bytes.scores.count > 0 && bytes.scores == floats.scores)
+  }
+
   @Test func anImageTooSmallForTheNetworkHasNoScores() throws {
     let detector = try InstalledMMODDetector.detector()
     let tiny = RGBImage(width: 3, height: 2)

@@ -72,6 +72,28 @@ import Testing
     #expect(abs(tiled[0, level1.bottom, level1.right, 1] - image[0, 12, 16, 1]) < 1e-6)
   }
 
+  @Test(arguments: [(17, 13, 2, 3), (23, 31, 10, 11), (331, 97, 10, 11), (64, 300, 0, 0)])
+  func renderingFromBytesEqualsTheDifferentiablePath(
+    _ width: Int, _ height: Int, _ padding: Int, _ outerPadding: Int
+  ) {
+    var g = SplitMix64(seed: 33)
+    let image = RGBImage(
+      width: width, height: height,
+      pixels: (0..<(width * height * 3)).map { _ in UInt8(truncatingIfNeeded: g.next()) })
+    let (scale, shift): ([Float], [Float]) = ([1 / 256, 1 / 256, 1 / 256], [-0.47, -0.43, -0.4])
+    let pyramid = DlibTiledPyramid(
+      layout: DlibTiledPyramidLayout(
+        width: width, height: height, padding: padding, outerPadding: outerPadding))
+    #expect(pyramid.layout.levels.count >= 3)
+    let normalized = Affine(
+      gamma: Tensor(shape: [3], scalars: scale), beta: Tensor(shape: [3], scalars: shift))(
+        Tensor(image: image))
+    let expected = pyramid.valueWithPullback(at: normalized).value
+    let rendered = pyramid.render(image, scale: scale, shift: shift)
+    #expect(rendered.shape == expected.shape)
+    #expect(rendered.scalars == expected.scalars)
+  }
+
   @Test(arguments: [(17, 13, 2, 3), (23, 31, 10, 11)])
   func pullbackMatchesFiniteDifferences(
     _ width: Int, _ height: Int, _ padding: Int, _ outerPadding: Int
