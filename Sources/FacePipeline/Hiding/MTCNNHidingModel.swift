@@ -45,6 +45,8 @@ public struct MTCNNHidingModel: AttackableModel, Sendable {
   public let face: BoxEdges
   /// The stages whose candidates are outputs.
   public let stages: Set<MTCNNFaceScores.Stage>
+  /// O-Net's candidates alone (see the type's documentation for why).
+  public static let defaultStages: Set<MTCNNFaceScores.Stage> = [.onet]
   /// The most margins per row.
   public let capacity: Int
   /// The IoU with `face` from which a candidate covers it.
@@ -66,7 +68,7 @@ public struct MTCNNHidingModel: AttackableModel, Sendable {
   ///   - floor: see the property (default 0.3).
   /// - Precondition: `capacity >= 1`, `floor >= 0`, `stages` not empty.
   public init(
-    mtcnn: MTCNN, face: PixelBox, stages: Set<MTCNNFaceScores.Stage> = [.onet],
+    mtcnn: MTCNN, face: PixelBox, stages: Set<MTCNNFaceScores.Stage> = defaultStages,
     capacity: Int = 512, minimumOverlap: Double = 0.3, floor: Double = 0.3
   ) {
     precondition(

@@ -19,6 +19,7 @@ extension PhotoAttacker {
       throw .detectorNotLoaded(missing)
     }
     let attack = try options.validatedForHiding()
+    try options.checkMTCNNStages(hidingFrom: kinds)
     let format = try OutputFormat.checked(
       output: output, input: input, jpegQuality: options.jpegQuality)
     try OutputDestination.check(output)
@@ -36,7 +37,7 @@ extension PhotoAttacker {
       detectors: detectors, photo: photo, face: face, region: region, options: options,
       output: output, format: format
     ).run(
-      attack, parts: hidingParts(for: face, in: photo, margin: options.margin),
+      attack, parts: hidingParts(for: face, in: photo, options: options),
       progress: progress)
     let attackSeconds = Date().timeIntervalSince(attackStarted)
     let crop = { (image: RGBImage) in
@@ -56,9 +57,10 @@ extension PhotoAttacker {
       originalRegion: originalRegion, adversarialRegion: savedRegion, notes: attempt.notes)
   }
 
-  /// One hiding model per detector of `face.ownFaces` on `photo`, each with `margin` (or its
-  /// detector's default) in its own units.
-  private func hidingParts(for face: FaceToHide, in photo: RGBImage, margin: Float?)
+  /// One hiding model per detector of `face.ownFaces` on `photo` (MTCNN's on
+  /// `options.mtcnnStages`), each with `options.margin` (or its detector's default) in its own
+  /// units.
+  private func hidingParts(for face: FaceToHide, in photo: RGBImage, options: PhotoAttackOptions)
     -> [(model: any AttackableModel, margin: Float)]
   {
     let pixels = Tensor(image: photo)
@@ -74,11 +76,12 @@ extension PhotoAttacker {
           minimumOverlap: FaceToHide.minimumOverlap)
       case .mtcnn:
         model = MTCNNHidingModel(
-          mtcnn: detectors.mtcnn, face: own.box, minimumOverlap: FaceToHide.minimumOverlap)
+          mtcnn: detectors.mtcnn, face: own.box, stages: options.mtcnnStages,
+          minimumOverlap: FaceToHide.minimumOverlap)
       case .dlibHOG:
         preconditionFailure("[PhotoAttacker] dlib-hog has no gradient")
       }
-      return (model, margin ?? own.detector.defaultHidingMargin ?? 0)
+      return (model, options.margin ?? own.detector.defaultHidingMargin ?? 0)
     }
   }
 }

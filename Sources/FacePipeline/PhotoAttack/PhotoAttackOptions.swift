@@ -28,13 +28,21 @@ public struct PhotoAttackOptions: Sendable, Equatable {
   /// When set, the attack is made to survive JPEG at this quality (1...100): a differentiable
   /// JPEG round trip in front of the resampling, and the output may be a `.jpg` at this quality.
   public var jpegQuality: Int?
+  /// When hiding from MTCNN: the cascade stages whose candidates the objective pushes below their
+  /// thresholds (`MTCNNHidingModel`). The default, `defaultMTCNNStages`, is O-Net's alone; with
+  /// all three the objective also follows the face through P-Net's pyramid and R-Net's crops.
+  public var mtcnnStages: Set<MTCNNFaceScores.Stage>
+
+  /// O-Net's candidates alone (`MTCNNHidingModel.defaultStages`, which says why).
+  public static let defaultMTCNNStages = MTCNNHidingModel.defaultStages
 
   /// Options with the defaults: PGD, L∞ 8/255, 50 steps, seed 0, largest detected face, no EOT,
-  /// no JPEG.
+  /// no JPEG, MTCNN hidden through O-Net's candidates.
   public init(
     method: AttackMethod = .pgd, settings: AttackSettings = AttackSettings(), seed: UInt64 = 0,
     threshold: Float? = nil, margin: Float? = nil, detectFaces: Bool = true,
-    faceIndex: Int? = nil, eotSamples: Int = 0, jpegQuality: Int? = nil
+    faceIndex: Int? = nil, eotSamples: Int = 0, jpegQuality: Int? = nil,
+    mtcnnStages: Set<MTCNNFaceScores.Stage> = defaultMTCNNStages
   ) {
     self.method = method
     self.settings = settings
@@ -45,6 +53,7 @@ public struct PhotoAttackOptions: Sendable, Equatable {
     self.faceIndex = faceIndex
     self.eotSamples = eotSamples
     self.jpegQuality = jpegQuality
+    self.mtcnnStages = mtcnnStages
   }
 
   /// The most EOT draws per gradient: 100 (each costs a forward and a backward pass per step, and
@@ -65,24 +74,40 @@ public struct PhotoAttackOptions: Sendable, Equatable {
     if threshold != nil && !model.comparesDescriptors {
       throw .optionDoesNotApply(name: "threshold", model: model)
     }
+    if mtcnnStages != Self.defaultMTCNNStages {
+      throw .optionDoesNotApply(name: "mtcnnStages", model: model)
+    }
     return try configuredAttack()
   }
 
   /// The configured attack of a hide goal, after checking every option against its rule.
   ///
-  /// The rules of `validated(for:)`, but no `threshold` at all (each detector's own decides) and
-  /// detection on (the detectors find the face to hide). `margin` is in every chosen detector's
-  /// own units.
+  /// The rules of `validated(for:)`, but no `threshold` at all (each detector's own decides),
+  /// detection on (the detectors find the face to hide) and at least one of `mtcnnStages`.
+  /// `margin` is in every chosen detector's own units.
   /// - Throws: `PipelineError.invalidOption`, `.conflictingOptions`,
   ///   `.optionDoesNotApplyToHiding`, `.invalidAttack`.
   public func validatedForHiding() throws(PipelineError) -> ConfiguredAttack {
     try checkRanges()
     if threshold != nil { throw .optionDoesNotApplyToHiding(name: "threshold") }
+    if mtcnnStages.isEmpty {
+      throw .invalidOption(
+        name: "mtcnnStages", value: "none", rule: "at least one of pnet, rnet, onet")
+    }
     guard detectFaces else {
       throw .conflictingOptions(
         name: "detectFaces", other: "hide", reason: "the detectors find the face to hide")
     }
     return try configuredAttack()
+  }
+
+  /// Checks that stages other than the default are chosen only when hiding from MTCNN.
+  /// - Throws: `PipelineError.conflictingOptions` when `kinds` lacks MTCNN.
+  public func checkMTCNNStages(hidingFrom kinds: [FaceDetectorKind]) throws(PipelineError) {
+    if mtcnnStages != Self.defaultMTCNNStages && !kinds.contains(.mtcnn) {
+      throw .conflictingOptions(
+        name: "mtcnnStages", other: "detectors", reason: "MTCNN is not among the detectors")
+    }
   }
 
   /// Checks the rules every goal shares: `jpegQuality`, `eotSamples`, `faceIndex`, `threshold`

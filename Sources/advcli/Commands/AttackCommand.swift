@@ -72,6 +72,16 @@ extension AdvCLI {
         """, valueName: "names"))
     var detectors: DetectorListArgument?
 
+    @Option(
+      name: .customLong("mtcnn-stages"),
+      help: ArgumentHelp(
+        """
+        With --hide from mtcnn: the cascade stages whose face scores are pushed below their \
+        thresholds, comma-separated: pnet, rnet, onet (default: onet; MTCNN reports a face only \
+        through O-Net).
+        """, valueName: "stages"))
+    var mtcnnStages: MTCNNStagesArgument?
+
     @Flag(help: "Take the whole photo as the model's input (resized to its size if needed).")
     var noDetect = false
 
@@ -186,7 +196,7 @@ extension AdvCLI {
       "norm": "--norm", "randomStart": "--random-start", "restarts": "--restarts",
       "threshold": "--threshold", "margin": "--margin", "faceIndex": "--face",
       "detectFaces": "--no-detect", "eotSamples": "--eot", "jpegQuality": "--jpeg-quality",
-      "hide": "--hide", "detectors": "--detector",
+      "hide": "--hide", "detectors": "--detector", "mtcnnStages": "--mtcnn-stages",
     ])
 
     /// What `--hide` hides from without `--detector`.
@@ -235,6 +245,7 @@ extension AdvCLI {
         if hide {
           try goal.checkDetectors()
           _ = try attackOptions.validatedForHiding()
+          if case .hide(let kinds) = goal { try attackOptions.checkMTCNNStages(hidingFrom: kinds) }
         } else {
           try goal.check(fits: recognizerName)
           try PhotoRecognizer.check(
@@ -259,13 +270,16 @@ extension AdvCLI {
           stepSize: step.flatMap { PixelAmount(parsing: $0)?.levels }, steps: steps,
           norm: norm, randomStart: randomStart, restarts: restarts, earlyStop: !noEarlyStop),
         seed: seed, threshold: threshold, margin: margin, detectFaces: !noDetect, faceIndex: face,
-        eotSamples: eot, jpegQuality: jpegQuality)
+        eotSamples: eot, jpegQuality: jpegQuality,
+        mtcnnStages: mtcnnStages?.value ?? PhotoAttackOptions.defaultMTCNNStages)
     }
 
-    /// `--hide`'s rules: no recognizer option with it, no `--detector` without it.
+    /// `--hide`'s rules: no recognizer option with it, no `--detector` or `--mtcnn-stages`
+    /// without it.
     private func checkHidingArguments() throws {
       guard hide else {
         if detectors != nil { throw ValidationError("--detector applies to --hide") }
+        if mtcnnStages != nil { throw ValidationError("--mtcnn-stages applies to --hide") }
         return
       }
       let recognizerOptions = [

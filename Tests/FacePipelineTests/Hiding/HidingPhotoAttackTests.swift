@@ -118,6 +118,27 @@ struct HidingPhotoAttackTests {
     #expect(saved.allSatisfy { $0.box.intersectionOverUnion(with: face.box) < 0.3 })
   }
 
+  /// The stages chosen reach MTCNN's objective: three steps through all three stages change the
+  /// pixels otherwise than three through O-Net alone (same seed, no early stop).
+  @Test func theChosenMTCNNStagesShapeTheAttack() throws {
+    let detectors = try PhotoDetector()
+    let folder = try HidingSupport.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let input = try SmallFacePhoto.writeSharonStone(in: folder)
+    var saved: [[UInt8]] = []
+    for stages: Set<MTCNNFaceScores.Stage> in [[.onet], [.pnet, .rnet, .onet]] {
+      let output = folder.appendingPathComponent("sharon.\(stages.count).png")
+      _ = try PhotoAttacker(detectors: detectors).attack(
+        photoAt: input, goal: .hide(from: [.mtcnn]),
+        options: PhotoAttackOptions(
+          settings: AttackSettings(steps: 3, earlyStop: false), seed: 5, mtcnnStages: stages),
+        output: output)
+      saved.append(try RGBImage(contentsOf: output).pixels)
+    }
+    let original = try RGBImage(contentsOf: input).pixels
+    #expect(saved[0] != original && saved[1] != original && saved[0] != saved[1])
+  }
+
   /// A second detector that does not see the face chosen by the first: nothing to hide from it,
   /// said before any attack.
   @Test func aDetectorThatDoesNotSeeTheFaceIsNamed() throws {

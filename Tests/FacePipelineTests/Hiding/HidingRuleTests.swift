@@ -54,6 +54,23 @@ import Testing
     #expect(attack.attack.method == .pgd && attack.epsilon == 8)
   }
 
+  /// MTCNN's stages: at least one; other than the default only when hiding from MTCNN.
+  @Test func mtcnnStagesApplyOnlyToHidingFromMTCNN() throws {
+    let none = PipelineError.invalidOption(
+      name: "mtcnnStages", value: "none", rule: "at least one of pnet, rnet, onet")
+    #expect(throws: none) { try PhotoAttackOptions(mtcnnStages: []).validatedForHiding() }
+    let all = PhotoAttackOptions(mtcnnStages: [.pnet, .rnet, .onet])
+    _ = try all.validatedForHiding()
+    try all.checkMTCNNStages(hidingFrom: [.dlibCNN, .mtcnn])
+    let noMTCNN = PipelineError.conflictingOptions(
+      name: "mtcnnStages", other: "detectors", reason: "MTCNN is not among the detectors")
+    #expect(throws: noMTCNN) { try all.checkMTCNNStages(hidingFrom: [.dlibCNN]) }
+    try PhotoAttackOptions().checkMTCNNStages(hidingFrom: [.dlibCNN])
+    #expect(throws: PipelineError.optionDoesNotApply(name: "mtcnnStages", model: .dlibResNet)) {
+      try all.validated(for: .dlibResNet)
+    }
+  }
+
   /// An attacker made for hiding has no recognizer, and hides only from the detectors it
   /// loaded: both refused before the photo is read.
   @Test func anAttackerHidesOnlyFromItsDetectorsAndFoolsNoRecognizer() throws {

@@ -24,11 +24,19 @@ import Testing
     let defaults = try #require(
       try AdvCLI.parseAsRoot(["attack", "a.png", "--hide"]) as? AdvCLI.Attack)
     #expect(defaults.goal == .hide(from: [.mtcnn]))
+    #expect(defaults.attackOptions.mtcnnStages == [.onet])
+    let stages = try #require(
+      try AdvCLI.parseAsRoot([
+        "attack", "a.png", "--hide", "--detector", "dlib-cnn,mtcnn", "--mtcnn-stages",
+        "rnet,pnet,onet",
+      ]) as? AdvCLI.Attack)
+    #expect(stages.attackOptions.mtcnnStages == [.pnet, .rnet, .onet])
     let help = AdvCLI.helpMessage(for: AdvCLI.Attack.self, columns: 1_000)
     for text in [
       "the detectors to hide from, comma-separated: mtcnn, dlib-cnn (default: mtcnn).",
       "--hide: each detector's score units, default mtcnn 0.5, dlib-cnn 0.5).",
       "mask_box). With --hide, no recognizer:",
+      "comma-separated: pnet, rnet, onet (default: onet; MTCNN reports a face only through O-Net).",
     ] {
       #expect(help.contains(text), "\(text)")
     }
@@ -82,6 +90,19 @@ import Testing
     (
       ["attack", "a.png", "--hide", "--detector", "yolo"],
       "The value 'yolo' is invalid for '--detector <names>'"
+    ),
+    (["attack", "a.png", "--mtcnn-stages", "pnet"], "--mtcnn-stages applies to --hide"),
+    (
+      ["attack", "a.png", "--hide", "--detector", "dlib-cnn", "--mtcnn-stages", "pnet,onet"],
+      "--mtcnn-stages cannot be used with --detector: MTCNN is not among the detectors"
+    ),
+    (
+      ["attack", "a.png", "--hide", "--mtcnn-stages", "onet,onet"],
+      "The value 'onet,onet' is invalid for '--mtcnn-stages <stages>'"
+    ),
+    (
+      ["attack", "a.png", "--hide", "--mtcnn-stages", "pnet,"],
+      "The value 'pnet,' is invalid for '--mtcnn-stages <stages>'"
     ),
   ])
   func recognizerOptionsAndUndifferentiableDetectorsAreUsageErrors(
