@@ -75,7 +75,7 @@ extension DlibMMODFaceDetector {
   }
 
   /// The tiled pyramid layout for `image` `[1, H, W, 3]`.
-  private func tiledLayout(for image: Tensor) -> DlibTiledPyramidLayout {
+  func tiledLayout(for image: Tensor) -> DlibTiledPyramidLayout {
     precondition(
       image.rank == 4 && image.shape[0] == 1 && image.shape[3] == 3,
       "[DlibMMODFaceDetector] image must be [1, H, W, 3], got \(image.shape)")

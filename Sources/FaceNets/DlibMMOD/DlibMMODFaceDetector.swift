@@ -36,6 +36,8 @@ public struct DlibMMODFaceDetector: Sendable {
   let decoding: DlibMMODDecoding
   /// The smallest side of a tiled image the network gives a score for.
   let smallestTiledSide: Int
+  /// Which tiled pixels a rectangle of score positions reads.
+  let regionGeometry: DlibMMODRegionGeometry
 
   /// Reads and builds the detector from `mmod_human_face_detector.dat`.
   ///
@@ -54,6 +56,7 @@ public struct DlibMMODFaceDetector: Sendable {
     pyramidPadding = description.pyramidPadding
     pyramidOuterPadding = description.pyramidOuterPadding
     smallestTiledSide = DlibMMODNetwork.smallestInputSide(for: description.layers)
+    regionGeometry = DlibMMODRegionGeometry(layers: description.layers)
     decoding = DlibMMODDecoding(
       window: description.window,
       overlap: DlibBoxOverlap(

@@ -21,8 +21,11 @@ import FaceTensor
 /// Inputs are photos `[N, H, W, 3]` of the size given (RGB, 0...255); outputs `[N, K]`, one
 /// score per window (above 0: the detector reports it). `outputsWithPullback(for:)` scores the
 /// float photo upsampled in floats (`DlibMMODFaceDetector.upsampled(_:times:)`) through
-/// `valueWithPullback(at:)`; `outputs(for:)` scores it as `detect` does, rounded to 8 bits and
-/// upsampled in 8 bits, so that an attack judges success on what a saved PNG gives dlib.
+/// `regionScoresWithPullback(at:regions:)`; `outputs(for:)` scores it as `detect` does, rounded
+/// to 8 bits and upsampled in 8 bits (`regionScores(of:upsample:regions:)`), so that an attack
+/// judges success on what a saved PNG gives dlib. Only `regions`, the rectangles of the score
+/// map around the windows, go through the network (the whole tiled pyramid is still built): on
+/// a photo of a megapixel, a small part of the network's work.
 public struct DlibCNNHidingModel: AttackableModel, Sendable {
   /// A window of the score map: its position and the rectangle it reports.
   public struct Window: Sendable, Equatable {
@@ -40,10 +43,13 @@ public struct DlibCNNHidingModel: AttackableModel, Sendable {
   public let upsample: Int
   /// The windows scored, in the order of the outputs.
   public let windows: [Window]
+  /// The rectangles of the score map that are computed: the bounding boxes of the windows'
+  /// groups of neighbouring positions (one group per pyramid level the face is seen on).
+  public let regions: [DlibMMODScoreRegion]
+  /// Each window's region and its position in that region's scores (row-major).
+  private let slots: [WindowSlot]
   /// The photo's size, `[H, W]`.
   public let photoSize: [Int]
-  /// The score map's size, `[OH, OW]`.
-  private let scoreMapSize: [Int]
 
   /// Pixel levels.
   public var inputBounds: ClosedRange<Float> { 0...255 }
@@ -82,15 +88,17 @@ public struct DlibCNNHidingModel: AttackableModel, Sendable {
     self.detector = detector
     self.upsample = upsample
     self.windows = windows
+    (regions, slots) = Self.regions(covering: windows)
     photoSize = [photo.shape[1], photo.shape[2]]
-    scoreMapSize = [rows, columns]
   }
 
   /// The windows' scores `[N, K]` as `detect` computes them (8-bit rounding and upsampling).
   public func outputs(for images: Tensor) -> Tensor {
     rows(of: images) { image in
-      detector.scoreMap(of: RGBImage(tensor: PixelRounding.rounded(image)), upsample: upsample)
-        .scores
+      gather(
+        detector.regionScores(
+          of: RGBImage(tensor: PixelRounding.rounded(image)), upsample: upsample,
+          regions: regions))
     }
   }
 
@@ -99,38 +107,55 @@ public struct DlibCNNHidingModel: AttackableModel, Sendable {
   public func outputsWithPullback(for images: Tensor) -> (
     outputs: Tensor, pullback: (Tensor) -> Tensor
   ) {
-    var pullbacks: [(Tensor) -> Tensor] = []
+    var pullbacks: [([Float]) -> Tensor] = []
     let outputs = rows(of: images) { image in
       let (upsampled, upsamplePullback) = DlibMMODFaceDetector.upsampled(image, times: upsample)
-      let (map, scorePullback) = detector.valueWithPullback(at: upsampled)
-      pullbacks.append { dScores in upsamplePullback(scorePullback(dScores)) }
-      return map.scores
+      let (scores, regionPullback) = detector.regionScoresWithPullback(
+        at: upsampled, regions: regions)
+      pullbacks.append { dRow in upsamplePullback(regionPullback(scatter(dRow))) }
+      return gather(scores)
     }
-    let (windows, shape, mapSize) = (self.windows, images.shape, scoreMapSize)
+    let (shape, k) = (images.shape, windows.count)
     return (
       outputs,
       { dOutputs in
-        let k = windows.count
         let dRows = dOutputs.scalars
         var dImages: [Float] = []
         dImages.reserveCapacity(shape.reduce(1, *))
         for (i, pullback) in pullbacks.enumerated() {
-          var dScores = Tensor(zeros: [1, mapSize[0], mapSize[1], 1])
-          dScores.withUnsafeMutableBufferPointer { d in
-            for (j, window) in windows.enumerated() {
-              d[window.row * mapSize[1] + window.column] = dRows[i * k + j]
-            }
-          }
-          dImages += pullback(dScores).scalars
+          dImages += pullback(Array(dRows[(i * k)..<((i + 1) * k)])).scalars
         }
         return Tensor(shape: shape, scalars: dImages)
       }
     )
   }
 
-  /// One row of window scores per photo of `images` `[N, H, W, 3]`, each gathered from the
-  /// score map `[1, OH, OW, 1]` that `scores` gives for the photo `[1, H, W, 3]`.
-  private func rows(of images: Tensor, scores: (Tensor) -> Tensor) -> Tensor {
+  /// Where a window's score is among the regions' scores.
+  private struct WindowSlot: Sendable, Equatable {
+    let region: Int
+    let index: Int
+  }
+
+  /// The windows' scores, in order, from the regions' scores `[1, rows, columns, 1]`.
+  private func gather(_ scores: [Tensor]) -> [Float] {
+    let values = scores.map(\.scalars)
+    return slots.map { values[$0.region][$0.index] }
+  }
+
+  /// The regions' score gradients for one gradient per window (zero elsewhere).
+  private func scatter(_ windowGradients: [Float]) -> [Tensor] {
+    var values = regions.map { [Float](repeating: 0, count: $0.rows.count * $0.columns.count) }
+    for (slot, gradient) in zip(slots, windowGradients) {
+      values[slot.region][slot.index] = gradient
+    }
+    return zip(regions, values).map {
+      Tensor(shape: [1, $0.rows.count, $0.columns.count, 1], scalars: $1)
+    }
+  }
+
+  /// One row of window scores per photo of `images` `[N, H, W, 3]`, each given by `scores` for
+  /// the photo `[1, H, W, 3]`.
+  private func rows(of images: Tensor, scores: (Tensor) -> [Float]) -> Tensor {
     precondition(
       images.rank == 4 && Array(images.shape[1...]) == photoSize + [3],
       "[DlibCNNHidingModel] photos must be [N, \(photoSize[0]), \(photoSize[1]), 3], got "
@@ -145,14 +170,45 @@ public struct DlibCNNHidingModel: AttackableModel, Sendable {
         : Tensor(
           shape: [1, photoSize[0], photoSize[1], 3],
           scalars: Array(images.scalars[(i * pixels)..<((i + 1) * pixels)]))
-      let map = scores(image)
-      precondition(
-        Array(map.shape[1...2]) == scoreMapSize,
-        "[DlibCNNHidingModel] a score map \(map.shape), expected \(scoreMapSize)")
-      let (columns, scalars) = (scoreMapSize[1], map.scalars)
-      values += windows.map { scalars[$0.row * columns + $0.column] }
+      values += scores(image)
     }
     return Tensor(shape: [n, windows.count], scalars: values)
+  }
+
+  /// The bounding boxes of the windows' groups of neighbouring positions (each position at most
+  /// one row and one column from another of its group), and each window's slot in them.
+  private static func regions(covering windows: [Window]) -> ([DlibMMODScoreRegion], [WindowSlot]) {
+    var group = Array(windows.indices)
+    func root(_ i: Int) -> Int {
+      var i = i
+      while group[i] != i { i = group[i] }
+      return i
+    }
+    for i in windows.indices {
+      for j in windows.indices where j > i {
+        if abs(windows[i].row - windows[j].row) <= 1
+          && abs(windows[i].column - windows[j].column) <= 1
+        {
+          group[root(j)] = root(i)
+        }
+      }
+    }
+    let roots = Array(Set(windows.indices.map(root))).sorted()
+    let regions = roots.map { r in
+      let members = windows.indices.filter { root($0) == r }.map { windows[$0] }
+      return DlibMMODScoreRegion(
+        rows: members.map(\.row).min()!...members.map(\.row).max()!,
+        columns: members.map(\.column).min()!...members.map(\.column).max()!)
+    }
+    let slots = windows.indices.map { i in
+      let region = roots.firstIndex(of: root(i))!
+      let box = regions[region]
+      return WindowSlot(
+        region: region,
+        index: (windows[i].row - box.rows.lowerBound) * box.columns.count + windows[i].column
+          - box.columns.lowerBound)
+    }
+    return (regions, slots)
   }
 
   /// `FoundFace`'s box of a dlib rectangle: `[left, top, right - left + 1, bottom - top + 1]`.
