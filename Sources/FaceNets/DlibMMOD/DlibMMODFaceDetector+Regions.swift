@@ -77,7 +77,8 @@ extension DlibMMODFaceDetector {
         for (gradient, (part, mapShape, pullback)) in zip(gradients, parts) {
           var dMap = Tensor(zeros: mapShape)
           Self.place(gradient, into: &dMap, rows: part.rows, columns: part.columns)
-          Self.add(pullback([dMap]).input, into: &dTiled, at: part.pixels)
+          DlibTiledPyramid.paste(
+            pullback([dMap]).input, into: &dTiled, at: part.pixels, adding: true)
         }
         return normalizePullback(pyramidPullback(dTiled)).input
       }
@@ -147,21 +148,6 @@ extension DlibMMODFaceDetector {
           for (j, column) in columns.enumerated() {
             target[row * width + column] = source[i * columns.count + j]
           }
-        }
-      }
-    }
-  }
-
-  /// Adds `part` `[1, h, w, C]` onto `tiled` at `rect` (`h x w`).
-  private static func add(_ part: Tensor, into tiled: inout Tensor, at rect: DlibRectangle) {
-    let (h, w, c) = (part.shape[1], part.shape[2], part.shape[3])
-    let columns = tiled.shape[2]
-    part.withUnsafeBufferPointer { source in
-      tiled.withUnsafeMutableBufferPointer { target in
-        for row in 0..<h {
-          let from = source.baseAddress! + row * w * c
-          let to = target.baseAddress! + ((rect.top + row) * columns + rect.left) * c
-          for i in 0..<(w * c) { to[i] += from[i] }
         }
       }
     }

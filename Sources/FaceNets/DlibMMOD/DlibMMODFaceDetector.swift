@@ -84,8 +84,10 @@ public struct DlibMMODFaceDetector: Sendable {
   }
 
   /// The score map `detect(in:upsample:adjustThreshold:)` decodes: of `image` upsampled in 8 bits,
-  /// as dlib does, `upsample` times. The tiled pyramid is built straight from the 8-bit pixels,
-  /// with the same values as `scoreMap(of: Tensor(image: upsampledImage))`.
+  /// as dlib does, `upsample` times.
+  ///
+  /// The tiled pyramid is built straight from the 8-bit pixels, with the same values as
+  /// `scoreMap(of: Tensor(image: upsampledImage))`.
   /// - Returns: an empty map (`OH = OW = 0`) for an image too small for the network.
   /// - Precondition: `upsample >= 0`.
   public func scoreMap(of image: RGBImage, upsample: Int) -> DlibMMODScoreMap {

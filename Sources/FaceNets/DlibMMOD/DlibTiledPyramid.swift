@@ -56,8 +56,11 @@ struct DlibTiledPyramid {
     )
   }
 
-  /// Copies `level` `[1, h, w, C]` into `tiled` at `rect` (`h x w`).
-  static func paste(_ level: Tensor, into tiled: inout Tensor, at rect: DlibRectangle) {
+  /// Copies `level` `[1, h, w, C]` into `tiled` at `rect` (`h x w`), or adds it to what is
+  /// there when `adding`.
+  static func paste(
+    _ level: Tensor, into tiled: inout Tensor, at rect: DlibRectangle, adding: Bool = false
+  ) {
     let (h, w, c) = (level.shape[1], level.shape[2], level.shape[3])
     let columns = tiled.shape[2]
     level.withUnsafeBufferPointer { source in
@@ -65,7 +68,11 @@ struct DlibTiledPyramid {
         for row in 0..<h {
           let from = source.baseAddress! + row * w * c
           let to = target.baseAddress! + ((rect.top + row) * columns + rect.left) * c
-          to.update(from: from, count: w * c)
+          if adding {
+            for i in 0..<(w * c) { to[i] += from[i] }
+          } else {
+            to.update(from: from, count: w * c)
+          }
         }
       }
     }

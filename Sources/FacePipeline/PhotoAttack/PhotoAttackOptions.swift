@@ -29,8 +29,10 @@ public struct PhotoAttackOptions: Sendable, Equatable {
   /// JPEG round trip in front of the resampling, and the output may be a `.jpg` at this quality.
   public var jpegQuality: Int?
   /// When hiding from MTCNN: the cascade stages whose candidates the objective pushes below their
-  /// thresholds (`MTCNNHidingModel`). The default, `defaultMTCNNStages`, is O-Net's alone; with
-  /// all three the objective also follows the face through P-Net's pyramid and R-Net's crops.
+  /// thresholds (`MTCNNHidingModel`).
+  ///
+  /// The default, `defaultMTCNNStages`, is O-Net's alone; with all three the objective also
+  /// follows the face through P-Net's pyramid and R-Net's crops.
   public var mtcnnStages: Set<MTCNNFaceScores.Stage>
 
   /// O-Net's candidates alone (`MTCNNHidingModel.defaultStages`, which says why).

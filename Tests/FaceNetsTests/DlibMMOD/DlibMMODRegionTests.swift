@@ -24,8 +24,9 @@ import Testing
     region.rows.flatMap { row in region.columns.map { map[0, row, $0, 0] } }
   }
 
-  /// The largest difference between `scores` and the whole map's scores at `region`. The
-  /// network's GEMMs on a crop are cut differently, so the last bit may differ; a score read at
+  /// The largest difference between `scores` and the whole map's scores at `region`.
+  ///
+  /// The network's GEMMs on a crop are cut differently, so the last bit may differ; a score read at
   /// the wrong position, or through zero padding that the whole map does not have, differs by
   /// far more (scores here vary by about 0.1 between neighbours).
   static func difference(_ scores: Tensor, _ map: Tensor, _ region: DlibMMODScoreRegion) -> Float {
