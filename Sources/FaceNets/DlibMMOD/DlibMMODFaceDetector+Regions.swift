@@ -16,18 +16,23 @@ public struct DlibMMODScoreRegion: Sendable, Equatable {
 
 extension DlibMMODFaceDetector {
   /// The scores of `regions` of the map `scoreMap(of: image, upsample: upsample)` gives, each
-  /// computed from the part of the tiled pyramid it reads (`DlibMMODRegionGeometry`), equal to
-  /// the whole map's scores there: a small region costs a small part of the network's work.
+  /// computed from the part of the tiled pyramid it reads (`DlibMMODRegionGeometry`): a small
+  /// region costs a small part of the network's work.
+  ///
+  /// The scores are the whole map's there, but for the last bits (the network's GEMMs are cut
+  /// otherwise on a crop).
   ///
   /// - Parameters:
   ///   - image: 8-bit RGB, upsampled in 8 bits `upsample` times first, as `detect` does.
   ///   - regions: rectangles inside the map.
-  /// - Returns: one `[1, rows, columns, 1]` tensor per region.
+  /// - Returns: one `[1, rows, columns, 1]` tensor per region (none for no regions, whatever
+  ///   the image).
   /// - Precondition: the map has scores (the image is not too small) and holds every region.
   public func regionScores(of image: RGBImage, upsample: Int, regions: [DlibMMODScoreRegion])
     -> [Tensor]
   {
     precondition(upsample >= 0, "[DlibMMODFaceDetector] upsample \(upsample)")
+    guard !regions.isEmpty else { return [] }
     var scanned = image
     for _ in 0..<upsample {
       scanned = DlibHOGImagePyramid.up(scanned)
@@ -54,6 +59,7 @@ extension DlibMMODFaceDetector {
   public func regionScoresWithPullback(at image: Tensor, regions: [DlibMMODScoreRegion])
     -> (scores: [Tensor], pullback: (_ gradients: [Tensor]) -> Tensor)
   {
+    guard !regions.isEmpty else { return ([], { _ in Tensor(zeros: image.shape) }) }
     let layout = tiledLayout(for: image)
     let (normalized, normalizePullback) = normalization.valueWithPullback(at: image, scope: .input)
     let (tiled, pyramidPullback) = DlibTiledPyramid(layout: layout).valueWithPullback(
@@ -85,7 +91,7 @@ extension DlibMMODFaceDetector {
     )
   }
 
-  /// The tiled crop that gives `region` exactly: its pixels, its shape `[1, h, w, 3]`, and where
+  /// The tiled crop that gives `region`'s scores: its pixels, its shape `[1, h, w, 3]`, and where
   /// the region lies in the crop's score map.
   private struct TiledPart {
     let pixels: DlibRectangle

@@ -68,7 +68,8 @@ public struct PhotoAttackOptions: Sendable, Equatable {
   /// The configured attack, after checking every option against its rule and against the
   /// recognizer `model`: `jpegQuality` in 1...100, `eotSamples` in 0...`maximumEOTSamples`,
   /// `faceIndex` at least 0, no `faceIndex` without detection, `threshold` and `margin` finite
-  /// and at least 0, no `threshold` for a classifier, and the attack settings by `AttackMethod.makeAttack(with:)`.
+  /// and at least 0, no `threshold` for a classifier, `mtcnnStages` left at its default (it
+  /// applies to hiding), and the attack settings by `AttackMethod.makeAttack(with:)`.
   /// - Throws: `PipelineError.invalidOption`, `.conflictingOptions`, `.optionDoesNotApply`,
   ///   `.invalidAttack`.
   public func validated(for model: RecognizerName) throws(PipelineError) -> ConfiguredAttack {

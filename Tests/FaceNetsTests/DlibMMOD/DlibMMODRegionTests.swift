@@ -60,6 +60,15 @@ import Testing
     }
   }
 
+  @Test func noRegionsNeedNoScoresEvenOfATinyImage() throws {
+    let detector = try InstalledMMODDetector.detector()
+    #expect(
+      detector.regionScores(of: RGBImage(width: 3, height: 2), upsample: 1, regions: []).isEmpty)
+    let (scores, pullback) = detector.regionScoresWithPullback(
+      at: Tensor(repeating: 9, shape: [1, 2, 3, 3]), regions: [])
+    #expect(scores.isEmpty && pullback([]) == Tensor(zeros: [1, 2, 3, 3]))
+  }
+
   @Test func regionGradientsEqualTheWholeMapsGradient() throws {
     let detector = try InstalledMMODDetector.detector()
     var g = SplitMix64(seed: 52)
