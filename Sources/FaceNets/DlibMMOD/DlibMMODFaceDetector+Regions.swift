@@ -43,8 +43,7 @@ extension DlibMMODFaceDetector {
       scanned, scale: affine.gamma.scalars, shift: affine.beta.scalars)
     return regions.map { region in
       let part = tiledPart(for: region, layout: layout)
-      let map = network(DlibTiledPyramid.crop(tiled, at: part.pixels, shape: part.shape))[0]
-      return Self.slice(map, rows: part.rows, columns: part.columns)
+      return part.scores(in: network(part.crop(of: tiled))[0])
     }
   }
 
@@ -65,39 +64,59 @@ extension DlibMMODFaceDetector {
     let (tiled, pyramidPullback) = DlibTiledPyramid(layout: layout).valueWithPullback(
       at: normalized)
     var scores: [Tensor] = []
-    var parts: [(part: TiledPart, mapShape: [Int], pullback: NetworkPullback)] = []
+    var pullbacks: [(part: TiledPart, pullback: (Tensor) -> Tensor)] = []
     for region in regions {
       let part = tiledPart(for: region, layout: layout)
-      let (outputs, pullback) = network.valueWithPullback(
-        at: DlibTiledPyramid.crop(tiled, at: part.pixels, shape: part.shape), scope: .input)
-      scores.append(Self.slice(outputs[0], rows: part.rows, columns: part.columns))
-      parts.append((part, outputs[0].shape, pullback))
+      let (outputs, networkPullback) = network.valueWithPullback(
+        at: part.crop(of: tiled), scope: .input)
+      let (score, scorePullback) = part.scoresWithPullback(in: outputs[0])
+      scores.append(score)
+      pullbacks.append((part, { networkPullback([scorePullback($0)]).input }))
     }
     let tiledShape = tiled.shape
     return (
       scores,
       { gradients in
         precondition(
-          gradients.count == parts.count, "[DlibMMODFaceDetector] \(gradients.count) gradients")
+          gradients.count == pullbacks.count,
+          "[DlibMMODFaceDetector] \(gradients.count) gradients")
         var dTiled = Tensor(zeros: tiledShape)
-        for (gradient, (part, mapShape, pullback)) in zip(gradients, parts) {
-          var dMap = Tensor(zeros: mapShape)
-          Self.place(gradient, into: &dMap, rows: part.rows, columns: part.columns)
-          DlibTiledPyramid.paste(
-            pullback([dMap]).input, into: &dTiled, at: part.pixels, adding: true)
+        for (gradient, (part, pullback)) in zip(gradients, pullbacks) {
+          dTiled.add(
+            pullback(gradient), atX: part.tiledColumns.lowerBound, y: part.tiledRows.lowerBound)
         }
         return normalizePullback(pyramidPullback(dTiled)).input
       }
     )
   }
 
-  /// The tiled crop that gives `region`'s scores: its pixels, its shape `[1, h, w, 3]`, and where
-  /// the region lies in the crop's score map.
+  /// The tiled crop that gives a region's scores, and where the region lies in the crop's
+  /// score map.
   private struct TiledPart {
-    let pixels: DlibRectangle
-    let shape: [Int]
+    /// The tiled image's rows and columns the crop holds.
+    let tiledRows: ClosedRange<Int>
+    let tiledColumns: ClosedRange<Int>
+    /// The region's rows and columns in the crop's score map.
     let rows: ClosedRange<Int>
     let columns: ClosedRange<Int>
+
+    /// The crop `[1, h, w, 3]` of the tiled image `tiled`.
+    func crop(of tiled: Tensor) -> Tensor {
+      tiled.cropped(
+        x: tiledColumns.lowerBound, y: tiledRows.lowerBound, width: tiledColumns.count,
+        height: tiledRows.count)
+    }
+
+    /// The region's scores `[1, rows, columns, 1]` in the crop's score map `map`.
+    func scores(in map: Tensor) -> Tensor {
+      scoresWithPullback(in: map).value
+    }
+
+    /// `scores(in:)` and its pullback to the crop's score map.
+    func scoresWithPullback(in map: Tensor) -> (value: Tensor, pullback: (Tensor) -> Tensor) {
+      map.croppedWithPullback(
+        x: columns.lowerBound, y: rows.lowerBound, width: columns.count, height: rows.count)
+    }
   }
 
   private func tiledPart(for region: DlibMMODScoreRegion, layout: DlibTiledPyramidLayout)
@@ -115,47 +134,9 @@ extension DlibMMODFaceDetector {
     let columns = geometry.computed(for: region.columns, count: mapColumns)
     let (y, x) = (geometry.tiledPixels(for: rows), geometry.tiledPixels(for: columns))
     return TiledPart(
-      pixels: DlibRectangle(
-        left: x.lowerBound, top: y.lowerBound, right: x.upperBound, bottom: y.upperBound),
-      shape: [1, y.count, x.count, 3],
+      tiledRows: y, tiledColumns: x,
       rows: (region.rows.lowerBound - rows.lowerBound)...(region.rows.upperBound - rows.lowerBound),
       columns: (region.columns.lowerBound - columns.lowerBound)...(region.columns.upperBound
         - columns.lowerBound))
-  }
-
-  /// Rows `rows` and columns `columns` of a map `[1, R, C, 1]`.
-  private static func slice(_ map: Tensor, rows: ClosedRange<Int>, columns: ClosedRange<Int>)
-    -> Tensor
-  {
-    let width = map.shape[2]
-    return map.withUnsafeBufferPointer { source in
-      Tensor(shape: [1, rows.count, columns.count, 1]) { target in
-        for (i, row) in rows.enumerated() {
-          for (j, column) in columns.enumerated() {
-            target[i * columns.count + j] = source[row * width + column]
-          }
-        }
-      }
-    }
-  }
-
-  /// Writes `values` `[1, rows, columns, 1]` at rows `rows` and columns `columns` of `map`.
-  private static func place(
-    _ values: Tensor, into map: inout Tensor, rows: ClosedRange<Int>, columns: ClosedRange<Int>
-  ) {
-    precondition(
-      values.shape == [1, rows.count, columns.count, 1],
-      "[DlibMMODFaceDetector] a region gradient \(values.shape), expected "
-        + "\([1, rows.count, columns.count, 1])")
-    let width = map.shape[2]
-    values.withUnsafeBufferPointer { source in
-      map.withUnsafeMutableBufferPointer { target in
-        for (i, row) in rows.enumerated() {
-          for (j, column) in columns.enumerated() {
-            target[row * width + column] = source[i * columns.count + j]
-          }
-        }
-      }
-    }
   }
 }

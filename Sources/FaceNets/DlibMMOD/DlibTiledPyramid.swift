@@ -44,7 +44,9 @@ struct DlibTiledPyramid {
         // From the smallest level up: each level's gradient flows into the level it came from.
         var carried: Tensor? = nil
         for index in stride(from: rects.count - 1, through: 0, by: -1) {
-          var own = Self.crop(gradient, at: rects[index], shape: levelShapes[index])
+          let rect = rects[index]
+          var own = gradient.cropped(
+            x: rect.left, y: rect.top, width: levelShapes[index][2], height: levelShapes[index][1])
           if let carried { own = own + carried }
           if index == 0 { return own }
           carried =
@@ -56,11 +58,8 @@ struct DlibTiledPyramid {
     )
   }
 
-  /// Copies `level` `[1, h, w, C]` into `tiled` at `rect` (`h x w`), or adds it to what is
-  /// there when `adding`.
-  static func paste(
-    _ level: Tensor, into tiled: inout Tensor, at rect: DlibRectangle, adding: Bool = false
-  ) {
+  /// Copies `level` `[1, h, w, C]` into `tiled` at `rect` (`h x w`).
+  static func paste(_ level: Tensor, into tiled: inout Tensor, at rect: DlibRectangle) {
     let (h, w, c) = (level.shape[1], level.shape[2], level.shape[3])
     let columns = tiled.shape[2]
     level.withUnsafeBufferPointer { source in
@@ -68,25 +67,7 @@ struct DlibTiledPyramid {
         for row in 0..<h {
           let from = source.baseAddress! + row * w * c
           let to = target.baseAddress! + ((rect.top + row) * columns + rect.left) * c
-          if adding {
-            for i in 0..<(w * c) { to[i] += from[i] }
-          } else {
-            to.update(from: from, count: w * c)
-          }
-        }
-      }
-    }
-  }
-
-  /// The part of `tiled` at `rect`, as a tensor of `shape` `[1, h, w, C]`.
-  static func crop(_ tiled: Tensor, at rect: DlibRectangle, shape: [Int]) -> Tensor {
-    let (h, w, c) = (shape[1], shape[2], shape[3])
-    let columns = tiled.shape[2]
-    return tiled.withUnsafeBufferPointer { source in
-      Tensor(shape: shape) { target in
-        for row in 0..<h {
-          let from = source.baseAddress! + ((rect.top + row) * columns + rect.left) * c
-          (target.baseAddress! + row * w * c).update(from: from, count: w * c)
+          to.update(from: from, count: w * c)
         }
       }
     }

@@ -59,28 +59,12 @@ extension MTCNNCrops {
             }
           }
           for (i, gradient) in gradients.enumerated() {
-            add(gradient, at: windows[members.lowerBound + i], into: &imageGradient)
+            let window = windows[members.lowerBound + i]
+            imageGradient.add(gradient, atX: window.x, y: window.y)
           }
         }
         return imageGradient
       }
     )
-  }
-
-  /// Adds a window's gradient (`[1, height, width, 3]`) into the image gradient
-  /// (`[1, H, W, 3]`) at the window; the part outside the image is dropped.
-  private static func add(_ gradient: Tensor, at window: Window, into image: inout Tensor) {
-    let (height, width) = (image.shape[1], image.shape[2])
-    let columns = max(window.x, 0)..<max(min(window.x + window.width, width), max(window.x, 0))
-    let rows = max(window.y, 0)..<max(min(window.y + window.height, height), max(window.y, 0))
-    gradient.withUnsafeBufferPointer { source in
-      image.withUnsafeMutableBufferPointer { target in
-        for y in rows {
-          let from = ((y - window.y) * window.width + columns.lowerBound - window.x) * 3
-          let to = (y * width + columns.lowerBound) * 3
-          for i in 0..<(columns.count * 3) { target[to + i] += source[from + i] }
-        }
-      }
-    }
   }
 }

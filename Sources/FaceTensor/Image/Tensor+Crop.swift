@@ -17,6 +17,20 @@ extension Tensor {
     let window = CropWindow(shape: shape, x: x, y: y, width: width, height: height)
     return (window.copy(from: self), { window.place($0) })
   }
+
+  /// Adds `part` `[N, height, width, C]` onto these images `[N, H, W, C]` at the rectangle whose
+  /// top-left corner is at column `x`, row `y`; what falls outside the images is dropped.
+  ///
+  /// The accumulating form of `croppedWithPullback`'s pullback: the gradients of several crops
+  /// of one image add up in one tensor.
+  /// - Precondition: both rank 4 with the same `N` and `C`.
+  public mutating func add(_ part: Tensor, atX x: Int, y: Int) {
+    precondition(
+      part.rank == 4 && rank == 4 && part.shape[0] == shape[0] && part.shape[3] == shape[3],
+      "[add] a part \(part.shape) for images \(shape)")
+    CropWindow(shape: shape, x: x, y: y, width: part.shape[2], height: part.shape[1])
+      .add(part, into: &self)
+  }
 }
 
 /// The overlap of a crop rectangle with NHWC images.
@@ -59,9 +73,15 @@ private struct CropWindow {
     }
   }
 
+  /// Whether the rectangle lies inside the images (no value of the crop is padding).
+  private var isInside: Bool {
+    columns.count == outputShape[2] && rows.count == outputShape[1]
+  }
+
   func copy(from input: Tensor) -> Tensor {
     precondition(input.shape == inputShape, "[cropped] expected \(inputShape), got \(input.shape)")
-    var output = Tensor(zeros: outputShape)
+    // Every value is copied when the rectangle lies inside: no zeros to write first.
+    var output = isInside ? Tensor(shape: outputShape) { _ in } : Tensor(zeros: outputShape)
     input.withUnsafeBufferPointer { source in
       output.withUnsafeMutableBufferPointer { target in
         forEachRun { from, to, count in
@@ -73,17 +93,24 @@ private struct CropWindow {
   }
 
   func place(_ outputGradient: Tensor) -> Tensor {
-    precondition(
-      outputGradient.shape == outputShape,
-      "[cropped] pullback expected a gradient of shape \(outputShape), got \(outputGradient.shape)")
     var inputGradient = Tensor(zeros: inputShape)
-    outputGradient.withUnsafeBufferPointer { source in
-      inputGradient.withUnsafeMutableBufferPointer { target in
+    add(outputGradient, into: &inputGradient)
+    return inputGradient
+  }
+
+  /// Adds `part` (the crop's shape) onto `images` (the input's shape) where the crop was read.
+  func add(_ part: Tensor, into images: inout Tensor) {
+    precondition(
+      part.shape == outputShape,
+      "[cropped] pullback expected a gradient of shape \(outputShape), got \(part.shape)")
+    precondition(
+      images.shape == inputShape, "[cropped] expected \(inputShape), got \(images.shape)")
+    part.withUnsafeBufferPointer { source in
+      images.withUnsafeMutableBufferPointer { target in
         forEachRun { to, from, count in
-          for i in 0..<count { target[to + i] = source[from + i] }
+          for i in 0..<count { target[to + i] += source[from + i] }
         }
       }
     }
-    return inputGradient
   }
 }

@@ -46,4 +46,20 @@ import Testing
     let backward = zip(input.scalars, dx.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     #expect(abs(forward - backward) <= 1e-9 * max(1, abs(forward)))
   }
+
+  /// Adding a part onto images adds exactly what the crop's pullback places there; the images'
+  /// other values stay.
+  @Test(arguments: rectangles)
+  func addingAPartAddsWhatTheCropPullbackPlaces(_ rectangle: (Int, Int, Int, Int)) {
+    let (x, y, width, height) = rectangle
+    var generator = SplitMix64(seed: 6)
+    let images = Tensor(shape: [2, 7, 9, 2], scalars: (0..<252).map { _ in generator.uniform() })
+    let part = Tensor(
+      shape: [2, height, width, 2],
+      scalars: (0..<(4 * height * width)).map { _ in generator.uniform() })
+    var sum = images
+    sum.add(part, atX: x, y: y)
+    let placed = images.croppedWithPullback(x: x, y: y, width: width, height: height).pullback(part)
+    #expect(sum == images + placed)
+  }
 }
