@@ -71,14 +71,9 @@ struct DlibCNNHidingModelTests {
         $0 + Double($1.0) * Double($1.1)
       }
     }
-    let step: Float = 0.01
-    for _ in 0..<3 {
-      let direction = gradient.scalars.map { g -> Float in
-        generator.next() % 2 == 0 || g == 0 ? 0 : (g > 0 ? 1 : -1)
-      }
-      let shift = Tensor(shape: pixels.shape, scalars: direction.map { $0 * step })
-      let numeric = (loss(pixels + shift) - loss(pixels - shift)) / (2 * Double(step))
-      let analytic = zip(gradient.scalars, direction).reduce(0) { $0 + Double($1.0 * $1.1) }
+    for (numeric, analytic) in signDirectionDifferences(
+      of: loss, gradient: gradient, at: pixels, step: 0.01, directions: 3, generator: &generator)
+    {
       #expect(
         abs(numeric - analytic) <= 0.02 * max(abs(analytic), 1e-3),
         "numeric \(numeric), analytic \(analytic)")
