@@ -50,12 +50,7 @@ extension MTCNNCrops {
             let gradients = UnsafeSendable(gradients.baseAddress!)
             Parallel.forEach(members.count) { i in
               let n = members.lowerBound + i
-              let count = size * size * 3
-              let slice = cropGradients.withUnsafeBufferPointer {
-                Array($0[(n * count)..<((n + 1) * count)])
-              }
-              gradients.pointer[i] = cropPullbacks[n](
-                Tensor(shape: [1, size, size, 3], scalars: slice))
+              gradients.pointer[i] = cropPullbacks[n](cropGradients.batchItem(n))
             }
           }
           for (i, gradient) in gradients.enumerated() {

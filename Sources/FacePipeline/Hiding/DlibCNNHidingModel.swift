@@ -160,17 +160,11 @@ public struct DlibCNNHidingModel: AttackableModel, Sendable {
       images.rank == 4 && Array(images.shape[1...]) == photoSize + [3],
       "[DlibCNNHidingModel] photos must be [N, \(photoSize[0]), \(photoSize[1]), 3], got "
         + "\(images.shape)")
-    let (n, pixels) = (images.shape[0], photoSize[0] * photoSize[1] * 3)
+    let n = images.shape[0]
     var values: [Float] = []
     values.reserveCapacity(n * windows.count)
     for i in 0..<n {
-      let image =
-        n == 1
-        ? images
-        : Tensor(
-          shape: [1, photoSize[0], photoSize[1], 3],
-          scalars: Array(images.scalars[(i * pixels)..<((i + 1) * pixels)]))
-      values += scores(image)
+      values += scores(images.batchItem(i))
     }
     return Tensor(shape: [n, windows.count], scalars: values)
   }

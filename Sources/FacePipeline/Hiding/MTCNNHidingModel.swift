@@ -168,11 +168,6 @@ public struct MTCNNHidingModel: AttackableModel, Sendable {
     precondition(
       images.rank == 4 && images.shape[3] == 3,
       "[MTCNNHidingModel] photos must be [N, H, W, 3], got \(images.shape)")
-    if images.shape[0] == 1 { return [images] }
-    let shape = [1] + Array(images.shape[1...])
-    let pixels = shape.reduce(1, *)
-    return (0..<images.shape[0]).map { i in
-      Tensor(shape: shape, scalars: Array(images.scalars[(i * pixels)..<((i + 1) * pixels)]))
-    }
+    return (0..<images.shape[0]).map(images.batchItem)
   }
 }
