@@ -33,17 +33,11 @@ extension DlibMMODFaceDetector {
   {
     precondition(upsample >= 0, "[DlibMMODFaceDetector] upsample \(upsample)")
     guard !regions.isEmpty else { return [] }
-    var scanned = image
-    for _ in 0..<upsample {
-      scanned = DlibHOGImagePyramid.up(scanned)
-    }
-    let layout = tiledLayout(width: scanned.width, height: scanned.height)
-    let affine = normalization
-    let tiled = DlibTiledPyramid(layout: layout).render(
-      scanned, scale: affine.gamma.scalars, shift: affine.beta.scalars)
+    let (tiled, layout) = tiledPyramid(of: image, upsample: upsample)
     return regions.map { region in
+      // `tiledPart` checks that the network scores this layout: `tiled` is not nil past it.
       let part = tiledPart(for: region, layout: layout)
-      return part.scores(in: network(part.crop(of: tiled))[0])
+      return part.scores(in: network(part.crop(of: tiled!))[0])
     }
   }
 

@@ -91,17 +91,29 @@ public struct DlibMMODFaceDetector: Sendable {
   /// - Returns: an empty map (`OH = OW = 0`) for an image too small for the network.
   /// - Precondition: `upsample >= 0`.
   public func scoreMap(of image: RGBImage, upsample: Int) -> DlibMMODScoreMap {
+    let (tiled, layout) = tiledPyramid(of: image, upsample: upsample)
+    guard let tiled else { return DlibMMODScoreMap(empty: layout) }
+    return DlibMMODScoreMap(scores: network(tiled)[0], layout: layout)
+  }
+
+  /// `image` upsampled in 8 bits `upsample` times, as dlib does, and laid out as the tiled
+  /// pyramid of normalised pixels the network reads (`DlibTiledPyramid.render`); the tiled image
+  /// is nil when the network gives no score on it.
+  /// - Precondition: `upsample >= 0`.
+  func tiledPyramid(of image: RGBImage, upsample: Int) -> (
+    tiled: Tensor?, layout: DlibTiledPyramidLayout
+  ) {
     precondition(upsample >= 0, "[DlibMMODFaceDetector] upsample \(upsample)")
     var scanned = image
     for _ in 0..<upsample {
       scanned = DlibHOGImagePyramid.up(scanned)
     }
     let layout = tiledLayout(width: scanned.width, height: scanned.height)
-    guard networkAccepts(layout) else { return DlibMMODScoreMap(empty: layout) }
+    guard networkAccepts(layout) else { return (nil, layout) }
     let affine = normalization
     let tiled = DlibTiledPyramid(layout: layout).render(
       scanned, scale: affine.gamma.scalars, shift: affine.beta.scalars)
-    return DlibMMODScoreMap(scores: network(tiled)[0], layout: layout)
+    return (tiled, layout)
   }
 
   /// The detections of a score map, best first, in the pixels of the photo that was upsampled
