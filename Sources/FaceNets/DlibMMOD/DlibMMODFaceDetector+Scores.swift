@@ -54,9 +54,9 @@ extension DlibMMODFaceDetector {
     var current = image
     var pullbacks: [(Tensor) -> Tensor] = []
     for _ in 0..<upsample {
+      let size = upsampledSize(width: current.shape[2], height: current.shape[1], times: 1)
       let resize = BilinearResize(
-        outputHeight: 2 * current.shape[1] + 1, outputWidth: 2 * current.shape[2] + 2,
-        sampling: .alignedCorners)
+        outputHeight: size.height, outputWidth: size.width, sampling: .alignedCorners)
       let (value, pullback) = resize.valueWithPullback(at: current, scope: .input)
       pullbacks.append { pullback($0).input }
       current = value
@@ -65,6 +65,34 @@ extension DlibMMODFaceDetector {
       current,
       { gradient in pullbacks.reversed().reduce(gradient) { $1($0) } }
     )
+  }
+
+  /// The size of a `width x height` image upsampled `times` times (by `upsampled(_:times:)` or
+  /// by `detect`'s 8-bit `pyramid_up`): each time `2 W + 2` columns by `2 H + 1` rows.
+  static func upsampledSize(width: Int, height: Int, times: Int) -> (width: Int, height: Int) {
+    (0..<times).reduce((width, height)) { size, _ in (2 * size.0 + 2, 2 * size.1 + 1) }
+  }
+
+  /// The score map of a `width x height` photo upsampled `upsample` times, with every score 0.
+  ///
+  /// Its shape and layout do not depend on the pixels, so no network runs: this is what
+  /// `rectangle(atRow:column:of:upsampledTimes:)` reads to name the windows of a photo's size.
+  /// - Precondition: `width, height, upsample >= 0`.
+  public func scoreMapGeometry(width: Int, height: Int, upsample: Int) -> DlibMMODScoreMap {
+    precondition(
+      width >= 0 && height >= 0 && upsample >= 0,
+      "[DlibMMODFaceDetector] a \(width)x\(height) photo, upsample \(upsample)")
+    guard width > 0, height > 0 else {
+      return DlibMMODScoreMap(empty: tiledLayout(width: 0, height: 0))
+    }
+    let size = Self.upsampledSize(width: width, height: height, times: upsample)
+    let layout = tiledLayout(width: size.width, height: size.height)
+    guard networkAccepts(layout) else { return DlibMMODScoreMap(empty: layout) }
+    let (rows, columns) = (
+      regionGeometry.positions(alongTiled: layout.rows),
+      regionGeometry.positions(alongTiled: layout.columns)
+    )
+    return DlibMMODScoreMap(scores: Tensor(zeros: [1, rows, columns, 1]), layout: layout)
   }
 
   /// `(pixel - mean) / 256` per channel, as an `Affine` layer (exact: 256 is a power of two).

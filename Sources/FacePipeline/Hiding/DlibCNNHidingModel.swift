@@ -72,7 +72,8 @@ public struct DlibCNNHidingModel: AttackableModel, Sendable {
       "[DlibCNNHidingModel] photo must be [1, H, W, 3], got \(photo.shape)")
     precondition(
       (0...1).contains(minimumOverlap), "[DlibCNNHidingModel] minimumOverlap \(minimumOverlap)")
-    let map = detector.scoreMap(of: DlibMMODFaceDetector.upsampled(photo, times: upsample).value)
+    let map = detector.scoreMapGeometry(
+      width: photo.shape[2], height: photo.shape[1], upsample: upsample)
     let (rows, columns) = (map.scores.shape[1], map.scores.shape[2])
     var windows: [Window] = []
     for row in 0..<rows {

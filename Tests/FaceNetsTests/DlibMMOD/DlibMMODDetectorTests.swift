@@ -50,6 +50,20 @@ enum InstalledMMODDetector {
     #expect(bytes.scores.count > 0 && bytes.scores == floats.scores)
   }
 
+  /// The geometry names the map's shape and layout without running the network, as
+  /// `scoreMap` gives them, also for images too small for it and for none.
+  @Test(arguments: [(90, 70), (200, 31), (20, 15), (5, 3), (0, 0)])
+  func theGeometryIsTheScoreMapsShapeAndLayout(_ width: Int, _ height: Int) throws {
+    let detector = try InstalledMMODDetector.detector()
+    let image = RGBImage(width: width, height: height)
+    for upsample in [0, 1] {
+      let map = detector.scoreMap(of: image, upsample: upsample)
+      let geometry = detector.scoreMapGeometry(width: width, height: height, upsample: upsample)
+      #expect(geometry.scores.shape == map.scores.shape, "\(width)x\(height), upsample \(upsample)")
+      #expect(geometry.layout == map.layout)
+    }
+  }
+
   @Test func anImageTooSmallForTheNetworkHasNoScores() throws {
     let detector = try InstalledMMODDetector.detector()
     let tiny = RGBImage(width: 3, height: 2)
