@@ -69,6 +69,13 @@ import Testing
     #expect(throws: PipelineError.optionDoesNotApply(name: "mtcnnStages", model: .dlibResNet)) {
       try all.validated(for: .dlibResNet)
     }
+    #expect(none.description == "mtcnnStages must be at least one of pnet, rnet, onet, got none")
+    #expect(
+      noMTCNN.description
+        == "mtcnnStages and detectors cannot be used together: MTCNN is not among the detectors")
+    #expect(
+      PipelineError.optionDoesNotApply(name: "mtcnnStages", model: .dlibResNet).description
+        .hasPrefix("mtcnnStages does not apply to dlib-resnet, "))
   }
 
   /// An attacker made for hiding has no recognizer, and hides only from the detectors it
